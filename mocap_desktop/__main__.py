@@ -1,0 +1,3 @@
+from mocap_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Use cases shared by the presenters and the command line."""

@@ -1,0 +1,218 @@
+"""One local SQLite file through sqlite-utils: checked on open, migrated in order, backed up safely."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from mocap_desktop import __version__
+from mocap_desktop.store.errors import (
+    NewerSchemaError,
+    ReadOnlyDatabaseError,
+    StoreError,
+    classify,
+    corrupt,
+)
+from mocap_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smbfs", "fuse.sshfs", "9p", "afs"}
+
+
+def is_network_path(path: Path) -> bool:
+    """True when `path` lives on a network share, where SQLite's WAL mode is unsafe."""
+    path = path.resolve()
+    if sys.platform == "win32":
+        if str(path).startswith("\\\\"):
+            return True
+        import ctypes
+
+        drive = f"{path.drive}\\"
+        return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # DRIVE_REMOTE
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    best, fstype = "", ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) >= 3 and str(path).startswith(fields[1]) and len(fields[1]) > len(best):
+            best, fstype = fields[1], fields[2]
+    return fstype in NETWORK_FILESYSTEMS
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> Exception:
+    return classify(exc, path) or exc
+
+
+class Store:
+    """An open, checked and migrated database. Write inside `transaction()`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @property
+    def journal_mode(self) -> str:
+        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """All or nothing; an actionable SQLite failure comes out as a `StoreError`."""
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        return list(self.db.query(sql, params))
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    def backup_to(self, dest: Path) -> Path:
+        """Copy the database with SQLite's online backup API and check that the copy opens."""
+        dest = Path(dest)
+        if dest.resolve() == self.path.resolve():
+            raise StoreError("The backup must go to another file than the open database.")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                self.conn.backup(target)
+                ok = target.execute("PRAGMA quick_check").fetchone()[0]
+                version = target.execute("PRAGMA user_version").fetchone()[0]
+                target.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                target.close()
+            if ok != "ok" or version != self.schema_version:
+                raise StoreError(f"The backup copy at {dest} did not verify ({ok}); nothing was kept.")
+            os.replace(partial, dest)
+        except sqlite3.Error as exc:
+            raise _translate(exc, dest) from exc
+        finally:
+            partial.unlink(missing_ok=True)
+        log.info("Backup written (%d bytes)", dest.stat().st_size)
+        return dest
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=5.0, check_same_thread=True)
+    conn.row_factory = None
+    return conn
+
+
+def _check_existing(path: Path) -> int:
+    """Refuse, without writing a byte, a file that is read-only, not SQLite, damaged or too new."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ReadOnlyDatabaseError(
+            f"{path} is read-only (the file or its folder cannot be written). "
+            "It was left as it is: ask IT to give your account write access, or open a copy."
+        )
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) == 0:
+        return 0  # an empty file is a new database
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise corrupt(path, "not an SQLite file")
+    version = int.from_bytes(header[60:64], "big")
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{path} was written by a newer version of MOCAP Desktop (schema {version}; "
+            f"this version knows up to {SCHEMA_VERSION}). It was left as it is: "
+            "install the newer version to open it."
+        )
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        probe = sqlite3.connect(uri, uri=True)
+        try:
+            result = [row[0] for row in probe.execute("PRAGMA quick_check(5)")]
+        finally:
+            probe.close()
+    except sqlite3.Error as exc:
+        raise _translate(exc, path) from exc
+    if result != ["ok"]:
+        raise corrupt(path, "; ".join(result))
+    return version
+
+
+def open_store(path: Path, *, backups: Path | None = None) -> Store:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    An existing file is checked first; if migrations are due, a copy is written to `backups`
+    before the first one runs. Raises `StoreError` subclasses with a message for the user.
+    """
+    path = Path(path)
+    existing = path.exists()
+    version = _check_existing(path) if existing else 0
+    if not existing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise _translate(exc, path) from exc
+    store = Store(path, conn)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            if existing and version > 0 and backups is not None:
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                store.backup_to(backups / f"{path.stem}-before-schema-{SCHEMA_VERSION}-{stamp}.sqlite")
+            _migrate(store, version)
+        mode = "DELETE" if is_network_path(path) else "WAL"
+        conn.execute(f"PRAGMA journal_mode = {mode}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _translate(exc, path) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def _migrate(store: Store, current: int) -> None:
+    for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+        # executescript commits on its own; the migration's statements and the version
+        # bump run inside one explicit transaction so a failure leaves the file as it was.
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            f"{migration.sql}\n"
+            f"INSERT INTO schema_migrations VALUES ({number}, '{migration.name}', "
+            f"'{datetime.now().isoformat(timespec='seconds')}', '{__version__}');\n"
+            f"PRAGMA user_version = {number};\n"
+            "COMMIT;"
+        )
+        try:
+            store.conn.executescript(script)
+        except sqlite3.Error:
+            if store.conn.in_transaction:
+                store.conn.execute("ROLLBACK")
+            raise
+        log.info("Applied migration %s", migration.name)

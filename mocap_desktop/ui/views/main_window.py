@@ -1,0 +1,174 @@
+"""The application shell: navigation between the office's areas, menus, status bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mocap_desktop.ui.presenters.main import AboutInfo
+
+
+@dataclass
+class Area:
+    """One navigable area of the window: a key, a label and its widget."""
+
+    key: str
+    label: str
+    widget: QWidget
+    shortcut: str = ""
+
+
+class EmptyState(QWidget):
+    """An honest 'nothing here yet' panel with one action that helps."""
+
+    action_requested = Signal()
+
+    def __init__(self, heading: str, text: str, action: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel(f"<h2>{heading}</h2>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        body = QLabel(text)
+        body.setWordWrap(True)
+        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        layout.addWidget(body)
+        if action:
+            button = QPushButton(action)
+            button.setAccessibleName(action.rstrip("…"))
+            button.clicked.connect(self.action_requested)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(2)
+        self.setAccessibleName(heading)
+
+
+class MainWindow(QMainWindow):
+    about_requested = Signal()
+    backup_requested = Signal()
+    new_request_requested = Signal()
+    import_roster_requested = Signal()
+
+    def __init__(self, areas: list[Area]):
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.resize(1280, 760)
+        self._keys: list[str] = []
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for area in areas:
+            self._keys.append(area.key)
+            item = QListWidgetItem(area.label)
+            item.setToolTip(f"{area.label} ({area.shortcut})" if area.shortcut else area.label)
+            self.nav.addItem(item)
+            self.stack.addWidget(area.widget)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Status")
+        self.statusBar().addPermanentWidget(self.status_label, 1)
+        self._build_menus(areas)
+        self.nav.setCurrentRow(0)
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, signal) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(signal)
+        return action
+
+    def _build_menus(self, areas: list[Area]) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.import_action = self._action("&Import roster…", "Ctrl+I", self.import_roster_requested)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self._action("&Back up database…", None, self.backup_requested))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("E&xit", QKeySequence.StandardKey.Quit, self.close))
+
+        request_menu = bar.addMenu("&Request")
+        self.new_request_action = self._action(
+            "&New MOCAP request…", "Ctrl+N", self.new_request_requested
+        )
+        request_menu.addAction(self.new_request_action)
+
+        view_menu = bar.addMenu("&View")
+        for index, area in enumerate(areas):
+            action = QAction(area.label, self)
+            if area.shortcut:
+                action.setShortcut(QKeySequence(area.shortcut))
+            action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
+            view_menu.addAction(action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About MOCAP Desktop", None, self.about_requested))
+
+    # --- MainView -------------------------------------------------------------
+    def set_title(self, title: str) -> None:
+        self.setWindowTitle(title)
+
+    def show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def show_area(self, key: str) -> None:
+        self.nav.setCurrentRow(self._keys.index(key))
+
+    def current_area(self) -> str:
+        return self._keys[self.nav.currentRow()]
+
+    def show_about(self, about: AboutInfo) -> None:
+        QMessageBox.about(
+            self,
+            f"About {about.title}",
+            f"<h3>{about.title} {about.version}</h3>"
+            "<p>Missouri Course Access and Virtual School Program (MOCAP) requests, "
+            "offline, for the school counseling office.</p>"
+            f"<p><b>Database:</b> {about.database}<br>"
+            f"<b>Schema version:</b> {about.schema_version}<br>"
+            f"<b>Data folder:</b> {about.data_folder}</p>"
+            f"<p>{about.runtime}</p>"
+            "<p>Student records stay on this computer; nothing is sent anywhere.</p>",
+        )
+
+    def ask_backup_destination(self, suggested: Path) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Back up database", str(suggested), "SQLite database (*.sqlite)"
+        )
+        return Path(name) if name else None
+
+    def show_message(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
