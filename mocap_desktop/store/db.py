@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -40,15 +41,23 @@ def is_network_path(path: Path) -> bool:
         drive = f"{path.drive}\\"
         return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # DRIVE_REMOTE
     try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
+        mounts = Path("/proc/mounts").read_text()
     except OSError:
         return False
+    return mount_fstype(path, mounts) in NETWORK_FILESYSTEMS
+
+
+def mount_fstype(path: Path, mounts: str) -> str:
+    """The file system type of the longest mount point in a /proc/mounts text that holds `path`."""
     best, fstype = "", ""
-    for line in mounts:
+    for line in mounts.splitlines():
         fields = line.split()
-        if len(fields) >= 3 and str(path).startswith(fields[1]) and len(fields[1]) > len(best):
-            best, fstype = fields[1], fields[2]
-    return fstype in NETWORK_FILESYSTEMS
+        if len(fields) < 3:
+            continue
+        point = fields[1].rstrip("/") + "/"
+        if (str(path) + "/").startswith(point) and len(point) > len(best):
+            best, fstype = point, fields[2]
+    return fstype
 
 
 def _translate(exc: sqlite3.Error, path: Path) -> Exception:
@@ -130,7 +139,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _check_existing(path: Path) -> int:
     """Refuse, without writing a byte, a file that is read-only, not SQLite, damaged or too new."""
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    no_write_bits = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise ReadOnlyDatabaseError(
             f"{path} is read-only (the file or its folder cannot be written). "
             "It was left as it is: ask IT to give your account write access, or open a copy."
@@ -162,7 +172,7 @@ def _check_existing(path: Path) -> int:
     return version
 
 
-def open_store(path: Path, *, backups: Path | None = None) -> Store:
+def open_store(path: Path, *, backups: Path | None = None, target: int = SCHEMA_VERSION) -> Store:
     """Open (creating if needed) and migrate the database at `path`.
 
     An existing file is checked first; if migrations are due, a copy is written to `backups`
@@ -180,11 +190,11 @@ def open_store(path: Path, *, backups: Path | None = None) -> Store:
     store = Store(path, conn)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        if version < SCHEMA_VERSION:
+        if version < target:
             if existing and version > 0 and backups is not None:
                 stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-                store.backup_to(backups / f"{path.stem}-before-schema-{SCHEMA_VERSION}-{stamp}.sqlite")
-            _migrate(store, version)
+                store.backup_to(backups / f"{path.stem}-schema-{version}-{stamp}.sqlite")
+            _migrate(store, version, target)
         mode = "DELETE" if is_network_path(path) else "WAL"
         conn.execute(f"PRAGMA journal_mode = {mode}")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -197,8 +207,8 @@ def open_store(path: Path, *, backups: Path | None = None) -> Store:
     return store
 
 
-def _migrate(store: Store, current: int) -> None:
-    for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+def _migrate(store: Store, current: int, target: int = SCHEMA_VERSION) -> None:
+    for number, migration in enumerate(MIGRATIONS[current:target], start=current + 1):
         # executescript commits on its own; the migration's statements and the version
         # bump run inside one explicit transaction so a failure leaves the file as it was.
         script = (

@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self._action("&Back up database…", None, self.backup_requested))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("E&xit", QKeySequence.StandardKey.Quit, self.close))
+        file_menu.addAction(self._action("E&xit", "Ctrl+Q", self.close))
 
         request_menu = bar.addMenu("&Request")
         self.new_request_action = self._action(

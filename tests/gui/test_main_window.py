@@ -1,0 +1,47 @@
+"""The shell: navigation by mouse and keyboard, status bar, About, backup."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from mocap_desktop.app import build_main_window
+
+
+def test_navigation_by_click_and_shortcut(qtbot, demo_session):
+    window = build_main_window(demo_session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.current_area() == "lookup"
+
+    rect = window.nav.visualItemRect(window.nav.item(1))
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_area() == "queue"
+    assert window.stack.currentIndex() == 1
+
+    # Keys go where a real keyboard sends them: the focused widget.
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_area() == "print"
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_area() == "lookup"
+
+
+def test_status_bar_names_the_district_and_database(qtbot, demo_session):
+    window = build_main_window(demo_session)
+    qtbot.addWidget(window)
+    text = window.status_label.text()
+    assert "Maple Valley R-IV School District (099-901)" in text
+    assert "demo.sqlite (demo data)" in text
+    assert "Maple Valley" in window.windowTitle()
+
+
+def test_every_navigation_control_has_an_accessible_name(qtbot, demo_session):
+    window = build_main_window(demo_session)
+    qtbot.addWidget(window)
+    assert window.nav.accessibleName() == "Navigation"
+    assert all(window.nav.item(i).text() for i in range(window.nav.count()))
+    for label in window.findChildren(QLabel):
+        assert label.accessibleName() or label.text() is not None

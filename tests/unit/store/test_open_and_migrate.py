@@ -1,0 +1,166 @@
+"""Opening, migrating and refusing databases; the file is never touched when refused."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from mocap_desktop.store import (
+    CorruptDatabaseError,
+    DiskFullError,
+    NewerSchemaError,
+    ReadOnlyDatabaseError,
+    open_store,
+)
+from mocap_desktop.store import db as db_module
+from mocap_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tables(store) -> set[str]:
+    return set(store.db.table_names())
+
+
+def test_new_database_gets_every_migration_in_order(tmp_path):
+    store = open_store(tmp_path / "new.sqlite")
+    assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    applied = store.query("SELECT version, name FROM schema_migrations ORDER BY version")
+    assert [r["name"] for r in applied] == [m.name for m in MIGRATIONS]
+    assert {"district", "students", "guardians", "enrollments", "requests"} <= tables(store)
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.journal_mode == "wal"
+    store.close()
+
+
+def test_previous_schema_is_upgraded_with_a_copy_taken_first(tmp_path):
+    path, backups = tmp_path / "old.sqlite", tmp_path / "backups"
+    old = open_store(path, target=SCHEMA_VERSION - 1)
+    old.conn.execute("INSERT INTO settings VALUES ('marker', 'kept')")
+    old.conn.commit()
+    old.close()
+
+    store = open_store(path, backups=backups)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.setting("marker") == "kept"
+    store.close()
+    [copy] = list(backups.iterdir())
+    with sqlite3.connect(copy) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION - 1
+        assert c.execute("SELECT value FROM settings WHERE key='marker'").fetchone() == ("kept",)
+
+
+def test_reopening_a_current_database_changes_nothing(tmp_path):
+    path = tmp_path / "same.sqlite"
+    open_store(path).close()
+    before = digest(path)
+    open_store(path, backups=tmp_path / "b").close()
+    assert digest(path) == before
+    assert not (tmp_path / "b").exists()
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "future.sqlite"
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE TABLE from_the_future (x)")
+        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = digest(path)
+    with pytest.raises(NewerSchemaError, match="newer version"):
+        open_store(path)
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated_pages"])
+def test_corrupt_file_is_refused_and_left_untouched(tmp_path, damage):
+    path = tmp_path / "bad.sqlite"
+    if damage == "garbage":
+        path.write_bytes(os.urandom(8192))
+    else:
+        store = open_store(path)
+        store.conn.executemany("INSERT INTO settings VALUES (?, ?)",
+                               [(f"k{i}", "x" * 500) for i in range(400)])
+        store.conn.commit()
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        data = bytearray(path.read_bytes())
+        page = 4096
+        data[page * 2: page * 5] = os.urandom(page * 3)
+        path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(CorruptDatabaseError, match="damaged"):
+        open_store(path)
+    assert digest(path) == before
+
+
+def test_read_only_file_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "ro.sqlite"
+    open_store(path).close()
+    before = digest(path)
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        with pytest.raises(ReadOnlyDatabaseError, match="read-only"):
+            open_store(path)
+    finally:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert digest(path) == before
+
+
+def test_full_disk_during_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "full.sqlite"
+    open_store(path, target=1).close()
+    before = digest(path)
+    real_connect = db_module._connect
+
+    def cramped(p):
+        conn = real_connect(p)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(db_module, "_connect", cramped)
+    with pytest.raises(DiskFullError, match="full"):
+        open_store(path)
+    assert digest(path) == before
+
+
+def test_full_disk_on_write_rolls_back_and_names_the_problem(store):
+    store.conn.execute("PRAGMA max_page_count = %d" % store.conn.execute("PRAGMA page_count").fetchone()[0])
+    with pytest.raises(DiskFullError):
+        with store.transaction() as db:
+            db["settings"].insert({"key": "a", "value": "small"})
+            db["settings"].insert({"key": "b", "value": "x" * 200_000})
+    assert store.setting("a") is None
+
+
+def test_backup_is_a_verified_copy_even_with_another_connection_open(store, tmp_path):
+    store.set_setting("marker", "backed up")
+    other = sqlite3.connect(store.path)
+    other.execute("BEGIN")
+    other.execute("INSERT INTO settings VALUES ('uncommitted', 'no')")
+    dest = store.backup_to(tmp_path / "copies" / "copy.sqlite")
+    other.rollback()
+    other.close()
+    with sqlite3.connect(dest) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert c.execute("SELECT value FROM settings WHERE key='marker'").fetchone() == ("backed up",)
+        assert c.execute("SELECT 1 FROM settings WHERE key='uncommitted'").fetchone() is None
+    assert not list(dest.parent.glob("*.partial"))
+
+
+def test_network_share_gets_the_rollback_journal_local_disk_gets_wal():
+    mounts = (
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "//server/office /mnt/office cifs rw 0 0\n"
+        "/dev/sdb1 /mnt/officework ext4 rw 0 0\n"
+    )
+    assert db_module.mount_fstype(Path("/home/counselor/mocap.sqlite"), mounts) == "ext4"
+    assert db_module.mount_fstype(Path("/mnt/office/mocap.sqlite"), mounts) == "cifs"
+    assert db_module.mount_fstype(Path("/mnt/officework/mocap.sqlite"), mounts) == "ext4"
+    assert db_module.mount_fstype(Path("/mnt/office"), mounts) == "cifs"
