@@ -77,7 +77,7 @@ def _day(v: Any, path: str) -> date:
 
 
 def _obj(v: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(v, Mapping):
+    if not isinstance(v, dict):
         raise BadInput(path, "must be an object")
     return v
 

@@ -269,15 +269,19 @@ def _format(name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+def _render(key: str, params: Mapping[str, Any], lang: str) -> str:
+    return TEXTS[lang][key].format_map({name: _format(name, value, lang) for name, value in params.items()})
+
+
 def render(key: str, params: Mapping[str, Any], lang: str = "en") -> str:
     """The message `key` in `lang` with its placeholders filled from `params`."""
-    lang = check_lang(lang)
-    return TEXTS[lang][key].format_map({name: _format(name, value, lang) for name, value in params.items()})
+    return _render(key, params, check_lang(lang))
 
 
 def render_parts(parts: Iterable[tuple[str, Mapping[str, Any]]], lang: str = "en") -> str:
     """A finding's message from its parts (one sentence or more)."""
-    return " ".join(render(key, params, lang) for key, params in parts)
+    lang = check_lang(lang)
+    return " ".join(_render(key, params, lang) for key, params in parts)
 
 
 def reason_text(code: str, lang: str = "en") -> str:

@@ -12,10 +12,11 @@ unknown is refused with a `PolicyError` that names the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Mapping
+from typing import Any
 
 __all__ = ["Policy", "PolicyError", "SETTINGS", "load_policy", "default_policy", "policy_to_dict"]
 
@@ -217,7 +218,8 @@ def load_policy(profile: Mapping[str, Any]) -> Policy:
 
 def default_policy() -> Policy:
     """The default profile of RULES.md, built from the defaults above (no file access)."""
-    return load_policy({"id": "mo-default", "version": "2026.1", "effective_date": "2025-07-01"})
+    return load_policy({"id": "mo-default", "version": "2026.1", "effective_date": "2025-07-01",
+                        "name": "Missouri default (RULES.md)"})
 
 
 def policy_to_dict(policy: Policy) -> dict[str, Any]:
