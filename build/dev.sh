@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Set up everything MOCAP Desktop needs on this machine, then do one thing:
+#   bash build/dev.sh demo     start the app on the demo database
+#   bash build/dev.sh test     run the whole test suite
+#   bash build/dev.sh bundle   build the one-folder bundle and smoke-test it
+#   bash build/dev.sh setup    only set up (.venv with the app and its tools)
+# Safe to run again: what is already there is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+action="${1:-setup}"; shift || true
+PYTHON="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+
+# Shared libraries Qt needs on Debian/Ubuntu (offscreen needs the first line; a real screen all).
+SYSTEM_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 binutils
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1"
+
+system_packages() {
+  command -v dpkg >/dev/null 2>&1 || return 0   # not Debian: see README for other systems
+  local missing=""
+  for pkg in $SYSTEM_PACKAGES; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+  done
+  [ -z "$missing" ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing system libraries for Qt:$missing"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+python_env() {
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]"
+}
+
+system_packages
+python_env
+
+case "$action" in
+  setup) echo "Ready: $VENV/bin/mocap-desktop" ;;
+  demo) exec "$VENV/bin/mocap-desktop" --demo "$@" ;;
+  test) QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
+  bundle) exec "$VENV/bin/python" build/build_bundle.py --check "$@" ;;
+  *) echo "usage: bash build/dev.sh [setup|demo|test|bundle]" >&2; exit 2 ;;
+esac
