@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
+from mocap_desktop import core
 from mocap_desktop.store import Store
 from mocap_desktop.store.district import CalendarData, DistrictProfile, DistrictRepo, TermRow
 
 SEED = 20261127
 DISTRICT_CODE = "099901"
 STUDENT_COUNT = 2000
+ROSTER_DATE = date(2026, 11, 27)  # grades and histories are as of this day
 
 PROFILE = DistrictProfile(
     code=DISTRICT_CODE,
@@ -219,16 +222,16 @@ def _history(rng: random.Random, sid: int, birth: date, grade: str) -> list[dict
     if roll < 0.04:  # transferred from another Missouri public district last summer
         return [{**base, "district_code": rng.choice(OTHER_DISTRICTS), "school_name": "Neighboring district",
                  "entry": k_entry, "exit": "2026-05-21"}, {**here, "entry": "2026-08-12"}]
-    if roll < 0.065:  # arrived from a private school in January
+    if roll < 0.065:  # arrived from a private school in October
         return [{**base, "district_code": DISTRICT_CODE, "school_kind": "private",
-                 "school_name": "St. Brendan Academy", "entry": k_entry, "exit": "2025-12-19"},
-                {**here, "entry": "2026-01-05"}]
+                 "school_name": "St. Brendan Academy", "entry": k_entry, "exit": "2026-10-02"},
+                {**here, "entry": "2026-10-05"}]
     if roll < 0.08:  # arrived from out of state this fall
         return [{**base, "district_code": "000000", "school_kind": "out_of_state", "state": "KS",
                  "school_name": "Olathe, Kansas", "entry": k_entry, "exit": "2026-05-20"},
                 {**here, "entry": "2026-08-12"}]
-    if roll < 0.09:  # a gap: withdrew in the fall of 2025 (illness), back in spring
-        return [{**here, "entry": k_entry, "exit": "2025-10-03"}, {**here, "entry": "2026-01-05"}]
+    if roll < 0.09:  # a gap: out for five weeks this fall (illness)
+        return [{**here, "entry": k_entry, "exit": "2026-09-25"}, {**here, "entry": "2026-11-02"}]
     if roll < 0.095:  # homeschooled until this fall
         return [{**base, "district_code": DISTRICT_CODE, "school_kind": "home", "school_name": "Home school",
                  "entry": k_entry, "exit": "2026-05-21"}, {**here, "entry": "2026-08-12"}]
@@ -255,14 +258,112 @@ def _catalog(rng: random.Random) -> tuple[list[dict], list[dict]]:
     return providers, courses
 
 
+# Requests in every state: (pathway, path of statuses after the initial one, business days ago
+# received). Submitted ones spread from overdue to fresh so the queue shows red and amber rows.
+REQUEST_PLAN = [
+    ("part_time", [], 14), ("part_time", [], 12), ("part_time", [], 9), ("part_time", [], 8),
+    ("part_time", [], 3), ("part_time", [], 1), ("part_time", [], 0),
+    ("part_time", ["in_review"], 6), ("part_time", ["in_review"], 4),
+    ("part_time", ["approved"], 30), ("part_time", ["approved"], 22),
+    ("part_time", ["partially_approved"], 25), ("part_time", ["denied"], 20),
+    ("part_time", ["denied", "board_appeal"], 35),
+    ("part_time", ["denied", "board_appeal", "board_upheld"], 60),
+    ("part_time", ["partially_approved", "board_appeal", "board_overturned"], 55),
+    ("part_time", ["denied", "board_appeal", "board_upheld", "state_appeal"], 70),
+    ("part_time", ["denied", "board_appeal", "board_upheld", "state_appeal", "state_upheld"], 90),
+    ("part_time", ["denied", "board_appeal", "board_upheld", "state_appeal", "state_overturned"], 95),
+    ("part_time", ["approved", "closed"], 120), ("part_time", ["withdrawn"], 15),
+    ("full_time", [], 9), ("full_time", [], 2), ("full_time", ["input_sent"], 12),
+    ("full_time", ["input_sent", "host_accepted"], 20),
+    ("full_time", ["input_sent", "host_declined"], 25),
+    ("full_time", ["input_sent", "host_accepted", "transferred"], 40),
+    ("full_time", ["input_sent", "host_declined", "closed"], 80), ("full_time", ["withdrawn"], 5),
+]
+FAMILY_REASONS = ["Health", "Schedule or work", "Bullying or safety", "Course not offered",
+                  "Learning pace", "Family moving"]
+
+
+def _seed_requests(store: Store, rng: random.Random, today: date) -> None:
+    from mocap_desktop.services import requests as svc
+
+    calendar = svc.district_calendar(store)
+    high_school = [r["id"] for r in store.query(
+        "SELECT id FROM students WHERE grade IN ('9','10','11','12') ORDER BY id")]
+    # Two fresh requests come from students whose history breaks the prior-semester rule:
+    # one arrived from a private school (ineligible), one was out ill (waiver documented).
+    irregular = {kind: [r["student_id"] for r in store.query(
+        "SELECT DISTINCT e.student_id FROM enrollments e JOIN students s ON s.id = e.student_id "
+        "WHERE s.grade IN ('9','10','11','12') AND " + where + " ORDER BY e.student_id")]
+        for kind, where in (("private", "e.school_kind = 'private'"),
+                            ("gap", "e.exit = '2026-09-25'"))}
+    special = {2: ("private", None),
+               4: ("gap", core.MedicalWaiver(True, date(2026, 11, 2), "school nurse"))}
+    courses = store.query("SELECT c.id, c.code, c.title, c.credits, p.name AS provider, p.id AS provider_id "
+                          "FROM courses c JOIN providers p ON p.id = c.provider_id "
+                          "WHERE c.grade_low NOT IN ('6','7','8') ORDER BY c.id")
+    for n, (pathway, path, days_ago) in enumerate(REQUEST_PLAN):
+        kind, waiver = special.get(n, (None, None))
+        pool = irregular[kind] if kind and irregular[kind] else high_school
+        student_id = rng.choice(pool)
+        pool.remove(student_id)
+        received = today
+        for _ in range(days_ago):
+            received = _previous_business_day(calendar, received)
+        upcoming = [t for t in calendar.terms if t.start > received and calendar.prior_term(t.id)]
+        term = upcoming[0] if upcoming else calendar.terms[-1]
+        picked = rng.sample(courses, rng.randint(1, 3)) if pathway == "part_time" else []
+        guardian = store.query("SELECT id, preferred_language FROM guardians WHERE student_id = ? "
+                               "AND receives_letters = 1", (student_id,))[0]
+        draft = svc.RequestDraft(
+            student_id=student_id, pathway=pathway, start_term=term.id, received=received,
+            in_person_credits=Decimal(rng.choice(["2.0", "2.5", "2.5", "3.0"])),
+            courses=[svc.DraftCourse(c["code"], Decimal(str(c["credits"])), c["title"], c["provider"], c["id"])
+                     for c in picked],
+            provider_id=rng.choice(courses)["provider_id"] if pathway == "full_time" else None,
+            host_district="099950" if pathway == "full_time" else "",
+            family_reasons=rng.sample(FAMILY_REASONS, 2) if pathway == "full_time" else [],
+            letter_guardian_id=guardian["id"], letter_language=guardian["preferred_language"],
+            waiver=waiver,
+        )
+        stamp = f"{received.isoformat()}T09:{rng.randint(10, 59)}:00"
+        request_id = svc.submit_request(store, draft, actor="Dana Whitfield (counselor)", at=stamp)
+        for status in path:
+            decided = status in ("approved", "partially_approved", "denied")
+            if decided:
+                _mark_courses(store, request_id, status)
+            svc.change_status(store, request_id, status, role="decider" if decided or "appeal" in status
+                              or status.startswith(("board", "state")) else "counselor",
+                              actor="Dr. Lena Ortiz (principal)" if decided else "Dana Whitfield (counselor)",
+                              at=stamp)
+
+
+def _previous_business_day(calendar, day: date) -> date:
+    day -= timedelta(days=1)
+    while not calendar.is_business_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _mark_courses(store: Store, request_id: int, status: str) -> None:
+    rows = store.query("SELECT id FROM request_courses WHERE request_id = ? ORDER BY position", (request_id,))
+    with store.transaction() as db:
+        for n, row in enumerate(rows):
+            denied = status == "denied" or (status == "partially_approved" and n == len(rows) - 1 and n > 0)
+            db.execute("UPDATE request_courses SET decision = ? WHERE id = ?",
+                       ["denied" if denied else "approved", row["id"]])
+
+
 def ensure_demo_data(store: Store, today: date | None = None) -> bool:
-    """Seed the demo district into an empty database. Returns True when it seeded."""
+    """Seed the demo district into an empty database. Returns True when it seeded.
+
+    People, enrollments and the catalog are fixed; requests are dated back from `today`
+    (default: the real date) so the review queue always has work due, overdue and fresh.
+    """
     repo = DistrictRepo(store)
     if repo.profile() is not None:
         return False
     rng = random.Random(SEED)
-    today = today or date(2026, 11, 27)
-    students, guardians, enrollments = _students(rng, today)
+    students, guardians, enrollments = _students(rng, ROSTER_DATE)
     providers, courses = _catalog(rng)
     with store.transaction() as db:
         repo.save_profile(PROFILE)
@@ -273,4 +374,5 @@ def ensure_demo_data(store: Store, today: date | None = None) -> bool:
         db["enrollments"].insert_all(enrollments, batch_size=500)
         db["providers"].insert_all(providers)
         db["courses"].insert_all(courses, batch_size=500)
+        _seed_requests(store, rng, today or date.today())
     return True

@@ -1,0 +1,200 @@
+"""MOCAP requests: the rules core's inputs read from the database, evaluation, submission and
+status changes. Shared by the wizard, the review queue, the demo seed and the command line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from mocap_desktop import core
+from mocap_desktop.core import lifecycle
+from mocap_desktop.services.rules import load_default_policy
+from mocap_desktop.store import Store
+from mocap_desktop.store.district import DistrictRepo
+
+
+class RequestError(ValueError):
+    """A request that cannot be stored as asked; the message names the field."""
+
+
+@dataclass(frozen=True)
+class DraftCourse:
+    code: str
+    credits: Decimal
+    title: str = ""
+    provider_name: str = ""
+    course_id: int | None = None
+
+
+@dataclass
+class RequestDraft:
+    """What the wizard collects. Dates are `date`, credits `Decimal`."""
+
+    student_id: int
+    pathway: str
+    start_term: str
+    received: date
+    in_person_credits: Decimal = Decimal("0")
+    courses: list[DraftCourse] = field(default_factory=list)
+    waiver: core.MedicalWaiver | None = None
+    provider_id: int | None = None
+    host_district: str = ""
+    family_reasons: list[str] = field(default_factory=list)
+    letter_guardian_id: int | None = None
+    letter_language: str = "en"
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def active_policy(store: Store) -> core.Policy:
+    """The district's active policy profile, else the default shipped in resources."""
+    rows = store.query("SELECT body FROM policy_profiles WHERE active = 1 ORDER BY effective_date DESC LIMIT 1")
+    return core.load_policy(json.loads(rows[0]["body"])) if rows else load_default_policy()
+
+
+def district_calendar(store: Store) -> core.Calendar:
+    data = DistrictRepo(store).calendar()
+    return core.Calendar.of(
+        (core.Term(t.id, date.fromisoformat(t.start), date.fromisoformat(t.end)) for t in data.terms),
+        (date.fromisoformat(d) for d in data.closed_days),
+    )
+
+
+def district_code(store: Store) -> str:
+    profile = DistrictRepo(store).profile()
+    if profile is None:
+        raise RequestError("The district profile is not set up yet (county-district code).")
+    return profile.code
+
+
+def student_for_rules(store: Store, student_id: int) -> core.Student:
+    rows = store.query("SELECT * FROM students WHERE id = ?", (student_id,))
+    if not rows:
+        raise RequestError(f"No student with id {student_id}.")
+    s = rows[0]
+    enrollments = tuple(
+        core.Enrollment(
+            district=e["district_code"], school_kind=e["school_kind"], state=e["state"],
+            full_time=bool(e["full_time"]), entry=date.fromisoformat(e["entry"]),
+            exit=date.fromisoformat(e["exit"]) if e["exit"] else None,
+        )
+        for e in store.query("SELECT * FROM enrollments WHERE student_id = ? ORDER BY entry", (student_id,))
+    )
+    return core.Student(
+        birth_date=date.fromisoformat(s["birth_date"]), grade=s["grade"],
+        resides_in_missouri=bool(s["resides_in_missouri"]), iep=bool(s["iep"]),
+        section_504=bool(s["section_504"]), mshsaa_activities=bool(s["mshsaa_activities"]),
+        active_virtual_courses=s["active_virtual_courses"], enrollments=enrollments,
+        mosis_id=s["mosis_id"],
+    )
+
+
+def _core_request(draft: RequestDraft, request_id: str = "draft") -> core.Request:
+    return core.Request(
+        id=request_id, pathway=draft.pathway, start_term=draft.start_term, received=draft.received,
+        in_person_credits=Decimal(draft.in_person_credits),
+        courses=tuple(core.Course(c.code, Decimal(c.credits)) for c in draft.courses),
+        medical_waiver=draft.waiver,
+    )
+
+
+def validate_draft(store: Store, draft: RequestDraft) -> None:
+    """Refuse what the rules cannot evaluate, naming the field."""
+    if draft.pathway not in core.model.PATHWAYS:
+        raise RequestError(f"pathway: '{draft.pathway}' is neither part-time nor full-time.")
+    calendar = district_calendar(store)
+    try:
+        calendar.term(draft.start_term)
+    except KeyError:
+        raise RequestError(f"start term: '{draft.start_term}' is not in the district calendar.") from None
+    if calendar.prior_term(draft.start_term) is None:
+        raise RequestError(f"start term: '{draft.start_term}' is the first term of the calendar; "
+                           "add the term before it so the prior-semester rule can be checked.")
+    if Decimal(draft.in_person_credits) < 0:
+        raise RequestError("in-person credits: cannot be negative.")
+    for n, course in enumerate(draft.courses, start=1):
+        if Decimal(course.credits) < 0:
+            raise RequestError(f"course {n} ({course.code}): credits cannot be negative.")
+    if draft.pathway == "part_time" and not draft.courses:
+        raise RequestError("courses: a part-time request needs at least one course.")
+    codes = [c.code for c in draft.courses]
+    if len(set(codes)) != len(codes):
+        raise RequestError("courses: the same course is listed twice.")
+
+
+def evaluate_draft(store: Store, draft: RequestDraft, lang: str = "en",
+                   decision: core.Decision | None = None) -> core.Evaluation:
+    validate_draft(store, draft)
+    return core.evaluate(student_for_rules(store, draft.student_id), _core_request(draft),
+                         district_calendar(store), district_code(store), active_policy(store),
+                         decision, lang=lang)
+
+
+def add_event(db, request_id: int, kind: str, actor: str, detail: dict[str, Any] | None = None,
+              at: str | None = None) -> None:
+    db["request_events"].insert({"request_id": request_id, "at": at or now(), "actor": actor,
+                                 "kind": kind, "detail": json.dumps(detail or {}, ensure_ascii=False)})
+
+
+def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None = None) -> int:
+    """Evaluate and store a request with a snapshot of its findings. Returns its id."""
+    evaluation = evaluate_draft(store, draft)
+    snapshot = core.evaluation_to_dict(evaluation)
+    stamp = at or now()
+    fte = {c.code: c.fte for c in evaluation.courses}
+    with store.transaction() as db:
+        table = db["requests"]
+        table.insert({
+            "reference": f"pending-{stamp}-{draft.student_id}",
+            "student_id": draft.student_id, "pathway": draft.pathway,
+            "status": lifecycle.INITIAL[draft.pathway], "start_term": draft.start_term,
+            "received": draft.received.isoformat(), "in_person_credits": float(draft.in_person_credits),
+            "routing": evaluation.routing, "eligible": int(evaluation.eligible),
+            "decision_due": snapshot["decision_due"], "input_due": snapshot["input_due"],
+            "deemed_approved_on": snapshot["deemed_approved_on"],
+            "policy_id": evaluation.policy_id, "policy_version": evaluation.policy_version,
+            "evaluation": json.dumps(snapshot, ensure_ascii=False),
+            "waiver_documented": None if draft.waiver is None else int(draft.waiver.documented),
+            "waiver_document_date": draft.waiver.document_date.isoformat()
+            if draft.waiver and draft.waiver.document_date else None,
+            "waiver_verified_by": draft.waiver.verified_by_role if draft.waiver else None,
+            "provider_id": draft.provider_id, "host_district": draft.host_district,
+            "family_reasons": json.dumps(draft.family_reasons, ensure_ascii=False),
+            "letter_guardian_id": draft.letter_guardian_id, "letter_language": draft.letter_language,
+            "created_by": actor, "created_at": stamp, "updated_at": stamp,
+        })
+        request_id = table.last_pk
+        db.execute("UPDATE requests SET reference = ? WHERE id = ?",
+                   [f"MOCAP-{draft.received.year}-{request_id:04d}", request_id])
+        db["request_courses"].insert_all(
+            {"request_id": request_id, "course_id": c.course_id, "position": n, "code": c.code,
+             "title": c.title, "provider_name": c.provider_name, "credits": float(c.credits),
+             "fte": fte.get(c.code)}
+            for n, c in enumerate(draft.courses, start=1)
+        )
+        add_event(db, request_id, "created", actor, {"pathway": draft.pathway}, stamp)
+        add_event(db, request_id, "evaluated", actor,
+                  {"eligible": evaluation.eligible, "policy": f"{evaluation.policy_id} {evaluation.policy_version}"},
+                  stamp)
+    return request_id
+
+
+def change_status(store: Store, request_id: int, new_status: str, role: str, actor: str,
+                  detail: dict[str, Any] | None = None, at: str | None = None) -> None:
+    """Move a request along its lifecycle; an invalid move raises `TransitionRefused`, unwritten."""
+    rows = store.query("SELECT pathway, status FROM requests WHERE id = ?", (request_id,))
+    if not rows:
+        raise RequestError(f"No request with id {request_id}.")
+    lifecycle.check_transition(rows[0]["pathway"], rows[0]["status"], new_status, role)
+    stamp = at or now()
+    with store.transaction() as db:
+        db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?",
+                   [new_status, stamp, request_id])
+        kind = "withdrawn" if new_status == "withdrawn" else "status_changed"
+        add_event(db, request_id, kind, actor,
+                  {"from": rows[0]["status"], "to": new_status, **(detail or {})}, stamp)
