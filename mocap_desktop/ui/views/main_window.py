@@ -73,12 +73,17 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("MainWindow")
         self.resize(1280, 760)
+        self.setMinimumSize(1000, 620)
         self._keys: list[str] = []
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(200)
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { font-size: 11pt; border: none; background: palette(base); }"
+            "QListWidget#navigation::item { padding: 10px 14px; }"
+        )
         self.stack = QStackedWidget()
         for area in areas:
             self._keys.append(area.key)
