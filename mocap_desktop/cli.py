@@ -74,6 +74,65 @@ def cmd_rules_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.importing import ImportRefused
+    from mocap_desktop.services.roster import import_roster_file
+    from mocap_desktop.store import StoreError
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if total:
+            print(f"\r{phase}: {min(done, total) * 100 // total}%   ", end="", file=sys.stderr,
+                  flush=True)
+
+    session = _session(args)
+    try:
+        report = import_roster_file(
+            session.store, Path(args.file), args.kind, mapping_name=args.mapping,
+            dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+            progress=progress if sys.stderr.isatty() else None)
+    except ImportRefused as err:
+        fail(str(err), EXIT_BAD_INPUT)
+    except StoreError as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        if sys.stderr.isatty():
+            print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
+        session.close()
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_PROBLEMS if report.problems and not report.written else EXIT_OK
+
+
+def cmd_students_search(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from mocap_desktop.store import StoreError
+    from mocap_desktop.store.students import StudentRepo
+
+    if args.limit < 1:
+        fail("--limit must be at least 1", EXIT_BAD_INPUT)
+    session = _session(args)
+    try:
+        rows = StudentRepo(session.store).search(args.text, limit=args.limit).rows
+    except StoreError as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        session.close()
+    if args.json:
+        json.dump([asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for r in rows:
+            name = f"{r.last_name}, {r.first_name}" + (f" ({r.preferred_name})" if r.preferred_name else "")
+            print(f"{r.local_number:<12} {r.mosis_id or '':<10}  grade {r.grade:<2}  {name}  · {r.building}")
+        if not rows:
+            print(f"No student matches '{args.text}'.", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mocap-desktop",
@@ -103,6 +162,29 @@ def build_parser() -> argparse.ArgumentParser:
                        "evaluate a case file (RULES.md format) and print the result as JSON",
                        parent=rules, database=False)
     evaluate.add_argument("case", metavar="CASE.json")
+
+    roster = command("import-roster", cmd_import_roster,
+                     "import students (or enrollment history) from an SIS export, CSV or .xlsx; "
+                     "exit 1 when rows are invalid and nothing was written, 2 when the file "
+                     "cannot be imported at all")
+    roster.add_argument("file", metavar="FILE")
+    roster.add_argument("--kind", choices=("students", "enrollments"), default="students")
+    roster.add_argument("--mapping", metavar="NAME",
+                        help="a column mapping saved in the import dialog (default: guess from headers)")
+    roster.add_argument("--dry-run", action="store_true",
+                        help="check every row and report what would change; write nothing")
+    roster.add_argument("--skip-invalid", action="store_true",
+                        help="import the valid rows and list the rejected ones "
+                        "(default: any invalid row means nothing is written)")
+
+    students = commands.add_parser("students", help="student records").add_subparsers(
+        dest="students_command", metavar="COMMAND", required=True)
+    search = command("search", cmd_students_search,
+                     "find students by name (any order, prefix, accents ignored), local number "
+                     "or MOSIS ID", parent=students)
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.add_argument("--json", action="store_true", help="print the matches as JSON")
     return parser
 
 

@@ -163,6 +163,150 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX request_events_request ON request_events(request_id, at);
         """,
     ),
+    Migration(
+        "0005_student_search_and_import_mappings",
+        """
+        CREATE TABLE student_search (
+            student_id INTEGER PRIMARY KEY, sort_key TEXT NOT NULL, tokens TEXT NOT NULL);
+        CREATE INDEX student_search_sort ON student_search(sort_key, student_id);
+        CREATE TABLE student_tokens (
+            token TEXT NOT NULL, sort_key TEXT NOT NULL, student_id INTEGER NOT NULL,
+            PRIMARY KEY (token, sort_key, student_id)) WITHOUT ROWID;
+        CREATE TABLE student_search_dirty (student_id INTEGER PRIMARY KEY);
+        CREATE TABLE student_search_gone (
+            student_id INTEGER NOT NULL, sort_key TEXT NOT NULL, tokens TEXT NOT NULL);
+        CREATE TRIGGER students_search_insert AFTER INSERT ON students BEGIN
+            INSERT OR IGNORE INTO student_search_dirty VALUES (NEW.id);
+        END;
+        CREATE TRIGGER students_search_update AFTER UPDATE ON students
+        WHEN NEW.last_name IS NOT OLD.last_name
+            OR NEW.first_name IS NOT OLD.first_name OR NEW.middle_name IS NOT OLD.middle_name
+            OR NEW.preferred_name IS NOT OLD.preferred_name
+            OR NEW.local_number IS NOT OLD.local_number OR NEW.mosis_id IS NOT OLD.mosis_id
+        BEGIN
+            INSERT OR IGNORE INTO student_search_dirty VALUES (NEW.id);
+        END;
+        CREATE TRIGGER students_search_delete AFTER DELETE ON students BEGIN
+            INSERT INTO student_search_gone
+                SELECT student_id, sort_key, tokens FROM student_search WHERE student_id = OLD.id;
+            DELETE FROM student_search WHERE student_id = OLD.id;
+            DELETE FROM student_search_dirty WHERE student_id = OLD.id;
+        END;
+        INSERT INTO student_search_dirty SELECT id FROM students;
+        CREATE TABLE import_mappings (
+            kind TEXT NOT NULL, name TEXT NOT NULL, columns TEXT NOT NULL,
+            saved_at TEXT NOT NULL, PRIMARY KEY (kind, name));
+        """,
+    ),
+    Migration(
+        "0006_wizard_drafts_and_catalog_details",
+        """
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'request',
+            student_id INTEGER REFERENCES students(id) ON DELETE CASCADE,
+            page TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '{}',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE INDEX drafts_updated ON drafts(kind, updated_at);
+        ALTER TABLE courses ADD COLUMN segment TEXT NOT NULL DEFAULT ''
+            CHECK (segment IN ('', 'A', 'B', 'FY'));
+        ALTER TABLE courses ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        ALTER TABLE courses ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+        UPDATE courses SET segment = CASE
+            WHEN length = 'year' THEN 'FY'
+            WHEN upper(code) GLOB '*A' THEN 'A'
+            WHEN upper(code) GLOB '*B' THEN 'B'
+            ELSE '' END;
+        CREATE INDEX courses_code ON courses(code COLLATE NOCASE);
+        CREATE INDEX providers_name ON providers(name COLLATE NOCASE);
+        ALTER TABLE requests ADD COLUMN start_date TEXT;
+        """,
+    ),
+    Migration(
+        "0007_decisions_and_appeals",
+        """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+            outcome TEXT NOT NULL CHECK (outcome IN ('approve','deny','partial')),
+            reasons TEXT NOT NULL DEFAULT '[]',
+            explanation TEXT NOT NULL DEFAULT '',
+            decided_by_role TEXT NOT NULL,
+            decided_by_name TEXT NOT NULL DEFAULT '',
+            in_person_options_considered INTEGER NOT NULL DEFAULT 0,
+            decided_on TEXT NOT NULL,
+            policy_id TEXT NOT NULL, policy_version TEXT NOT NULL,
+            findings TEXT NOT NULL DEFAULT '[]',
+            recorded_by TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL);
+        CREATE INDEX decisions_request ON decisions(request_id, id);
+        CREATE TABLE appeals (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+            level TEXT NOT NULL CHECK (level IN ('board','state')),
+            filed_on TEXT NOT NULL, hearing_on TEXT,
+            decision_due TEXT NOT NULL, record_due TEXT, record_sent_on TEXT,
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN ('upheld','overturned')),
+            outcome_on TEXT,
+            documents TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            policy_id TEXT NOT NULL, policy_version TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            CHECK ((outcome IS NULL) = (outcome_on IS NULL)));
+        CREATE INDEX appeals_request ON appeals(request_id, id);
+        CREATE TABLE full_time_steps (
+            request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
+            input_sent_on TEXT, input_summary TEXT NOT NULL DEFAULT '',
+            host_answer TEXT CHECK (host_answer IS NULL OR host_answer IN ('accepted','declined')),
+            host_answered_on TEXT, host_note TEXT NOT NULL DEFAULT '',
+            unenrollment_date TEXT, records_sent_on TEXT,
+            exited_enrollment_id INTEGER, host_enrollment_id INTEGER,
+            updated_at TEXT NOT NULL);
+        CREATE INDEX requests_received ON requests(received);
+        """,
+    ),
+    Migration(
+        "0008_letters_and_disclosures",
+        """
+        CREATE TABLE letters (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER REFERENCES requests(id) ON DELETE SET NULL,
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            guardian_id INTEGER REFERENCES guardians(id) ON DELETE SET NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('received','approved','partially_approved','denied',
+                                               'full_time','annual_notice')),
+            language TEXT NOT NULL CHECK (language IN ('en','es')),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','printed')),
+            reference TEXT NOT NULL DEFAULT '',
+            recipient_name TEXT NOT NULL, recipient_address TEXT NOT NULL,
+            recipient_zip TEXT NOT NULL DEFAULT '',
+            student_name TEXT NOT NULL, students TEXT NOT NULL DEFAULT '[]',
+            file TEXT NOT NULL, first_page INTEGER NOT NULL DEFAULT 1,
+            page_count INTEGER NOT NULL CHECK (page_count >= 1),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            batch TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL DEFAULT '',
+            printed_at TEXT, print_count INTEGER NOT NULL DEFAULT 0 CHECK (print_count >= 0),
+            CHECK ((status = 'printed') = (printed_at IS NOT NULL)));
+        CREATE INDEX letters_queue ON letters(status, recipient_zip, recipient_name);
+        CREATE INDEX letters_request ON letters(request_id, kind);
+        CREATE INDEX letters_student ON letters(student_id);
+        CREATE TABLE disclosures (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            letter_id INTEGER REFERENCES letters(id) ON DELETE SET NULL,
+            records TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            legal_basis TEXT NOT NULL,
+            interest TEXT NOT NULL,
+            consent_reference TEXT NOT NULL DEFAULT '',
+            staff TEXT NOT NULL);
+        CREATE INDEX disclosures_student ON disclosures(student_id, at);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,529 @@
+"""The one import engine for every table the office hands the app (rosters, enrollment
+history, the course catalog).
+
+An import *kind* names its fields (with the header variants SIS exports use), how one row
+becomes a record, and how a batch of records is checked against the database and written.
+The engine does the rest, the same way for every kind:
+
+1. read the file: CSV (UTF-8 with or without a BOM, UTF-16, Windows-1252; comma, tab,
+   semicolon or bar) or Excel .xlsx (first sheet, read-only);
+2. map columns to fields: guessed from the headers, or a saved mapping, corrected by the user;
+   a missing required column stops here, before a row is read;
+3. check every row: each problem names the row (as a spreadsheet shows it: the header is
+   row 1), the column and the reason;
+4. plan against the database (added / updated / unchanged, conflicts);
+5. unless a dry run, or invalid rows without `skip_invalid`: write in one transaction.
+   Cancel or any failure rolls it back, leaving the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from mocap_desktop.store import Store
+from mocap_desktop.store.import_mappings import ImportMappingRepo
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+CancelCheck = Callable[[], bool]
+
+EXCEL_1900 = date(1899, 12, 30)
+EXCEL_1904 = date(1904, 1, 1)
+PROGRESS_EVERY = 2000
+IMPORT_CACHE_KIB = -131072  # a 128 MiB page cache while writing: big imports touch many pages
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (unreadable, no header, a required column missing).
+    Nothing was read into the database. `str(err)` says what to do."""
+
+
+class ImportCancelled(Exception):
+    """The user cancelled; the database was left as it was."""
+
+
+class FieldError(ValueError):
+    """One cell's value is not acceptable; the message is the reason shown to the user."""
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParseContext:
+    epoch: date = EXCEL_1900
+    today: date = field(default_factory=date.today)
+
+
+def _text(value: str, ctx: ParseContext) -> str:
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    required: bool = False
+    variants: tuple[str, ...] = ()
+    parse: Callable[[str, ParseContext], Any] = _text
+    help: str = ""
+
+
+def normalize_header(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.replace("\ufeff", "").lower())
+
+
+def guess_mapping(fields: tuple[Field, ...], headers: list[str]) -> dict[str, str]:
+    """Field key → header, for the headers that look like one of a field's known variants."""
+    index: dict[str, str] = {}
+    for header in headers:
+        index.setdefault(normalize_header(header), header)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for f in fields:
+        for variant in (f.label, f.key, *f.variants):
+            header = index.get(normalize_header(variant))
+            if header is not None and header not in used:
+                mapping[f.key] = header
+                used.add(header)
+                break
+    return mapping
+
+
+# --- values ------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_US = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})(?:\s.*)?$")
+_SERIAL = re.compile(r"\d{5}(?:\.0+)?$")
+
+
+def parse_date(value: str, ctx: ParseContext) -> str | None:
+    """An ISO date from M/D/YYYY, MM/DD/YY, YYYY-MM-DD or an Excel serial number; '' → None."""
+    if not value:
+        return None
+    if (m := _US.match(value)) is not None:
+        month, day, year = int(m[1]), int(m[2]), m[3]
+        if len(year) == 2:
+            yy = int(year)
+            year_n = 2000 + yy if 2000 + yy <= ctx.today.year + 1 else 1900 + yy
+        else:
+            year_n = int(year)
+        if month > 12 and day <= 12:
+            raise FieldError(f'"{value}" looks day-first; dates must be month first (M/D/YYYY)')
+        try:
+            return date(year_n, month, day).isoformat()
+        except ValueError:
+            raise FieldError(f'"{value}" is not a real date (M/D/YYYY)') from None
+    if (m := _ISO.match(value)) is not None:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            raise FieldError(f'"{value}" is not a real date (YYYY-MM-DD)') from None
+    if _SERIAL.match(value):
+        return (ctx.epoch + timedelta(days=int(float(value)))).isoformat()
+    raise FieldError(f'"{value}" is not a date (use M/D/YYYY, MM/DD/YY or YYYY-MM-DD)')
+
+
+def required_date(value: str, ctx: ParseContext) -> str:
+    result = parse_date(value, ctx)
+    if result is None:
+        raise FieldError("a date is required here")
+    return result
+
+
+_TRUE = {"y", "yes", "true", "t", "1", "x", "on"}
+_FALSE = {"n", "no", "false", "f", "0", "", "off"}
+
+
+def parse_flag(value: str, ctx: ParseContext) -> int:
+    low = value.lower()
+    if low in _TRUE:
+        return 1
+    if low in _FALSE:
+        return 0
+    raise FieldError(f'"{value}" is not yes or no (Y/N, Yes/No, 1/0)')
+
+
+def padded_code(width: int, what: str) -> Callable[[str, ParseContext], str]:
+    def parse(value: str, ctx: ParseContext) -> str:
+        code = value.replace("-", "").replace(" ", "")
+        if not code:
+            return ""
+        if not code.isdigit() or len(code) > width:
+            raise FieldError(f'"{value}" is not a {what} ({width} digits)')
+        return code.zfill(width)
+    return parse
+
+
+# --- reading files -------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """A file's header and rows, each row as (row number in the file, cell texts)."""
+
+    path: Path
+    headers: list[str]
+    rows: Callable[[], Iterator[tuple[int, list[str]]]]
+    total: int  # rows after the header (blank ones included): for the progress bar
+    format: str  # "CSV (UTF-8)", "Excel workbook", …
+    epoch: date = EXCEL_1900
+
+    def preview(self, count: int = 8) -> list[tuple[int, list[str]]]:
+        out = []
+        for number, cells in self.rows():
+            if any(cells):
+                out.append((number, cells))
+                if len(out) >= count:
+                    break
+        return out
+
+
+def read_table(path: Path) -> Table:
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRefused(f"{path} does not exist or is not a file.")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if path.suffix.lower() == ".xls":
+        raise ImportRefused(f"{path.name} is an old Excel 97-2003 file: save it as .xlsx or CSV first.")
+    return _read_csv(path)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImportRefused(f"{path} cannot be read: {err.strerror or err}.") from err
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRefused(f"{path.name} is not a text (CSV) file. Export the roster as CSV or .xlsx.")
+    text, encoding = _decode(data)
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise ImportRefused(f"{path.name} is empty.")
+    head = lines[first]
+    delimiter = max(",\t;|", key=head.count)
+    headers = [h.strip().lstrip("\ufeff") for h in next(csv.reader([head], delimiter=delimiter))]
+    if not any(headers):
+        raise ImportRefused(f"{path.name} has no header row.")
+    total = max(len(lines) - first - 1, 0)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+        number = 0
+        for cells in reader:
+            number += 1
+            if number <= first + 1:
+                continue
+            yield number, cells
+
+    kind = {",": "CSV", "\t": "tab-separated", ";": "semicolon-separated", "|": "bar-separated"}
+    return Table(path, headers, rows, total, f"{kind[delimiter]} ({encoding})")
+
+
+def _cell_text(value: Any, epoch: date) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise ImportRefused(f"{path.name} cannot be opened as an Excel workbook ({err}).") from err
+    sheet = book.worksheets[0]
+    epoch = EXCEL_1904 if book.epoch == CALENDAR_MAC_1904 else EXCEL_1900
+    header_row, headers = 0, []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(v, epoch) for v in values]
+        if any(cells):
+            header_row, headers = number, cells
+            break
+    if not headers:
+        book.close()
+        raise ImportRefused(f"{path.name}: the first sheet is empty.")
+    while headers and not headers[-1]:
+        headers.pop()
+    total = max((sheet.max_row or header_row) - header_row, 0)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > header_row:
+                yield number, [_cell_text(v, epoch) for v in values]
+
+    return Table(path, headers, rows, total, "Excel workbook", epoch)
+
+
+# --- problems and reports ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row:,}"
+        return f'{where}, column "{self.column}": {self.reason}' if self.column else f"{where}: {self.reason}"
+
+
+@dataclass
+class Plan:
+    """What writing would do; built by a kind from the valid records."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    work: Any = None  # the kind's own description of the writes
+
+
+@dataclass
+class Report:
+    kind: str
+    noun: str
+    path: Path
+    format: str
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems})
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_rows)
+
+    def summary(self) -> str:
+        line = (f"rows read {self.rows_read:,} · {self.noun} added {self.added:,} · "
+                f"updated {self.updated:,} · unchanged {self.unchanged:,} · "
+                f"rows rejected {self.rejected:,}")
+        if self.duplicates:
+            line += f" · repeated rows skipped {self.duplicates:,}"
+        if self.dry_run:
+            line = "dry run, nothing written: " + line
+        elif not self.written:
+            line = "nothing written: " + line
+        return line
+
+
+@dataclass
+class Record:
+    row: int
+    values: dict[str, Any]
+
+
+class ImportKind:
+    """One kind of file. Subclasses give `fields` and implement `check` (optional), `plan`
+    and `write`."""
+
+    key: str = ""
+    label: str = ""
+    noun: str = "rows"
+    fields: tuple[Field, ...] = ()
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+        """Cross-field checks on one parsed row. `columns`: field key → header text."""
+        return []
+
+    def plan(self, store: Store, records: list[Record], mapped: set[str],
+             columns: dict[str, str]) -> Plan:
+        raise NotImplementedError
+
+    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
+              cancelled: CancelCheck) -> None:
+        raise NotImplementedError
+
+
+# --- mapping -----------------------------------------------------------------------------------
+
+@dataclass
+class Mapping:
+    """Field key → header for one file, and which fields still lack a column."""
+
+    columns: dict[str, str]
+    missing_required: list[Field]
+    unknown_headers: list[str]  # in the saved mapping but not in this file
+
+
+def resolve_mapping(kind: ImportKind, headers: list[str], *, saved: dict[str, str] | None = None,
+                    overrides: dict[str, str | None] | None = None) -> Mapping:
+    columns = guess_mapping(kind.fields, headers)
+    unknown: list[str] = []
+    present = set(headers)
+    keys = {f.key for f in kind.fields}
+    for source in (saved or {}), (overrides or {}):
+        for key, header in source.items():
+            if key not in keys:
+                continue
+            if not header:
+                columns.pop(key, None)
+            elif header in present:
+                for other, h in list(columns.items()):
+                    if h == header and other != key:
+                        del columns[other]
+                columns[key] = header
+            else:
+                unknown.append(header)
+    missing = [f for f in kind.fields if f.required and f.key not in columns]
+    return Mapping(columns, missing, unknown)
+
+
+def refuse_missing(kind: ImportKind, table: Table, mapping: Mapping) -> None:
+    if mapping.missing_required:
+        names = ", ".join(f'"{f.label}"' for f in mapping.missing_required)
+        raise ImportRefused(
+            f"{table.path.name} has no column for {names}, which a {kind.label.lower()} import "
+            f"needs; nothing was imported. Columns found: {', '.join(h for h in table.headers if h)}."
+            " Rename the column, or map it (--mapping or the import dialog)."
+        )
+
+
+def saved_mapping_for(store: Store, kind: ImportKind, headers: list[str]) -> dict[str, str] | None:
+    """The most recently saved mapping of `kind` whose columns all exist in `headers`."""
+    present = set(headers)
+    for saved in ImportMappingRepo(store).all(kind.key):
+        if saved.columns and all(h in present for h in saved.columns.values()):
+            return saved.columns
+    return None
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
+               progress: Progress | None = None, cancelled: CancelCheck | None = None,
+               ) -> tuple[int, list[Record], list[Problem]]:
+    """Parse every row; returns (rows read, valid records, problems)."""
+    ctx = ParseContext(epoch=table.epoch)
+    position = {h: i for i, h in reversed(list(enumerate(table.headers)))}
+    texts = [(f.key, position[columns[f.key]]) for f in kind.fields
+             if f.key in columns and f.parse is _text]
+    parsed = [(f.key, f.parse, position[columns[f.key]], columns[f.key])
+              for f in kind.fields if f.key in columns and f.parse is not _text]
+    needed = max(position[h] for h in columns.values()) + 1 if columns else 0
+    rows_read, records, problems = 0, [], []
+    total = table.total
+    check = kind.check
+    for number, cells in table.rows():
+        if number % PROGRESS_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress("Checking rows", number, total)
+        if not any(cells):
+            continue
+        if len(cells) < needed:
+            if not any(c.strip() for c in cells):
+                continue
+            cells = cells + [""] * (needed - len(cells))
+        rows_read += 1
+        values: dict[str, Any] = {key: cells[i].strip() for key, i in texts}
+        bad = False
+        for key, parse, index, header in parsed:
+            try:
+                values[key] = parse(cells[index].strip(), ctx)
+            except FieldError as err:
+                problems.append(Problem(number, header, str(err)))
+                bad = True
+        if bad:
+            continue
+        record = Record(number, values)
+        found = check(record, columns)
+        if found:
+            problems.extend(found)
+            continue
+        records.append(record)
+    return rows_read, records, problems
+
+
+def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str, str] | None = None,
+               dry_run: bool = False, skip_invalid: bool = False,
+               progress: Progress | None = None, cancelled: CancelCheck | None = None,
+               table: Table | None = None) -> Report:
+    """Import `path` as `kind`. `mapping` (field key → header) corrects the guesses.
+
+    Raises `ImportRefused` (nothing read), `ImportCancelled` (nothing written) or a
+    `StoreError` (nothing written)."""
+    table = table or read_table(path)
+    resolved = resolve_mapping(kind, table.headers, saved=mapping)
+    refuse_missing(kind, table, resolved)
+    report = Report(kind.key, kind.noun, Path(path), table.format, dry_run=dry_run)
+    rows_read, records, problems = check_rows(kind, table, resolved.columns, progress=progress,
+                                              cancelled=cancelled)
+    report.rows_read = rows_read
+    if cancelled is not None and cancelled():
+        raise ImportCancelled()
+    if progress is not None:
+        progress("Comparing with the database", 0, 0)
+    plan = kind.plan(store, records, set(resolved.columns), resolved.columns)
+    report.problems = sorted(problems + plan.problems, key=lambda p: (p.row, p.column))
+    report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
+    report.duplicates = plan.duplicates
+    report.notes = plan.notes
+    if dry_run or (report.problems and not skip_invalid):
+        return report
+    if plan.added or plan.updated:
+        def step(done: int, total: int) -> None:
+            if progress is not None:
+                progress("Writing", done, total)
+
+        cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+        try:
+            with store.transaction():
+                kind.write(store, plan, step, cancelled or (lambda: False))
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+        finally:
+            store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    report.written = True
+    return report
