@@ -1,0 +1,80 @@
+"""PDF pages as pictures (for previews and printing) and several PDFs joined into one.
+
+pypdfium2 does both from a wheel on Windows, macOS and Linux; nothing here touches Qt: a
+page comes out as raw RGBX bytes that a view wraps in a QImage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pypdfium2 as pdfium
+
+
+@dataclass(frozen=True)
+class PageImage:
+    width: int
+    height: int
+    stride: int
+    data: bytes
+    """Rows of RGBX pixels (4 bytes each, the fourth unused), `stride` bytes apart."""
+
+
+def _open(source: bytes | Path) -> pdfium.PdfDocument:
+    return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+
+
+def page_count(source: bytes | Path) -> int:
+    pdf = _open(source)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def rasterize(source: bytes | Path, *, dpi: float = 96, first_page: int = 1, count: int | None = None,
+              ) -> list[PageImage]:
+    """Pages `first_page`… (1-based) of a PDF rendered at `dpi`."""
+    pdf = _open(source)
+    try:
+        last = len(pdf) if count is None else min(len(pdf), first_page - 1 + count)
+        images = []
+        for index in range(first_page - 1, last):
+            page = pdf[index]
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True, prefer_bgrx=True)
+            images.append(PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
+            bitmap.close()
+            page.close()
+        return images
+    finally:
+        pdf.close()
+
+
+@dataclass(frozen=True)
+class Part:
+    path: Path
+    first_page: int = 1
+    page_count: int | None = None
+
+
+def merge(parts: list[Part], out: BinaryIO) -> int:
+    """Write the pages of `parts`, in order, as one PDF to `out`; returns the page count."""
+    target = pdfium.PdfDocument.new()
+    try:
+        for part in parts:
+            source = pdfium.PdfDocument(str(part.path))
+            try:
+                start = part.first_page - 1
+                stop = len(source) if part.page_count is None else start + part.page_count
+                if stop > len(source) or start < 0:
+                    raise ValueError(f"{part.path} has {len(source)} pages, not {stop}")
+                target.import_pages(source, pages=list(range(start, stop)))
+            finally:
+                source.close()
+        pages = len(target)
+        target.save(out)
+        return pages
+    finally:
+        target.close()
