@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mocap_desktop import APP_NAME, __version__
@@ -17,7 +17,9 @@ from mocap_desktop.logsetup import configure_logging
 from mocap_desktop.paths import DataDir
 from mocap_desktop.services.session import open_session, Session
 from mocap_desktop.store import StoreError
+from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.ui.presenters.main import MainPresenter
+from mocap_desktop.ui.views.lookup import StudentLookupView
 from mocap_desktop.ui.views.main_window import Area, EmptyState, MainWindow
 
 log = logging.getLogger(__name__)
@@ -56,9 +58,9 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def build_main_window(session: Session) -> MainWindow:
+    lookup = StudentLookupView()
     areas = [
-        Area("lookup", "Student lookup", EmptyState(
-            "Student lookup", "Find a student by name, local number or MOSIS ID.", ""), "Ctrl+1"),
+        Area("lookup", "Student lookup", lookup, "Ctrl+1"),
         Area("queue", "Review queue", EmptyState(
             "Review queue", "No MOCAP requests are waiting for a decision."), "Ctrl+2"),
         Area("print", "Print center", EmptyState(
@@ -69,10 +71,47 @@ def build_main_window(session: Session) -> MainWindow:
     window.about_requested.connect(presenter.about_requested)
     window.backup_requested.connect(presenter.backup_requested)
     window.new_request_action.setEnabled(False)
-    window.import_action.setEnabled(False)
-    window.presenters = [presenter]  # type: ignore[attr-defined]
+    lookup_presenter = LookupPresenter(lookup, session.store)
+    lookup.search_changed.connect(lookup_presenter.search_changed)
+    lookup.student_selected.connect(lookup_presenter.student_selected)
+    lookup.import_requested.connect(window.import_roster_requested)
+    wizard_ready = window.new_request_action.isEnabled()
+    lookup.set_start_request_enabled(
+        wizard_ready, "" if wizard_ready else "The MOCAP request wizard is not installed in this build.")
+    window.import_roster_requested.connect(
+        lambda: open_import_dialog(window, session, lookup_presenter.refresh))
+    window.import_action.setEnabled(True)
+    window.presenters = [presenter, lookup_presenter]  # type: ignore[attr-defined]
+    window.lookup = lookup  # type: ignore[attr-defined]
     presenter.start()
+    lookup_presenter.start()
     return window
+
+
+def open_import_dialog(parent, session: Session, on_imported=lambda: None, path: Path | None = None):
+    """File → Import roster…: a window-modal dialog; the import runs on a worker thread."""
+    from mocap_desktop.services.importing import open_thread_store
+    from mocap_desktop.ui.presenters.import_ import ImportPresenter
+    from mocap_desktop.ui.views.import_dialog import ImportDialog, QtTaskRunner
+
+    dialog = ImportDialog(parent)
+    runner = QtTaskRunner()
+    presenter = ImportPresenter(dialog, session.store, runner,
+                                lambda: open_thread_store(session.store.path), on_imported)
+    dialog.browse_requested.connect(presenter.browse_requested)
+    dialog.kind_changed.connect(presenter.kind_changed)
+    dialog.mapping_changed.connect(presenter.mapping_changed)
+    dialog.saved_mapping_chosen.connect(presenter.saved_mapping_chosen)
+    dialog.save_mapping_requested.connect(presenter.save_mapping_requested)
+    dialog.check_requested.connect(presenter.check_requested)
+    dialog.import_requested.connect(presenter.import_requested)
+    dialog.cancel_requested.connect(presenter.cancel_requested)
+    dialog.may_close = presenter.close_requested
+    dialog.presenter, dialog.runner = presenter, runner  # type: ignore[attr-defined]
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    presenter.start(path)
+    dialog.open()
+    return dialog
 
 
 def _application() -> QApplication:

@@ -341,16 +341,20 @@ class Report:
         return len(self.rejected_rows)
 
     def summary(self) -> str:
-        line = (f"rows read {self.rows_read:,} · {self.noun} added {self.added:,} · "
-                f"updated {self.updated:,} · unchanged {self.unchanged:,} · "
-                f"rows rejected {self.rejected:,}")
+        """One line: rows read, added, updated, unchanged, rejected."""
+        tail = f" · rows rejected {self.rejected:,}"
         if self.duplicates:
-            line += f" · repeated rows skipped {self.duplicates:,}"
+            tail += f" · repeated rows skipped {self.duplicates:,}"
         if self.dry_run:
-            line = "dry run, nothing written: " + line
-        elif not self.written:
-            line = "nothing written: " + line
-        return line
+            return (f"dry run, nothing written: rows read {self.rows_read:,} · {self.noun} to add "
+                    f"{self.added:,} · to update {self.updated:,} · unchanged {self.unchanged:,}"
+                    + tail)
+        if not self.written:
+            rows = "row" if self.rejected == 1 else "rows"
+            return (f"nothing written ({self.rejected:,} invalid {rows}): rows read "
+                    f"{self.rows_read:,} · {self.noun} added 0 · updated 0 · unchanged 0" + tail)
+        return (f"rows read {self.rows_read:,} · {self.noun} added {self.added:,} · "
+                f"updated {self.updated:,} · unchanged {self.unchanged:,}" + tail)
 
 
 @dataclass
@@ -449,6 +453,9 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
              if f.key in columns and f.parse is _text]
     parsed = [(f.key, f.parse, position[columns[f.key]], columns[f.key])
               for f in kind.fields if f.key in columns and f.parse is not _text]
+    required = [(f.label, position[columns[f.key]], columns[f.key])
+                for f in kind.fields if f.required and f.key in columns]
+    required_keys = {f.key for f in kind.fields if f.required}
     needed = max(position[h] for h in columns.values()) + 1 if columns else 0
     rows_read, records, problems = 0, [], []
     total = table.total
@@ -468,9 +475,16 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
         rows_read += 1
         values: dict[str, Any] = {key: cells[i].strip() for key, i in texts}
         bad = False
+        for label, index, header in required:
+            if not cells[index].strip():
+                problems.append(Problem(number, header, f"the {label.lower()} is missing"))
+                bad = True
         for key, parse, index, header in parsed:
+            raw = cells[index].strip()
+            if bad and not raw and key in required_keys:
+                continue  # reported above
             try:
-                values[key] = parse(cells[index].strip(), ctx)
+                values[key] = parse(raw, ctx)
             except FieldError as err:
                 problems.append(Problem(number, header, str(err)))
                 bad = True
@@ -527,3 +541,12 @@ def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str,
             store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     report.written = True
     return report
+
+
+def open_thread_store(path: Path) -> Store:
+    """A second connection to an open, migrated database, for a worker thread's import."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, timeout=30.0)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return Store(Path(path), conn)
