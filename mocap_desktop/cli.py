@@ -133,6 +133,91 @@ def cmd_students_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_catalog_import(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.catalog import import_catalog
+    from mocap_desktop.services.importing import ImportRefused
+    from mocap_desktop.store import StoreError
+
+    session = _session(args)
+    try:
+        report = import_catalog(session.store, Path(args.file), dry_run=args.dry_run,
+                                program_code=args.program, skip_invalid=args.skip_invalid)
+    except ImportRefused as err:
+        fail(str(err), EXIT_BAD_INPUT)
+    except StoreError as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        session.close()
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_PROBLEMS if report.problems and not report.written else EXIT_OK
+
+
+def _queue_filter(args: argparse.Namespace):
+    from mocap_desktop.services.review import QueueFilter
+
+    scope = {"open": "", "awaiting": "awaiting", "all": "all", "closed": "closed"}.get(args.status, args.status)
+    return QueueFilter(status=scope, building=args.building or "", pathway=args.pathway or "",
+                       routing=args.routing or "", overdue=args.overdue, search=args.search or "")
+
+
+def _queue_rows(args: argparse.Namespace):
+    from datetime import date
+
+    from mocap_desktop.services.review import ReviewError, queue
+    from mocap_desktop.store import StoreError
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else date.today()
+    except ValueError:
+        fail(f"--today: '{args.today}' is not a date YYYY-MM-DD", EXIT_BAD_INPUT)
+    session = _session(args)
+    try:
+        return queue(session.store, _queue_filter(args), today).rows
+    except (ReviewError, StoreError) as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        session.close()
+
+
+def cmd_requests_list(args: argparse.Namespace) -> int:
+    rows = _queue_rows(args)
+    if args.json:
+        json.dump([{
+            "id": r.request_id, "reference": r.reference, "student": r.student, "student_id": r.student_id,
+            "grade": r.grade, "pathway": r.pathway, "courses": [c for c in r.courses.split(", ") if c],
+            "building": r.building, "building_code": r.building_code, "received": r.received.isoformat(),
+            "due": r.due.isoformat() if r.due else None, "due_for": r.due_kind or None,
+            "business_days_left": r.days_left, "urgency": r.urgency or None, "routing": r.routing,
+            "status": r.status, "status_label": r.status_label,
+        } for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for r in rows:
+        due = r.due.isoformat() if r.due else "-"
+        print(f"{r.reference}  {r.status_label:<26} {due:<10}  {r.days_left_text:<22} {r.student}")
+    print(f"{len(rows)} request{'s' if len(rows) != 1 else ''}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_requests_export(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.review import ReviewError, export_rows
+
+    dest = Path(args.file)
+    if dest.suffix.lower() not in (".csv", ".xlsx"):
+        fail(f"{dest.name}: export to a .csv or .xlsx file", EXIT_BAD_INPUT)
+    rows = _queue_rows(args)
+    try:
+        export_rows(rows, dest)
+    except ReviewError as err:
+        fail(str(err), EXIT_PROBLEMS)
+    print(f"{len(rows)} request{'s' if len(rows) != 1 else ''} written to {dest}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mocap-desktop",
@@ -185,6 +270,44 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", metavar="TEXT")
     search.add_argument("--limit", type=int, default=20, metavar="N")
     search.add_argument("--json", action="store_true", help="print the matches as JSON")
+
+    catalog = commands.add_parser("catalog", help="the MOCAP course catalog").add_subparsers(
+        dest="catalog_command", metavar="COMMAND", required=True)
+    catalog_import = command(
+        "import", cmd_catalog_import,
+        "import the state's combined MOCAP course list (CSV or .xlsx); exit 1 when rows are "
+        "invalid and nothing was written, 2 when the file cannot be imported at all", parent=catalog)
+    catalog_import.add_argument("file", metavar="FILE")
+    catalog_import.add_argument("--dry-run", action="store_true",
+                                help="check every row and report what would change; write nothing")
+    catalog_import.add_argument("--program", choices=("50", "52"),
+                                help="which state list the file is when it has no program code column: "
+                                "50 with instruction, 52 curriculum only (default: from the file name, else 50)")
+    catalog_import.add_argument("--skip-invalid", action="store_true",
+                                help="import the valid rows and list the rejected ones "
+                                "(default: any invalid row means nothing is written)")
+
+    requests = commands.add_parser("requests", help="MOCAP requests: the review queue").add_subparsers(
+        dest="requests_command", metavar="COMMAND", required=True)
+    statuses = ["open", "awaiting", "all", "closed", "submitted", "in_review", "approved", "partially_approved",
+                "denied", "board_appeal", "board_upheld", "board_overturned", "state_appeal", "state_upheld",
+                "state_overturned", "notice_received", "input_sent", "host_accepted", "host_declined",
+                "transferred", "withdrawn"]
+    listing = command("list", cmd_requests_list,
+                      "the review queue, most urgent first (due date; overdue first)", parent=requests)
+    export = command("export", cmd_requests_export,
+                     "write the review queue as filtered to FILE (.csv or .xlsx, by extension)", parent=requests)
+    export.add_argument("file", metavar="FILE")
+    for sub in (listing, export):
+        sub.add_argument("--status", default="open", choices=statuses, metavar="S",
+                         help="open (default), awaiting, all, closed, or one status such as submitted")
+        sub.add_argument("--overdue", action="store_true", help="only requests past their due date")
+        sub.add_argument("--building", metavar="CODE", help="only students of this building")
+        sub.add_argument("--pathway", choices=("part_time", "full_time"))
+        sub.add_argument("--routing", choices=("building_review", "iep_team", "section_504_team", "provider"))
+        sub.add_argument("--search", metavar="TEXT", help="student name, number or request reference")
+        sub.add_argument("--today", metavar="YYYY-MM-DD", help="count business days from this date")
+    listing.add_argument("--json", action="store_true", help="print the requests as JSON")
     return parser
 
 

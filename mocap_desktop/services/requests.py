@@ -45,6 +45,7 @@ class RequestDraft:
     family_reasons: list[str] = field(default_factory=list)
     letter_guardian_id: int | None = None
     letter_language: str = "en"
+    start_date: date | None = None  # the first day of the courses (part-time), inside the start term
 
 
 def now() -> str:
@@ -166,6 +167,7 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
             "provider_id": draft.provider_id, "host_district": draft.host_district,
             "family_reasons": json.dumps(draft.family_reasons, ensure_ascii=False),
             "letter_guardian_id": draft.letter_guardian_id, "letter_language": draft.letter_language,
+            "start_date": draft.start_date.isoformat() if draft.start_date else None,
             "created_by": actor, "created_at": stamp, "updated_at": stamp,
         })
         request_id = table.last_pk
@@ -182,6 +184,47 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
                   {"eligible": evaluation.eligible, "policy": f"{evaluation.policy_id} {evaluation.policy_version}"},
                   stamp)
     return request_id
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """A request of the student that is not withdrawn or closed: what the wizard shows so a
+    duplicate is caught."""
+
+    id: int
+    reference: str
+    pathway: str
+    status: str
+    start_term: str
+    received: str
+    courses: tuple[str, ...]  # "ENG10A English 10 A (Launch)"
+
+
+def open_requests_for(store: Store, student_id: int) -> list[OpenRequest]:
+    rows = store.query(
+        "SELECT id, reference, pathway, status, start_term, received FROM requests "
+        "WHERE student_id = ? AND status NOT IN ('closed', 'withdrawn') ORDER BY received DESC, id DESC",
+        (student_id,))
+    out = []
+    for r in rows:
+        courses = tuple(
+            f"{c['code']} {c['title']}" + (f" ({c['provider_name']})" if c["provider_name"] else "")
+            for c in store.query("SELECT code, title, provider_name FROM request_courses "
+                                 "WHERE request_id = ? ORDER BY position", (r["id"],)))
+        out.append(OpenRequest(r["id"], r["reference"], r["pathway"], r["status"], r["start_term"],
+                               r["received"], courses))
+    return out
+
+
+def requested_courses(store: Store, student_id: int, start_term: str) -> dict[str, tuple[str, str, str]]:
+    """Courses already asked for this student and term, in a request not withdrawn and not
+    denied for that course: code case-folded → (request reference, status, provider name)."""
+    rows = store.query(
+        "SELECT c.code, c.provider_name, r.reference, r.status FROM request_courses c "
+        "JOIN requests r ON r.id = c.request_id WHERE r.student_id = ? AND r.start_term = ? "
+        "AND r.status != 'withdrawn' AND (c.decision IS NULL OR c.decision != 'denied') "
+        "ORDER BY r.id", (student_id, start_term))
+    return {r["code"].casefold(): (r["reference"], r["status"], r["provider_name"]) for r in rows}
 
 
 def change_status(store: Store, request_id: int, new_status: str, role: str, actor: str,

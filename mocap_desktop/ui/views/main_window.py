@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
     backup_requested = Signal()
     new_request_requested = Signal()
     import_roster_requested = Signal()
+    resume_draft_requested = Signal()
+    catalog_requested = Signal()
 
     def __init__(self, areas: list[Area]):
         super().__init__()
@@ -127,6 +129,11 @@ class MainWindow(QMainWindow):
             "&New MOCAP request…", "Ctrl+N", self.new_request_requested
         )
         request_menu.addAction(self.new_request_action)
+        self.resume_draft_action = self._action("&Resume a saved draft…", None, self.resume_draft_requested)
+        request_menu.addAction(self.resume_draft_action)
+        request_menu.addSeparator()
+        self.catalog_action = self._action("Course &catalog…", None, self.catalog_requested)
+        request_menu.addAction(self.catalog_action)
 
         view_menu = bar.addMenu("&View")
         for index, area in enumerate(areas):
