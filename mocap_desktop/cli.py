@@ -218,6 +218,89 @@ def cmd_requests_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _letters(args: argparse.Namespace, work: Callable) -> int:
+    """Run a letters use case: bad data exits 1, an unwritable output 2, the database 3."""
+    import getpass
+
+    from mocap_desktop.services.letters import LetterDataError, LetterOutputError
+    from mocap_desktop.store import StoreError
+
+    try:
+        actor = getpass.getuser()
+    except (KeyError, OSError):
+        actor = ""
+    session = _session(args)
+    try:
+        return work(session.store, actor)
+    except LetterDataError as err:
+        fail(str(err), EXIT_PROBLEMS)
+    except LetterOutputError as err:
+        fail(str(err), EXIT_BAD_INPUT)
+    except StoreError as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        session.close()
+
+
+def cmd_letters_render(args: argparse.Namespace) -> int:
+    from mocap_desktop.services import letters
+
+    def work(store, actor):
+        letter_id = letters.render_request_letter(store, args.request, args.kind, Path(args.output),
+                                                  actor=actor, lang=args.lang)
+        print(f"{args.kind} letter for request {args.request} written to {args.output} (kept as letter {letter_id})")
+        return EXIT_OK
+
+    return _letters(args, work)
+
+
+def cmd_letters_queue(args: argparse.Namespace) -> int:
+    from mocap_desktop.services import letters
+
+    def work(store, actor):
+        letter_id = letters.queue_request_letter(store, args.request, args.kind, actor=actor, lang=args.lang)
+        print(f"{args.kind} letter for request {args.request} queued for the print center (letter {letter_id})")
+        return EXIT_OK
+
+    return _letters(args, work)
+
+
+def cmd_letters_annual_notice(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from mocap_desktop.services import letters
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        fail(f"--since {args.since}: use YYYY-MM-DD", EXIT_BAD_INPUT)
+
+    def work(store, actor):
+        result = letters.annual_notice(store, Path(args.output), actor=actor, new_only=args.new_only, since=since)
+        for line in result.skipped:
+            print(f"left out: {line}", file=sys.stderr)
+        languages = ", ".join(f"{n} in {'English' if k == 'en' else 'Spanish'}"
+                              for k, n in sorted(result.by_language.items()))
+        print(f"annual notice: {result.letters} letters ({languages}), {result.pages} pages, "
+              f"{result.students} students, written to {args.output}")
+        return EXIT_OK
+
+    return _letters(args, work)
+
+
+def cmd_letters_batch(args: argparse.Namespace) -> int:
+    from mocap_desktop.services import letters
+
+    def work(store, actor):
+        job = letters.batch_pending(store, Path(args.output), actor=actor, mark=not args.keep_pending)
+        state = "left waiting" if args.keep_pending else "marked printed"
+        print(f"{len(job.letter_ids)} letters ({job.pages} pages, by ZIP code then name) written to "
+              f"{args.output}; {state}")
+        return EXIT_OK
+
+    return _letters(args, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mocap-desktop",
@@ -308,6 +391,35 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--search", metavar="TEXT", help="student name, number or request reference")
         sub.add_argument("--today", metavar="YYYY-MM-DD", help="count business days from this date")
     listing.add_argument("--json", action="store_true", help="print the requests as JSON")
+
+    letters = commands.add_parser(
+        "letters", help="parent notice letters (exit 1: the data cannot make a correct letter, "
+        "2: the output cannot be written)").add_subparsers(
+        dest="letters_command", metavar="COMMAND", required=True)
+    request_kinds = ("received", "approved", "partially_approved", "denied", "full_time")
+    render = command("render", cmd_letters_render,
+                     "write one request's letter to a PDF (kept, and recorded as printed)", parent=letters)
+    queue = command("queue", cmd_letters_queue, "put one request's letter in the print center's queue",
+                    parent=letters)
+    for sub in (render, queue):
+        sub.add_argument("--request", type=int, required=True, metavar="ID")
+        sub.add_argument("--kind", required=True, choices=request_kinds)
+        sub.add_argument("--lang", choices=("en", "es"), help="default: the family's preferred language")
+    render.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    annual = command("annual-notice", cmd_letters_annual_notice,
+                     "the annual notice of MOCAP rights for every family, each in its own language, "
+                     "as one PDF in ZIP order", parent=letters)
+    annual.add_argument("--new-only", action="store_true",
+                        help="only families of students new to the district since --since")
+    annual.add_argument("--since", metavar="YYYY-MM-DD", help="default: the start of this school year")
+    annual.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    batch = command("batch", cmd_letters_batch,
+                    "the letters waiting in the print center as one PDF, by ZIP code then name, "
+                    "marked printed", parent=letters)
+    batch.add_argument("--pending", action="store_true", required=True,
+                       help="take every letter waiting to be printed")
+    batch.add_argument("--keep-pending", action="store_true", help="do not mark them printed")
+    batch.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     return parser
 
 
