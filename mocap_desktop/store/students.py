@@ -298,7 +298,7 @@ class StudentRepo:
         conn = self.conn
         stale: list[tuple] = []
         for sid, key, tokens in conn.execute("SELECT * FROM student_search_gone"):
-            stale.extend((t, key, sid) for t in tokens.split(" ~ ")[0].split())
+            stale.extend((t, key, sid) for t in tokens.split())
         rows = conn.execute(
             "SELECT s.id, s.last_name, s.first_name, s.middle_name, s.preferred_name, "
             "s.local_number, s.mosis_id, x.sort_key, x.tokens FROM student_search_dirty d "
@@ -308,18 +308,11 @@ class StudentRepo:
         search_rows, token_rows = [], []
         for sid, last, first, middle, preferred, local, mosis, old_key, old_tokens in rows:
             key = sort_key(last, first, middle)
-            tokens = student_tokens(last, first, preferred, local, mosis)
+            tokens = sorted(student_tokens(last, first, preferred, local, mosis))
             if old_tokens is not None:
-                stale.extend((t, old_key, sid) for t in old_tokens.split(" ~ ")[0].split())
-            # The row's token string also carries the middle name (marked "~", not in the
-            # token table): a further query word may match it, a first word may not.
-            extra = name_tokens(middle) - tokens if middle else ()
-            words_ = sorted(tokens)
-            text = " ".join(words_)
-            if extra:
-                text += " ~ " + " ".join(sorted(extra))
-            search_rows.append((sid, key, f" {text} "))
-            token_rows.extend((t, key, sid) for t in words_)
+                stale.extend((t, old_key, sid) for t in old_tokens.split())
+            search_rows.append((sid, key, f" {' '.join(tokens)} "))
+            token_rows.extend((t, key, sid) for t in tokens)
         if stale:
             conn.executemany(
                 "DELETE FROM student_tokens WHERE token = ? AND sort_key = ? AND student_id = ?",

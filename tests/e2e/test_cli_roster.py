@@ -1,0 +1,88 @@
+"""`import-roster` and `students search` as IT runs them: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "mocap_desktop", *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_invalid_rows_write_nothing_list_every_row_and_exit_1(tmp_path):
+    result = cli("import-roster", str(ROSTER / "powerschool-bom.csv"), "--data-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        'row 9, column "State_StudentNumber": MOSIS ID 423456789 has 9 digits; it must have exactly '
+        "10 (check that the export kept leading zeros)"]
+    assert result.stdout.splitlines() == [
+        "nothing written (1 invalid row): rows read 7 · students added 0 · updated 0 · unchanged 0 "
+        "· rows rejected 1 · repeated rows skipped 1"]
+    search = cli("students", "search", "nguy", "--json", "--data-dir", str(tmp_path))
+    assert json.loads(search.stdout) == []
+
+
+def test_skip_invalid_imports_and_reimport_changes_nothing(tmp_path):
+    args = ("import-roster", str(ROSTER / "powerschool-bom.csv"), "--skip-invalid",
+            "--data-dir", str(tmp_path))
+    first = cli(*args)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == (
+        "rows read 7 · students added 5 · updated 0 · unchanged 0 · rows rejected 1 · "
+        "repeated rows skipped 1")
+    again = cli(*args)
+    assert again.stdout.splitlines()[-1].startswith(
+        "rows read 7 · students added 0 · updated 0 · unchanged 5 · rows rejected 1")
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path):
+    result = cli("import-roster", str(ROSTER / "infinite-campus-cp1252.csv"), "--dry-run",
+                 "--data-dir", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stdout.strip() == ("dry run, nothing written: rows read 3 · students to add 3 · "
+                                     "to update 0 · unchanged 0 · rows rejected 0")
+    search = cli("students", "search", "zoe", "--json", "--data-dir", str(tmp_path))
+    assert json.loads(search.stdout) == []
+
+
+def test_a_file_that_cannot_be_imported_exits_2(tmp_path):
+    missing = cli("import-roster", str(ROSTER / "missing-birthdate.csv"), "--data-dir", str(tmp_path))
+    assert missing.returncode == 2
+    assert 'no column for "Birth date"' in missing.stderr
+    nofile = cli("import-roster", str(tmp_path / "nope.csv"), "--data-dir", str(tmp_path))
+    assert nofile.returncode == 2 and "does not exist" in nofile.stderr
+    mapping = cli("import-roster", str(ROSTER / "powerschool-bom.csv"), "--mapping", "PowerSchool",
+                  "--data-dir", str(tmp_path))
+    assert mapping.returncode == 2 and 'no saved mapping is called "PowerSchool"' in mapping.stderr
+
+
+def test_enrollments_kind_and_headless_search(tmp_path):
+    cli("import-roster", str(ROSTER / "powerschool-bom.csv"), "--skip-invalid", "--data-dir", str(tmp_path))
+    enr = cli("import-roster", str(ROSTER / "enrollments.csv"), "--kind", "enrollments",
+              "--skip-invalid", "--data-dir", str(tmp_path))
+    assert enr.returncode == 0
+    assert enr.stdout.splitlines()[-1] == (
+        "rows read 6 · enrollments added 3 · updated 0 · unchanged 0 · rows rejected 3")
+    found = cli("students", "search", "pena jose", "--limit", "5", "--json", "--data-dir", str(tmp_path))
+    assert found.returncode == 0
+    rows = json.loads(found.stdout)
+    assert [(r["last_name"], r["first_name"], r["local_number"], r["grade"]) for r in rows] == [
+        ("Peña", "José", "100202", "10")]
+    assert set(rows[0]) == {"id", "last_name", "first_name", "preferred_name", "grade", "building",
+                            "local_number", "mosis_id"}
+    limited = cli("students", "search", "", "--limit", "2", "--json", "--data-dir", str(tmp_path))
+    assert len(json.loads(limited.stdout)) == 2
+    text = cli("students", "search", "lukasz", "--data-dir", str(tmp_path))
+    assert "Łukaszewicz, Łukasz" in text.stdout
+    none = cli("students", "search", "zzzz", "--data-dir", str(tmp_path))
+    assert none.returncode == 0 and "No student matches 'zzzz'" in none.stderr
+    log = (tmp_path / "logs" / "mocap.log").read_text(encoding="utf-8")
+    assert "Peña" not in log and "100202" not in log

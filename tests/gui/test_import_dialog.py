@@ -1,0 +1,79 @@
+"""File → Import roster…: the dialog with a worker thread, from the empty lookup to a filled one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from mocap_desktop.app import build_main_window
+from mocap_desktop.services.session import open_session
+from mocap_desktop.ui.views.import_dialog import ImportDialog
+
+ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster"
+
+
+@pytest.fixture
+def window(qtbot, data_dir):
+    session = open_session(data_dir, demo=False)
+    w = build_main_window(session)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    for dialog in w.findChildren(ImportDialog):
+        dialog.runner.wait()
+    session.close()
+
+
+def open_dialog(qtbot, window) -> ImportDialog:
+    qtbot.mouseClick(window.lookup.import_button, Qt.MouseButton.LeftButton)
+    dialogs = window.findChildren(ImportDialog)
+    assert len(dialogs) == 1
+    qtbot.waitExposed(dialogs[0])
+    return dialogs[0]
+
+
+def test_check_then_import_from_the_dialog_fills_the_lookup(qtbot, window):
+    assert window.import_action.isEnabled()
+    assert window.lookup.results.currentWidget() is window.lookup.no_students
+    dialog = open_dialog(qtbot, window)
+    assert not dialog.check_button.isEnabled()
+    dialog.presenter.file_chosen(ROSTER / "powerschool-bom.csv")
+    assert "powerschool-bom.csv" in dialog.file_label.text()
+    combos = {c.accessibleName(): c for c in dialog.findChildren(QComboBox)}
+    assert combos["Column for Local student number (required)"].currentText() == "Student_Number"
+    assert dialog.preview.rowCount() == 7 and dialog.preview.item(0, 3).text() == "Nguyễn"
+
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.problems.rowCount() == 1, timeout=10000)
+    assert dialog.problems.item(0, 0).text() == "9"
+    assert "has 9 digits" in dialog.problems.item(0, 2).text()
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # all or nothing
+    qtbot.waitUntil(lambda: "Nothing was imported" in dialog.message.text(), timeout=10000)
+    assert window.lookup.results.currentWidget() is window.lookup.no_students
+
+    dialog.skip_invalid.setChecked(True)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Imported." in dialog.message.text(), timeout=10000)
+    assert "students added 5" in dialog.message.text()
+    assert window.lookup.model.rowCount() == 5  # the lookup refreshed itself
+    dialog.close()
+
+
+def test_mapping_combo_changes_reach_the_presenter(qtbot, window):
+    dialog = open_dialog(qtbot, window)
+    dialog.presenter.file_chosen(ROSTER / "missing-birthdate.csv")
+    assert not dialog.check_button.isEnabled()
+    assert "Birth date" in dialog.message.text()
+    qtbot.wait(50)  # the layout shows new widgets from the event loop
+    combos = {c.accessibleName(): c for c in dialog.findChildren(QComboBox) if c.isVisible()}
+    birth = combos["Column for Birth date (required)"]
+    assert birth.currentText() == "— not in this file —"
+    birth.setCurrentIndex(birth.findData("Grade"))
+    qtbot.waitUntil(lambda: "Choose a column for: Grade" in dialog.message.text())
+    dialog.close()

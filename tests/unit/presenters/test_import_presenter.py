@@ -1,0 +1,194 @@
+"""ImportPresenter with a fake view and a synchronous runner: no Qt."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from mocap_desktop.services.importing import open_thread_store
+from mocap_desktop.store.import_mappings import ImportMappingRepo
+from mocap_desktop.ui.presenters.import_ import ImportPresenter, SyncRunner
+
+ROSTER = Path(__file__).resolve().parents[2] / "data" / "roster"
+
+
+class FakeImportView:
+    def __init__(self, open_file=None, mapping_name=None):
+        self.calls: list[tuple] = []
+        self.mapping = []
+        self.preview = ([], [])
+        self.problems = []
+        self.message = ("", "")
+        self.actions = (False, False)
+        self.saved = ([], "")
+        self.progress = []
+        self.open_file = open_file
+        self.mapping_name = mapping_name
+
+    def show_kinds(self, kinds, current):
+        self.calls.append(("kinds", kinds, current))
+
+    def show_file(self, name, info):
+        self.file = (name, info)
+
+    def show_mapping(self, rows, headers):
+        self.mapping = rows
+        self.headers = headers
+
+    def show_preview(self, columns, rows):
+        self.preview = (columns, rows)
+
+    def show_saved_mappings(self, names, current):
+        self.saved = (names, current)
+
+    def show_problems(self, problems, more):
+        self.problems = problems
+        self.more = more
+
+    def show_message(self, text, level):
+        self.message = (text, level)
+        self.calls.append(("message", level, text))
+
+    def set_actions(self, can_check, can_import):
+        self.actions = (can_check, can_import)
+
+    def set_busy(self, busy):
+        self.calls.append(("busy", busy))
+
+    def show_progress(self, phase, done, total):
+        self.progress.append((phase, done, total))
+
+    def ask_open_file(self):
+        return self.open_file
+
+    def ask_mapping_name(self, suggested):
+        return self.mapping_name
+
+
+def make(store, view=None, imported=None):
+    view = view or FakeImportView()
+    presenter = ImportPresenter(view, store, SyncRunner(), lambda: open_thread_store(store.path),
+                                on_imported=lambda: imported.append(1) if imported is not None else None)
+    return view, presenter
+
+
+def count(store) -> int:
+    return store.query("SELECT count(*) AS n FROM students")[0]["n"]
+
+
+def test_choosing_a_file_guesses_the_mapping_and_previews_rows(store):
+    view, presenter = make(store, FakeImportView(open_file=ROSTER / "powerschool-bom.csv"))
+    presenter.start()
+    assert view.actions == (False, False)
+    presenter.browse_requested()
+    assert view.file[0] == "powerschool-bom.csv"
+    assert "CSV (UTF-8 with BOM)" in view.file[1] and "17 columns" in view.file[1]
+    by_key = {r.key: r for r in view.mapping}
+    assert by_key["local_number"].header == "Student_Number" and by_key["local_number"].required
+    assert by_key["mosis_id"].header == "State_StudentNumber"
+    assert by_key["birth_date"].sample == "9/14/2010"
+    assert by_key["preferred_name"].header is None
+    columns, rows = view.preview
+    assert columns[:3] == ["Row", "Local student number", "MOSIS ID"]
+    assert [r[0] for r in rows] == ["2", "3", "5", "6", "7", "9", "10"]  # blank lines skipped
+    assert rows[0][1:4] == ["100201", "1234567890", "Nguyễn"]
+    assert view.actions == (True, False)
+
+
+def test_a_required_field_without_a_column_blocks_the_check(store):
+    view, presenter = make(store)
+    presenter.start(ROSTER / "missing-birthdate.csv")
+    assert view.actions == (False, False)
+    assert view.message[1] == "warning" and "Birth date" in view.message[0]
+    presenter.mapping_changed("birth_date", "Grade")  # a column can feed one field only
+    keys = {r.key: r.header for r in view.mapping}
+    assert keys["birth_date"] == "Grade" and keys["grade"] is None
+    assert view.actions == (False, False) and "Choose a column for: Grade" in view.message[0]
+    presenter.mapping_changed("grade", "Grade")
+    assert view.actions == (False, False) and "Birth date" in view.message[0]
+
+
+def test_check_lists_every_bad_row_then_import_writes_in_one_go(store):
+    imported = []
+    view, presenter = make(store, imported=imported)
+    presenter.start(ROSTER / "powerschool-bom.csv")
+    presenter.check_requested()
+    assert [(p.row, p.column) for p in view.problems] == [("9", "State_StudentNumber")]
+    assert view.message[1] == "warning" and "Would add 5" in view.message[0]
+    assert view.actions == (True, True) and count(store) == 0
+    presenter.import_requested(skip_invalid=False)
+    assert count(store) == 0 and view.message[1] == "error"
+    assert "Nothing was imported" in view.message[0] and not imported
+    presenter.import_requested(skip_invalid=True)
+    assert count(store) == 5 and view.message[1] == "done"
+    assert "students added 5" in view.message[0] and imported == [1]
+    assert ("busy", True) in view.calls and view.calls[-1] != ("busy", True)
+
+
+def test_progress_is_reported_and_cancel_changes_nothing(store, tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Student Number", "Last Name", "First Name", "Birthdate", "Grade"])
+        w.writerows([f"{i}", "Young", f"Avery{i}", "1/1/2012", "3"] for i in range(9000))
+    view, presenter = make(store)
+
+    class CancellingView(FakeImportView):
+        cancelled = False
+
+        def show_progress(self, phase, done, total):
+            super().show_progress(phase, done, total)
+            if phase == "Writing" and not self.cancelled:
+                self.cancelled = True
+                presenter.cancel_requested()
+
+    view = CancellingView()
+    presenter.view = view
+    presenter.start(path)
+    presenter.import_requested(skip_invalid=False)
+    assert any(p[0] == "Checking rows" for p in view.progress)
+    assert any(p[0] == "Writing" for p in view.progress)
+    assert view.message == ("Cancelled. Nothing was changed.", "warning")
+    assert count(store) == 0
+    presenter.import_requested(skip_invalid=False)  # a new run is not cancelled by the old click
+    assert count(store) == 9000
+
+
+def test_a_saved_mapping_comes_back_for_the_next_file_with_those_columns(store, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Pupil Ref,Family,Given,Born On,Yr\n77,Young,Avery,2012-01-01,3\n",
+                    encoding="utf-8")
+    view, presenter = make(store, FakeImportView(mapping_name="Our SIS"))
+    presenter.start(path)
+    assert view.actions == (False, False)
+    for key, header in (("local_number", "Pupil Ref"), ("last_name", "Family"),
+                        ("first_name", "Given"), ("birth_date", "Born On"), ("grade", "Yr")):
+        presenter.mapping_changed(key, header)
+    presenter.save_mapping_requested()
+    assert ImportMappingRepo(store).get("students", "Our SIS").columns["grade"] == "Yr"
+    assert view.saved == (["Our SIS"], "Our SIS")
+
+    view2, presenter2 = make(store)
+    presenter2.start(path)
+    assert view2.saved == (["Our SIS"], "Our SIS")
+    assert view2.actions == (True, False)
+    presenter2.import_requested(skip_invalid=False)
+    assert count(store) == 1
+
+
+def test_an_unreadable_file_is_explained(store, tmp_path):
+    path = tmp_path / "roster.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    view, presenter = make(store)
+    presenter.start(path)
+    assert view.message[1] == "error" and "Excel 97-2003" in view.message[0]
+    assert view.actions == (False, False)
+
+
+def test_enrollments_kind_switches_fields(store):
+    view, presenter = make(store)
+    presenter.start(ROSTER / "enrollments.csv")
+    presenter.kind_changed("enrollments")
+    keys = {r.key: r.header for r in view.mapping}
+    assert keys["district_code"] == "District Code" and keys["entry"] == "Entry Date"
+    assert view.actions == (True, False)

@@ -1,0 +1,388 @@
+"""The import engine and the roster kinds, on the mess real SIS exports carry.
+
+Every person in these files is invented.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from mocap_desktop.services import importing
+from mocap_desktop.services.importing import (
+    Field,
+    FieldError,
+    ImportCancelled,
+    ImportKind,
+    ImportRefused,
+    ParseContext,
+    Plan,
+    guess_mapping,
+    parse_date,
+    read_table,
+    run_import,
+)
+from mocap_desktop.services.roster import KINDS, import_roster_file, parse_grade
+from mocap_desktop.store.import_mappings import ImportMappingRepo
+from mocap_desktop.store.students import StudentRepo
+
+ROSTER = Path(__file__).resolve().parents[2] / "data" / "roster"
+STUDENTS = KINDS["students"]
+CTX = ParseContext(today=date(2026, 11, 27))
+
+
+def dump(store) -> dict[str, list]:
+    """Every row of every table an import may touch, to compare before and after."""
+    return {t: sorted((tuple(r.values()) for r in store.query(f"SELECT * FROM {t}")), key=repr)
+            for t in ("students", "guardians", "enrollments", "buildings", "student_tokens",
+                      "student_search", "student_search_dirty")}
+
+
+def student(store, local: str) -> dict:
+    rows = store.query("SELECT * FROM students WHERE local_number = ?", (local,))
+    return rows[0] if rows else {}
+
+
+HEADER = ["Student Number", "State ID", "Last Name", "First Name", "Birthdate", "Grade", "School Code"]
+
+
+def write_csv(path: Path, rows: list[list[str]], header=HEADER, encoding="utf-8") -> Path:
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def synthetic_rows(n: int) -> list[list[str]]:
+    return [[f"{200000 + i}", f"{4000000000 + i}", f"Last{i % 97}", f"First{i % 89}",
+             f"{i % 12 + 1}/{i % 28 + 1}/20{10 + i % 8:02d}", str(i % 12 + 1), "4000"]
+            for i in range(n)]
+
+
+# --- values ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, iso", [
+    ("9/14/2010", "2010-09-14"), ("09/14/2010", "2010-09-14"), ("03/02/09", "2009-03-02"),
+    ("3/2/95", "1995-03-02"), ("2012-11-30", "2012-11-30"), ("2012-11-30 00:00:00", "2012-11-30"),
+    ("2012-1-5", "2012-01-05"), ("45000", "2023-03-15"), ("1-5-2015", "2015-01-05"), ("", None),
+])
+def test_dates_in_the_formats_exports_use(text, iso):
+    assert parse_date(text, CTX) == iso
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("25/12/2009", "day-first"), ("2/30/2012", "not a real date"), ("13/45/2009", "not a real date"),
+    ("Sept 4 2010", "not a date"), ("2010-13-01", "not a real date"),
+])
+def test_bad_dates_say_why(text, reason):
+    with pytest.raises(FieldError, match=reason):
+        parse_date(text, CTX)
+
+
+def test_excel_1904_serial_dates_use_the_workbook_epoch():
+    assert parse_date("45000", ParseContext(epoch=importing.EXCEL_1904)) == "2027-03-16"  # 1,462 days later
+
+
+@pytest.mark.parametrize("text, grade", [
+    ("K", "K"), ("KG", "K"), ("0K", "K"), ("00", "K"), ("kg", "K"), ("1", "1"), ("01", "1"),
+    ("09", "9"), ("12", "12"), ("10th", "10"),
+])
+def test_grades_normalise_to_k_through_12(text, grade):
+    assert parse_grade(text, CTX) == grade
+
+
+@pytest.mark.parametrize("text", ["PK", "13", "UG", "-1", "", "Kinder garten"])
+def test_grades_outside_k_12_are_refused(text):
+    with pytest.raises(FieldError):
+        parse_grade(text, CTX)
+
+
+def test_headers_are_guessed_from_the_variants_sis_exports_use():
+    headers = ["\ufeffStudent_Number", "State_StudentNumber", "lastName", "First_Name", "DOB",
+               "Grade_Level", "ReportingSchoolCode", "Mother_First", "Mother", "Home Language"]
+    mapping = guess_mapping(STUDENTS.fields, headers)
+    assert mapping["local_number"] == "\ufeffStudent_Number"
+    assert mapping["mosis_id"] == "State_StudentNumber"
+    assert mapping["last_name"] == "lastName"
+    assert mapping["birth_date"] == "DOB"
+    assert mapping["grade"] == "Grade_Level"
+    assert mapping["building_code"] == "ReportingSchoolCode"
+    assert mapping["mother_first"] == "Mother_First" and mapping["mother_name"] == "Mother"
+    assert "state" not in mapping  # "State ID" must never be taken for the mailing state
+
+
+# --- the PowerSchool-style file: BOM, blank lines, a repeated row, a nine-digit MOSIS ID ------------
+
+def test_bom_file_without_skip_invalid_writes_nothing_and_lists_the_bad_row(store):
+    before = dump(store)
+    report = run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS)
+    assert not report.written
+    assert dump(store) == before
+    assert [(p.row, p.column) for p in report.problems] == [(9, "State_StudentNumber")]
+    assert "423456789 has 9 digits" in report.problems[0].reason
+    assert report.rows_read == 7 and report.duplicates == 1 and report.rejected == 1
+    assert report.summary().startswith("nothing written (1 invalid row): rows read 7")
+
+
+def test_bom_file_with_skip_invalid_imports_the_good_rows_correctly(store):
+    report = run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+    assert report.written and (report.added, report.rejected, report.duplicates) == (5, 1, 1)
+    assert store.query("SELECT count(*) AS n FROM students")[0]["n"] == 5
+    thao = student(store, "100201")
+    assert (thao["last_name"], thao["first_name"], thao["middle_name"]) == ("Nguyễn", "Thảo", "Minh")
+    assert (thao["mosis_id"], thao["grade"], thao["birth_date"]) == ("1234567890", "9", "2010-09-14")
+    assert thao["building_code"] == "4000" and thao["home_language"] == "Vietnamese"
+    assert student(store, "100203")["grade"] == "K"  # KG
+    assert student(store, "100204")["grade"] == "K"  # 0K
+    assert student(store, "100206")["grade"] == "K"  # 00
+    assert student(store, "100202")["birth_date"] == "2009-03-02"  # MM/DD/YY
+    assert student(store, "100202")["iep"] == 1 and student(store, "100203")["section_504"] == 1
+    assert student(store, "100204")["mosis_id"] is None
+    assert student(store, "100205") == {}
+    guardians = store.query(
+        "SELECT g.name, g.relationship, g.preferred_language, g.receives_letters FROM guardians g "
+        "JOIN students s ON s.id = g.student_id WHERE s.local_number = '100202' ORDER BY g.id")
+    assert guardians == [
+        {"name": "Rosa Peña", "relationship": "Mother", "preferred_language": "es", "receives_letters": 1},
+        {"name": "Javier Peña", "relationship": "Father", "preferred_language": "es", "receives_letters": 0},
+    ]
+    assert store.query("SELECT name FROM buildings WHERE code = '4000'")[0]["name"] == \
+        "Maple Valley High School"
+    assert [r.local_number for r in StudentRepo(store).search("nguy").rows] == ["100201"]
+
+
+def test_reimporting_the_same_file_changes_nothing(store):
+    run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+    before = dump(store)
+    report = run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 5)
+    assert dump(store) == before
+
+
+def test_windows_1252_names_are_read_correctly(store):
+    table = read_table(ROSTER / "infinite-campus-cp1252.csv")
+    assert table.format == "CSV (Windows-1252)"
+    report = run_import(store, ROSTER / "infinite-campus-cp1252.csv", STUDENTS)
+    assert report.written and report.added == 3
+    assert student(store, "A-1001")["first_name"] == "Zoë"
+    noe = student(store, "A-1002")
+    assert (noe["last_name"], noe["first_name"], noe["preferred_name"]) == ("O’Brien", "Noé", "Noah")
+    assert [r.local_number for r in StudentRepo(store).search("obri noah").rows] == ["A-1002"]
+    g = store.query("SELECT name, phone FROM guardians WHERE name LIKE 'Anaïs%'")
+    assert g == [{"name": "Anaïs O’Brien", "phone": "(573) 555-0102"}]
+
+
+def test_a_missing_required_column_is_refused_before_any_row_is_read(store, monkeypatch):
+    before = dump(store)
+
+    def no_rows(self):
+        raise AssertionError("rows were read")
+
+    real = importing.read_table
+
+    def table_without_rows(path):
+        t = real(path)
+        t.rows = no_rows.__get__(t)
+        return t
+
+    monkeypatch.setattr(importing, "read_table", table_without_rows)
+    with pytest.raises(ImportRefused, match='no column for "Birth date"') as err:
+        run_import(store, ROSTER / "missing-birthdate.csv", STUDENTS)
+    assert "Columns found: Student Number, State ID, Last Name, First Name, Grade" in str(err.value)
+    assert dump(store) == before
+
+
+def test_a_bad_date_on_row_4817_is_named_and_nothing_is_written(store, tmp_path):
+    rows = synthetic_rows(6000)
+    rows[4817 - 2][4] = "4/31/2011"  # the header is row 1, so data row i is file row i + 2
+    path = write_csv(tmp_path / "big.csv", rows)
+    before = dump(store)
+    report = run_import(store, path, STUDENTS)
+    assert [str(p) for p in report.problems] == [
+        'row 4,817, column "Birthdate": "4/31/2011" is not a real date (M/D/YYYY)']
+    assert not report.written and dump(store) == before
+    assert report.rows_read == 6000
+
+
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_shows_them(store, tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_text("Student Number,Last Name,First Name,Birthdate,Grade\n"
+                    "1,Young,Avery,1/1/2012,3\n\n\n"
+                    "2,Young,Blake,1/1/2012,PK\n", encoding="utf-8")
+    report = run_import(store, path, STUDENTS)
+    assert [p.row for p in report.problems] == [5]
+    assert report.rows_read == 2
+
+
+def test_conflicting_rows_and_mosis_ids_are_rejected(store, tmp_path):
+    path = write_csv(tmp_path / "dupes.csv", [
+        ["300001", "5000000001", "Young", "Avery", "1/1/2012", "3", "1050"],
+        ["300001", "5000000001", "Young", "Avery", "1/1/2012", "4", "1050"],  # same number, new data
+        ["300002", "5000000001", "Young", "Blake", "1/1/2012", "3", "1050"],  # same MOSIS ID
+    ])
+    report = run_import(store, path, STUDENTS)
+    assert [(p.row, p.column) for p in report.problems] == [(3, "Student Number"), (4, "State ID")]
+    assert "already on row 2" in report.problems[0].reason
+    assert "already used on row 2" in report.problems[1].reason
+
+
+def test_a_mosis_id_held_by_another_student_in_the_database_is_rejected(store, tmp_path):
+    run_import(store, write_csv(tmp_path / "a.csv", [
+        ["300001", "5000000001", "Young", "Avery", "1/1/2012", "3", "1050"]]), STUDENTS)
+    report = run_import(store, write_csv(tmp_path / "b.csv", [
+        ["300009", "5000000001", "Young", "Casey", "1/1/2012", "3", "1050"]]), STUDENTS)
+    assert "already belongs to another student" in report.problems[0].reason
+    assert not report.written
+
+
+def test_an_updated_file_updates_in_place_and_keeps_unmapped_fields(store, tmp_path):
+    header = HEADER + ["Preferred Name"]
+    run_import(store, write_csv(tmp_path / "v1.csv", [
+        ["300001", "5000000001", "Young", "Avery", "1/1/2012", "3", "1050", "Ave"],
+        ["300002", "5000000002", "Young", "Blake", "1/1/2012", "3", "1050", ""]], header), STUDENTS)
+    ids = StudentRepo(store).ids_by_local_number(["300001", "300002"])
+    report = run_import(store, write_csv(tmp_path / "v2.csv", [
+        ["300001", "5000000001", "Young-Park", "Avery", "1/1/2012", "4", "1050"],
+        ["300002", "5000000002", "Young", "Blake", "1/1/2012", "3", "1050"],
+        ["300003", "", "Young", "Casey", "1/1/2012", "3", "1050"]]), STUDENTS)
+    assert (report.added, report.updated, report.unchanged) == (1, 1, 1)
+    avery = student(store, "300001")
+    assert avery["id"] == ids["300001"] and avery["grade"] == "4" and avery["last_name"] == "Young-Park"
+    assert avery["preferred_name"] == "Ave"  # the second file had no preferred-name column
+    assert store.query("SELECT count(*) AS n FROM students")[0]["n"] == 3
+    repo = StudentRepo(store)
+    assert [r.local_number for r in repo.search("park").rows] == ["300001"]
+    assert [r.local_number for r in repo.search("ave").rows] == ["300001"]
+
+
+def test_an_excel_workbook_keeps_ids_as_text_and_reads_every_date_kind(store, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Student Number", "State ID", "Last Name", "First Name", "Birthdate", "Grade",
+                  "School Code", "Resident District"])
+    sheet.append([100301, 1234567891, "Nguyễn", "Ngọc", datetime(2010, 9, 14), "09", 4000, 99901])
+    sheet.append([100302, "0234567891", "Peña", "Sofía", "3/2/2009", 10, 50, "048-078"])
+    sheet.append([100303, 234567891, "Kim", "Ji-woo", 40000, 0, 1050, 48078])  # MOSIS lost its 0
+    sheet.append([])
+    sheet.append([100304, None, "Said", "Amir", "2012-02-29", "K", "1050", None])
+    path = tmp_path / "roster.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert table.format == "Excel workbook"
+    report = run_import(store, path, STUDENTS)
+    assert [(p.row, p.column) for p in report.problems] == [(4, "State ID")]
+    assert "has 9 digits" in report.problems[0].reason
+    report = run_import(store, path, STUDENTS, skip_invalid=True)
+    assert report.added == 3
+    thao = student(store, "100301")
+    assert (thao["mosis_id"], thao["birth_date"], thao["grade"], thao["resident_district"]) == (
+        "1234567891", "2010-09-14", "9", "099901")
+    sofia = student(store, "100302")
+    assert sofia["mosis_id"] == "0234567891" and sofia["building_code"] == "0050"
+    assert sofia["resident_district"] == "048078"
+    assert student(store, "100304")["mosis_id"] is None
+
+
+def test_a_failure_while_writing_leaves_the_database_as_it_was(store, tmp_path, monkeypatch):
+    run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+    before = dump(store)
+    path = write_csv(tmp_path / "more.csv", synthetic_rows(12000))
+    real_write = STUDENTS.write
+
+    def write_then_fail(store_, plan, progress, cancelled):
+        real_write(store_, plan, progress, cancelled)
+        assert store_.query("SELECT count(*) AS n FROM students")[0]["n"] > 12000
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(STUDENTS, "write", write_then_fail)
+    with pytest.raises(OSError):
+        run_import(store, path, STUDENTS)
+    assert dump(store) == before
+
+
+def test_cancel_while_writing_leaves_the_database_as_it_was(store, tmp_path):
+    before = dump(store)
+    path = write_csv(tmp_path / "more.csv", synthetic_rows(12000))
+    phases = []
+
+    def progress(phase, done, total):
+        phases.append(phase)
+
+    with pytest.raises(ImportCancelled):
+        run_import(store, path, STUDENTS, progress=progress,
+                   cancelled=lambda: "Writing" in phases)
+    assert "Writing" in phases
+    assert dump(store) == before
+
+
+def test_enrollment_history_imports_with_district_codes_normalised(store):
+    run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+    kind = KINDS["enrollments"]
+    report = run_import(store, ROSTER / "enrollments.csv", kind)
+    assert [(p.row, p.column) for p in report.problems] == [
+        (4, "District Code"), (6, "Exit Date"), (7, "Student Number")]
+    assert not report.written
+    report = run_import(store, ROSTER / "enrollments.csv", kind, skip_invalid=True)
+    assert report.added == 3
+    rows = store.query("SELECT district_code, school_kind, full_time, entry, exit FROM enrollments "
+                       "ORDER BY entry")
+    assert rows[0] == {"district_code": "048078", "school_kind": "public", "full_time": 1,
+                       "entry": "2016-08-15", "exit": "2021-05-20"}
+    assert rows[1]["school_kind"] == "private" and rows[1]["full_time"] == 0
+    assert rows[2]["district_code"] == "099901" and rows[2]["exit"] is None
+    again = run_import(store, ROSTER / "enrollments.csv", kind, skip_invalid=True)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_saved_mapping_reads_a_file_with_unusual_headers(store, tmp_path):
+    path = write_csv(tmp_path / "odd.csv", [["77", "Young", "Avery", "2012-01-01", "3"]],
+                     header=["Pupil Ref", "Family", "Given", "Born On", "Yr"])
+    with pytest.raises(ImportRefused):
+        import_roster_file(store, path)
+    ImportMappingRepo(store).save("students", "District SIS", {
+        "local_number": "Pupil Ref", "last_name": "Family", "first_name": "Given",
+        "birth_date": "Born On", "grade": "Yr"})
+    report = import_roster_file(store, path, mapping_name="District SIS")
+    assert report.written and student(store, "77")["first_name"] == "Avery"
+    with pytest.raises(ImportRefused, match="saved students mappings: District SIS"):
+        import_roster_file(store, path, mapping_name="PowerSchool")
+
+
+def test_the_engine_takes_a_new_kind_from_a_field_spec_alone(store, tmp_path):
+    """The course catalog will be one more kind: fields plus plan/write, nothing else."""
+    written = []
+
+    class Courses(ImportKind):
+        key, label, noun = "courses", "Course catalog", "courses"
+        fields = (Field("code", "Course ID", True, ("Course ID Code", "Course Code")),
+                  Field("title", "Course name", True, ("Course Name", "Title")),
+                  Field("provider", "Provider", True, ("Provider",)))
+
+        def plan(self, store_, records, mapped, columns):
+            return Plan(added=len(records), work=[r.values for r in records])
+
+        def write(self, store_, plan, progress, cancelled):
+            written.extend(plan.work)
+
+    path = write_csv(tmp_path / "catalog.csv", [["ENG9A", "English 9 A", "Mizzou Academy"],
+                                                ["", "Algebra I A", "Launch"]],
+                     header=["Provider", "Course Name", "Course ID Code"][::-1])
+    report = run_import(store, path, Courses(), skip_invalid=True)
+    assert written == [{"code": "ENG9A", "title": "English 9 A", "provider": "Mizzou Academy"}]
+    assert [(p.row, p.column) for p in report.problems] == [(3, "Course ID Code")]
+
+
+def test_no_student_names_or_ids_reach_the_log_at_info(store, caplog):
+    with caplog.at_level(logging.DEBUG):
+        run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+        StudentRepo(store).search("nguy")
+    text = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    for secret in ("Nguyễn", "Thảo", "Peña", "100201", "1234567890", "423456789"):
+        assert secret not in text

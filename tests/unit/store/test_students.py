@@ -1,0 +1,205 @@
+"""StudentRepo: folding, the token index, type-ahead search with keyset pages, the detail."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from mocap_desktop.store.students import StudentRepo, fold, student_tokens, words
+
+# Invented people only.
+PEOPLE = [
+    # local, mosis, last, first, middle, preferred, grade
+    ("1001", "1000000001", "Nguyễn", "Thảo", "Minh", "", "9"),
+    ("1002", "1000000002", "Peña", "José", "", "Pepe", "10"),
+    ("1003", "1000000003", "Łukaszewicz", "Łukasz", "", "", "K"),
+    ("1004", None, "O'Brien", "Siobhán", "", "", "3"),
+    ("1005", "1000000005", "Anderson", "Anna", "", "", "5"),
+    ("1006", "1000000006", "Smith", "John", "Andrew", "", "12"),
+    ("1007", "1000000007", "Johnson", "Emma", "", "", "7"),
+    ("1008", "2000000008", "De La Cruz", "María", "", "", "8"),
+    ("1009", "2000000009", "Müller", "Søren", "", "", "2"),
+    ("1010", "2000000010", "Đặng", "Weiß", "", "", "4"),
+]
+
+
+def add(store, people=PEOPLE):
+    with store.transaction() as db:
+        db.execute("INSERT OR IGNORE INTO buildings (code, name) VALUES ('4000', 'Maple Valley High')")
+        for local, mosis, last, first, middle, preferred, grade in people:
+            db.execute(
+                "INSERT INTO students (local_number, mosis_id, last_name, first_name, middle_name, "
+                "preferred_name, birth_date, grade, building_code, resident_district) "
+                "VALUES (?, ?, ?, ?, ?, ?, '2010-01-01', ?, '4000', '099901')",
+                (local, mosis, last, first, middle, preferred, grade))
+
+
+def locals_of(page):
+    return [r.local_number for r in page.rows]
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Nguyễn", "nguyen"), ("Peña", "pena"), ("Łukasz", "lukasz"), ("Søren", "soren"),
+    ("Đặng", "dang"), ("Weiß", "weiss"), ("O'Brien", "obrien"), ("O’Brien", "obrien"),
+    ("Zoë", "zoe"), ("Æsa", "aesa"), ("Hodžić", "hodzic"),
+])
+def test_fold_removes_accents_and_letters_nfkd_leaves(text, folded):
+    assert fold(text) == folded
+
+
+def test_tokens_cover_each_name_part_and_the_name_run_together():
+    tokens = student_tokens("De La Cruz", "María-José", "", "A-1001", "1234567890")
+    assert {"de", "la", "cruz", "delacruz", "maria", "jose", "mariajose", "a", "1001", "a1001",
+            "1234567890"} <= tokens
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("nguy", ["1001"]), ("NGUYEN", ["1001"]), ("thao nguy", ["1001"]), ("nguy thao", ["1001"]),
+    ("pena", ["1002"]), ("peña", ["1002"]), ("pepe", ["1002"]), ("lukasz", ["1003"]),
+    ("łuk", ["1003"]), ("obrien", ["1004"]), ("o'brien", ["1004"]), ("o’bri", ["1004"]),
+    ("cruz", ["1008"]), ("delacr", ["1008"]), ("de la cruz", ["1008"]), ("soren", ["1009"]),
+    ("muller", ["1009"]), ("dang", ["1010"]), ("weiss", ["1010"]),
+    ("1006", ["1006"]), ("100000000", ["1001", "1002", "1003", "1005", "1006", "1007"]),
+    ("2000000009", ["1009"]), ("smith andrew", []),  # middle names are not searched
+    ("xyz", []), ("nguyen peña", []),
+])
+def test_search_matches_names_in_any_order_prefix_and_accent_insensitive(store, query, expected):
+    add(store)
+    assert sorted(locals_of(StudentRepo(store).search(query))) == expected
+
+
+def test_middle_names_are_not_searched(store):
+    add(store)
+    assert locals_of(StudentRepo(store).search("andrew")) == []
+
+
+def test_each_student_appears_once_even_when_several_names_match(store):
+    add(store)
+    page = StudentRepo(store).search("an")  # Anderson, Anna
+    assert locals_of(page).count("1005") == 1
+
+
+def test_results_are_ordered_by_the_matching_name_then_full_name(store):
+    add(store)
+    names = [(r.last_name, r.first_name) for r in StudentRepo(store).search("jo").rows]
+    # by the matching token: john (Smith) < johnson < jose (Peña)
+    assert names == [("Smith", "John"), ("Johnson", "Emma"), ("Peña", "José")]
+
+
+def _roster(n, seed=5):
+    rng = random.Random(seed)
+    lasts = ["Garcia", "García", "Gardner", "Smith", "Smithers", "Nguyễn", "Nguyen", "Anders",
+             "Andersen", "Peña", "Penn", "Łukaszewicz", "Lukas"]
+    firsts = ["Ana", "Andrea", "Anders", "Maria", "Mario", "Lukasz", "Łukasz", "Gary", "Sam"]
+    out = []
+    for i in range(n):
+        out.append((f"L{i:05d}", f"{3000000000 + i}", rng.choice(lasts), rng.choice(firsts),
+                    rng.choice(["", "Ann", "Garth"]), rng.choice(["", "", "Andy"]),
+                    rng.choice(["K", "1", "9"])))
+    return out
+
+
+@pytest.mark.parametrize("query", ["an", "gar", "a", "smith", "ma gar", "luk an", "l000", "30000001"])
+def test_keyset_pages_return_every_match_exactly_once(store, query):
+    people = _roster(700)
+    add(store, people)
+    repo = StudentRepo(store)
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = repo.search(query, limit=37, after=cursor)
+        assert len(page.rows) <= 37
+        seen += locals_of(page)
+        pages += 1
+        if page.next is None:
+            break
+        cursor = page.next
+    assert len(seen) == len(set(seen)), "a student came back twice"
+    qwords = words(query)
+    expected = {
+        local for local, mosis, last, first, middle, preferred, _ in people
+        if all(any(t.startswith(w) for t in student_tokens(last, first, preferred, local, mosis))
+               for w in qwords)
+    }
+    assert set(seen) == expected
+    assert pages >= len(expected) // 37
+
+
+def test_empty_query_browses_the_roster_in_name_order_a_page_at_a_time(store):
+    add(store)
+    repo = StudentRepo(store)
+    first = repo.search("", limit=4)
+    assert [r.last_name for r in first.rows] == ["Anderson", "Đặng", "De La Cruz", "Johnson"]
+    rest = repo.search("  ", limit=50, after=first.next)
+    assert len(first.rows) + len(rest.rows) == len(PEOPLE)
+    assert rest.next is None
+
+
+def test_any_writer_is_indexed_before_the_next_search(store):
+    add(store)
+    repo = StudentRepo(store)
+    assert locals_of(repo.search("pena")) == ["1002"]
+    with store.transaction() as db:  # another part of the app writes students directly
+        db.execute("UPDATE students SET last_name = 'Ortiz' WHERE local_number = '1002'")
+        db.execute("DELETE FROM students WHERE local_number = '1001'")
+        db.execute(
+            "INSERT INTO students (local_number, last_name, first_name, birth_date, grade, "
+            "resident_district) VALUES ('2001', 'Peñafiel', 'Ana', '2011-02-02', '4', '099901')")
+    assert locals_of(repo.search("pena")) == ["2001"]
+    assert locals_of(repo.search("ortiz")) == ["1002"]
+    assert locals_of(repo.search("nguy")) == []
+    assert store.query("SELECT count(*) AS n FROM student_search_dirty")[0]["n"] == 0
+    assert store.query("SELECT count(*) AS n FROM student_tokens WHERE token = 'nguyen'")[0]["n"] == 0
+
+
+def test_a_reused_id_does_not_inherit_the_old_students_tokens(store):
+    add(store, PEOPLE[:2])
+    repo = StudentRepo(store)
+    repo.search("x")  # index them
+    with store.transaction() as db:
+        last_id = db.execute("SELECT max(id) FROM students").fetchone()[0]
+        db.execute("DELETE FROM students WHERE id = ?", (last_id,))
+        db.execute(
+            "INSERT INTO students (id, local_number, last_name, first_name, birth_date, grade, "
+            "resident_district) VALUES (?, '3001', 'Young', 'Avery', '2011-02-02', '4', '099901')",
+            (last_id,))
+    assert locals_of(repo.search("pena")) == []
+    assert locals_of(repo.search("young")) == ["3001"]
+
+
+def test_single_word_search_is_an_index_range_read_without_a_sort(store):
+    add(store)
+    repo = StudentRepo(store)
+    repo.search("")
+    captured = []
+    store.conn.set_trace_callback(captured.append)
+    repo.search("gar")
+    store.conn.set_trace_callback(None)
+    sql = next(s for s in captured if "student_tokens t" in s)
+    plan = " ".join(str(r) for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "USING PRIMARY KEY (token>? AND token<?)" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def test_detail_has_guardians_enrollments_newest_first_and_requests(store):
+    add(store)
+    repo = StudentRepo(store)
+    sid = repo.ids_by_local_number(["1002"])["1002"]
+    with store.transaction() as db:
+        db.execute("INSERT INTO guardians (student_id, name, relationship, preferred_language, "
+                   "receives_letters) VALUES (?, 'Rosa Peña', 'Mother', 'es', 1)", (sid,))
+        db.execute("INSERT INTO guardians (student_id, name, relationship) VALUES (?, 'Javier Peña', "
+                   "'Father')", (sid,))
+        db.execute("INSERT INTO enrollments (student_id, district_code, school_name, school_kind, "
+                   "entry, exit) VALUES (?, '048078', 'Bluff Springs', 'public', '2016-08-15', "
+                   "'2021-05-20')", (sid,))
+        db.execute("INSERT INTO enrollments (student_id, district_code, school_kind, entry) "
+                   "VALUES (?, '099901', 'public', '2021-08-12')", (sid,))
+    d = repo.detail(sid)
+    assert (d.last_name, d.first_name, d.preferred_name, d.building_name) == (
+        "Peña", "José", "Pepe", "Maple Valley High")
+    assert [g.name for g in d.guardians] == ["Rosa Peña", "Javier Peña"]
+    assert d.guardians[0].receives_letters and d.guardians[0].preferred_language == "es"
+    assert [e.entry for e in d.enrollments] == ["2021-08-12", "2016-08-15"]
+    assert d.requests == []
+    assert repo.detail(99999) is None
