@@ -1,0 +1,196 @@
+"""The print center: the front desk's queue of parent letters, a preview, printing and reprints.
+
+The front desk sees who a letter goes to, the address, the kind of letter and the student's
+name; never the request's waiver, IEP/504 status, findings, explanations or notes. So the
+queue shows only those columns, and the preview shows the top of page 1 (letterhead, the
+address as the envelope window will show it, date, reference and student), not the body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from mocap_desktop.letters.pages import PageImage, rasterize
+from mocap_desktop.services import letters as service
+from mocap_desktop.store import Store, StoreError
+from mocap_desktop.store.letters import LetterRepo, LetterRow
+
+log = logging.getLogger(__name__)
+
+KIND_LABELS = {
+    "received": "Request received",
+    "approved": "Approved",
+    "partially_approved": "Partly approved",
+    "denied": "Denied",
+    "full_time": "Full-time input sent",
+    "annual_notice": "Annual notice",
+}
+LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
+WAITING, PRINTED = "pending", "printed"
+PREVIEW_DPI = 72
+PRINT_DPI = 200
+PREVIEW_TOP_INCHES = 3.3  # letterhead, window address, date/reference/student box
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One letter as the front desk sees it."""
+
+    letter_id: int
+    kind: str
+    recipient: str
+    address: str
+    student: str
+    created: str
+    language: str
+    pages: int
+    printed: str = ""
+    times_printed: int = 0
+
+
+@dataclass(frozen=True)
+class PrintDelivery:
+    """A combined PDF ready to go to a printer or the system's PDF viewer."""
+
+    path: Path
+    letters: int
+    pages: int
+    target: str  # "printer" or "viewer"
+    page_images: Callable[[float], Iterator[PageImage]]
+    """Pictures of every page at a resolution, for painting on a printer."""
+
+
+class PrintCenterView(Protocol):
+    def show_rows(self, rows: list[QueueRow], mode: str) -> None: ...
+    def show_preview(self, image: PageImage | None, caption: str) -> None: ...
+    def set_summary(self, text: str) -> None: ...
+    def deliver(self, delivery: PrintDelivery) -> bool: ...
+    def confirm(self, title: str, text: str) -> bool: ...
+    def show_error(self, title: str, text: str) -> None: ...
+    def show_status(self, text: str) -> None: ...
+
+
+def _when(stamp: str | None) -> str:
+    return (stamp or "").replace("T", " ")[:16]
+
+
+def queue_row(r: LetterRow) -> QueueRow:
+    address = r.recipient_address.replace("\n", ", ")
+    students = r.students if len(r.students) > 1 else (r.student_name,)
+    return QueueRow(letter_id=r.id, kind=KIND_LABELS.get(r.kind, r.kind), recipient=r.recipient_name,
+                    address=address, student=", ".join(students), created=_when(r.created_at),
+                    language=LANGUAGE_LABELS.get(r.language, r.language), pages=r.page_count,
+                    printed=_when(r.printed_at), times_printed=r.print_count)
+
+
+class PrintCenterPresenter:
+    def __init__(self, view: PrintCenterView, store: Store, actor: str = "",
+                 job_path: Callable[[], Path] | None = None):
+        self.view = view
+        self.store = store
+        self.actor = actor
+        self.repo = LetterRepo(store)
+        self.mode = WAITING
+        self.rows: list[QueueRow] = []
+        self.job_path = job_path or (lambda: service.print_job_path(store))
+
+    # -- showing --------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            letters = self.repo.pending() if self.mode == WAITING else self.repo.printed()
+        except StoreError as err:
+            self.view.show_error("The letters cannot be read", str(err))
+            return
+        self.rows = [queue_row(r) for r in letters]
+        self.view.show_rows(self.rows, self.mode)
+        self.view.show_preview(None, "Select a letter to see its first page." if self.rows else "")
+        if self.mode == WAITING:
+            pages = sum(r.pages for r in self.rows)
+            self.view.set_summary(f"{len(self.rows)} letter{'s' if len(self.rows) != 1 else ''} waiting "
+                                  f"({pages} page{'s' if pages != 1 else ''})" if self.rows
+                                  else "No parent letters are waiting to be printed.")
+        else:
+            self.view.set_summary(f"{len(self.rows)} printed letter{'s' if len(self.rows) != 1 else ''} "
+                                  "(newest first); select one to print it again.")
+
+    def mode_changed(self, mode: str) -> None:
+        self.mode = PRINTED if mode == PRINTED else WAITING
+        self.refresh()
+
+    def selection_changed(self, ids: list[int]) -> None:
+        if len(ids) != 1:
+            self.view.show_preview(None, f"{len(ids)} letters selected." if ids else
+                                   "Select a letter to see its first page.")
+            return
+        self.preview(ids[0])
+
+    def preview(self, letter_id: int) -> None:
+        row = self.repo.get(letter_id)
+        if row is None:
+            self.view.show_preview(None, "That letter is no longer in the queue.")
+            return
+        try:
+            image = self.preview_image(row)
+        except service.LetterDataError as err:
+            self.view.show_preview(None, str(err))
+            return
+        pages = f"{row.page_count} page{'s' if row.page_count != 1 else ''}"
+        self.view.show_preview(image, f"{KIND_LABELS.get(row.kind, row.kind)} · "
+                                      f"{LANGUAGE_LABELS.get(row.language, row.language)} · {pages}")
+
+    def preview_image(self, row: LetterRow) -> PageImage:
+        """The top of page 1 only: enough to check the address and the kind, not the letter's body."""
+        path = self.store.path.parent / row.file
+        if not path.is_file():
+            raise service.LetterDataError(f"The file of letter {row.id} is missing ({row.file}).")
+        return rasterize(path, dpi=PREVIEW_DPI, first_page=row.first_page, count=1,
+                         top_inches=PREVIEW_TOP_INCHES)[0]
+
+    # -- printing -------------------------------------------------------------------------------
+    def print_requested(self, ids: list[int], target: str = "printer") -> None:
+        if not ids:
+            self.view.show_status("Select the letters to print first.")
+            return
+        reprint = self.mode == PRINTED
+        try:
+            job = service.print_letters(self.store, list(ids), self.job_path())
+        except (service.LetterDataError, service.LetterOutputError, StoreError) as err:
+            self.view.show_error("The letters were not printed", str(err))
+            return
+        delivery = PrintDelivery(job.path, len(job.letter_ids), job.pages, target,
+                                 lambda dpi, path=job.path: self._images(path, dpi))
+        if not self.view.deliver(delivery):
+            self.view.show_status("Nothing was printed; the letters are still "
+                                  + ("in the printed list." if reprint else "waiting."))
+            return
+        count = len(job.letter_ids)
+        if target == "viewer" and not self.view.confirm(
+                "Mark the letters printed?",
+                f"The {count} letter{'s' if count != 1 else ''} ({job.pages} pages, by ZIP code then name) "
+                f"opened in your PDF viewer. Did they print correctly?\n\nChoose Yes to mark them printed."):
+            self.view.show_status("Not marked printed; the letters are still "
+                                  + ("in the printed list." if reprint else "waiting."))
+            return
+        try:
+            service.mark_printed(self.store, job.letter_ids, self.actor)
+        except StoreError as err:
+            self.view.show_error("The letters printed but were not marked", str(err))
+            return
+        log.info("%d letters %s (%d pages)", count, "reprinted" if reprint else "printed", job.pages)
+        self.view.show_status(f"{count} letter{'s' if count != 1 else ''} "
+                              f"{'reprinted' if reprint else 'printed'} ({job.pages} pages).")
+        self.refresh()
+
+    @staticmethod
+    def _images(path: Path, dpi: float) -> Iterator[PageImage]:
+        from mocap_desktop.letters.pages import page_count
+
+        for number in range(1, page_count(path) + 1):
+            yield rasterize(path, dpi=dpi, first_page=number, count=1)[0]

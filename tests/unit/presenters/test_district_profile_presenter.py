@@ -1,0 +1,113 @@
+"""The letterhead editor's presenter with a fake view."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from letters_seed import seed_district  # noqa: E402
+
+from mocap_desktop.services import letters as svc  # noqa: E402
+from mocap_desktop.store.district import DistrictRepo  # noqa: E402
+from mocap_desktop.ui.presenters.district_profile import (  # noqa: E402
+    DistrictProfilePresenter,
+    ProfileForm,
+)
+
+
+class FakeView:
+    def __init__(self):
+        self.form = None
+        self.previews = []
+        self.problems = None
+        self.saved = ""
+        self.errors = []
+
+    def show_form(self, form):
+        self.form = form
+
+    def show_preview(self, image, note):
+        self.previews.append((image, note))
+
+    def show_problems(self, problems):
+        self.problems = problems
+
+    def show_saved(self, text):
+        self.saved = text
+
+    def show_error(self, title, text):
+        self.errors.append(text)
+
+
+def test_start_shows_the_profile_and_a_preview(store):
+    seed_district(store)
+    view = FakeView()
+    DistrictProfilePresenter(view, store).start()
+    assert view.form.values["name"] == "Maple Valley R-IV School District"
+    assert view.form.board_appeal_days == 30
+    image, note = view.previews[-1]
+    assert image is not None and image.width == round(8.5 * 60) and "sample" in note
+    assert view.problems == []
+
+
+def test_each_change_redraws_the_preview(store):
+    seed_district(store)
+    view = FakeView()
+    presenter = DistrictProfilePresenter(view, store)
+    presenter.start()
+    before = view.previews[-1][0].data
+    values = dict(view.form.values, name="Cedar Hollow C-2 School District")
+    presenter.form_changed(ProfileForm(values, 30))
+    assert view.previews[-1][0].data != before
+    presenter.form_changed(ProfileForm(dict(values, name=""), 30))
+    assert view.previews[-1] == (None, "Enter the district's name to see the letterhead.")
+    assert "Enter the district's name." in view.problems
+
+
+def test_problems_block_saving(store):
+    seed_district(store)
+    view = FakeView()
+    presenter = DistrictProfilePresenter(view, store)
+    presenter.start()
+    bad = dict(view.form.values, code="48-78", zip="6599", contact_email="nobody", logo_path="/no/logo.png")
+    assert presenter.save_requested(ProfileForm(bad, 0)) is False
+    text = " ".join(view.problems)
+    for expected in ("six digits", "ZIP", "e-mail", "logo file", "between 1 and 365"):
+        assert expected in text
+    assert DistrictRepo(store).profile().code == "099901"
+
+
+def test_save_keeps_the_profile_the_logo_and_the_appeal_days(store, tmp_path):
+    from PIL import Image
+
+    seed_district(store)
+    logo = tmp_path / "Crest.PNG"
+    Image.new("RGB", (64, 64), (20, 60, 90)).save(logo)
+    view = FakeView()
+    presenter = DistrictProfilePresenter(view, store)
+    presenter.start()
+    values = dict(view.form.values, name="Cedar Hollow C-2", code="048-078", logo_path=str(logo),
+                  signer_name="Dr. Rosa Méndez")
+    assert presenter.save_requested(ProfileForm(values, 21)) is True
+    profile = DistrictRepo(store).profile()
+    assert (profile.name, profile.code, profile.signer_name) == ("Cedar Hollow C-2", "048078", "Dr. Rosa Méndez")
+    assert profile.logo_path == "letterhead/logo.png"
+    assert (store.path.parent / "letterhead" / "logo.png").is_file()
+    assert svc.board_appeal_days(store) == 21
+    assert "Saved" in view.saved
+    # letters now carry the new letterhead and logo
+    head = svc.letterhead_from_profile(profile, store.path.parent)
+    assert head.logo_path == store.path.parent / "letterhead" / "logo.png"
+
+
+def test_the_preview_follows_the_chosen_sample_and_language(store):
+    seed_district(store)
+    view = FakeView()
+    presenter = DistrictProfilePresenter(view, store)
+    presenter.start()
+    english = view.previews[-1][0].data
+    presenter.form_changed(replace(view.form, sample_language="es"))
+    assert view.previews[-1][0].data != english
