@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
     import_roster_requested = Signal()
     resume_draft_requested = Signal()
     catalog_requested = Signal()
+    district_profile_requested = Signal()
 
     def __init__(self, areas: list[Area]):
         super().__init__()
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import roster…", "Ctrl+I", self.import_roster_requested)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self._action("&Back up database…", None, self.backup_requested))
+        self.district_profile_action = self._action(
+            "&District profile and letterhead…", None, self.district_profile_requested)
+        file_menu.addAction(self.district_profile_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("E&xit", "Ctrl+Q", self.close))
 

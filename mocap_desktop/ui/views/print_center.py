@@ -1,0 +1,274 @@
+"""The print center screen: letters waiting (or printed), a preview, print and reprint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPageSize, QPainter, QPixmap, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mocap_desktop.letters.pages import PageImage
+from mocap_desktop.ui.presenters.print_center import PRINT_DPI, PRINTED, WAITING, PrintDelivery, QueueRow
+
+Index = QModelIndex | QPersistentModelIndex
+
+WAITING_COLUMNS = (("kind", "Letter"), ("recipient", "Recipient"), ("address", "Address"),
+                   ("student", "Student"), ("created", "Created"))
+PRINTED_COLUMNS = (("kind", "Letter"), ("recipient", "Recipient"), ("address", "Address"),
+                   ("student", "Student"), ("printed", "Printed"), ("times_printed", "Times"))
+
+
+def qimage(page: PageImage) -> QImage:
+    image = QImage(page.data, page.width, page.height, page.stride, QImage.Format.Format_RGBX8888)
+    return image.copy()  # own the pixels: `page.data` may go away
+
+
+class LettersTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[QueueRow] = []
+        self.columns = WAITING_COLUMNS
+
+    def set_rows(self, rows: list[QueueRow], mode: str) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.columns = PRINTED_COLUMNS if mode == PRINTED else WAITING_COLUMNS
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        key = self.columns[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = getattr(row, key)
+            if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
+                return f"{value} ({row.language})" if row.language != "English" else value
+            return str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.letter_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.columns):
+            return self.columns[section][1]
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+
+class PrintCenterWidget(QWidget):
+    """A passive view: user intent goes out as signals, the presenter sends plain data back."""
+
+    refresh_requested = Signal()
+    mode_changed = Signal(str)
+    selection_changed = Signal(list)
+    print_requested = Signal(list, str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("PrintCenter")
+        self.setAccessibleName("Print center")
+        # Tests set these to print to a file without a dialog.
+        self.printer_factory = lambda: QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.ask_printer = True
+
+        title = QLabel("<h2>Print center</h2>")
+        title.setAccessibleName("Print center")
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Summary")
+        self.waiting_button = QRadioButton("&Waiting to print")
+        self.printed_button = QRadioButton("Printed (for a &reprint)")
+        self.waiting_button.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.waiting_button)
+        group.addButton(self.printed_button)
+        self.waiting_button.toggled.connect(
+            lambda on: self.mode_changed.emit(WAITING if on else PRINTED))
+        refresh = QPushButton("Refresh")
+        refresh.setAccessibleName("Refresh")
+        refresh.clicked.connect(self.refresh_requested)
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(16)
+        top.addWidget(self.waiting_button)
+        top.addWidget(self.printed_button)
+        top.addStretch(1)
+        top.addWidget(refresh)
+
+        self.model = LettersTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("letters")
+        self.table.setAccessibleName("Letters")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.print_button = QPushButton("&Print selected…")
+        self.print_button.setAccessibleName("Print selected")
+        self.print_button.setToolTip("One print job, sorted by ZIP code then name (Ctrl+P)")
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(self.selected_ids(), "printer"))
+        self.open_button = QPushButton("Open as &PDF")
+        self.open_button.setAccessibleName("Open as PDF")
+        self.open_button.setToolTip("Open the selected letters as one PDF in your PDF viewer")
+        self.open_button.clicked.connect(lambda: self.print_requested.emit(self.selected_ids(), "viewer"))
+        select_all = QPushButton("Select &all")
+        select_all.clicked.connect(self.table.selectAll)
+        QShortcut(QKeySequence.StandardKey.Print, self,
+                  activated=lambda: self.print_requested.emit(self.selected_ids(), "printer"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(select_all)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.print_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(buttons)
+
+        self.preview_label = QLabel()
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.preview_label.setAccessibleName("Letter preview")
+        self.preview_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview_caption = QLabel()
+        self.preview_caption.setWordWrap(True)
+        self.preview_caption.setAccessibleName("Preview caption")
+        note = QLabel("The preview shows the top of page 1: the letterhead and the address as the "
+                      "envelope window will show it.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.preview_label)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("<b>Preview</b>"))
+        right_layout.addWidget(scroll, 1)
+        right_layout.addWidget(self.preview_caption)
+        right_layout.addWidget(note)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([620, 480])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        self._status = QLabel()
+        self._status.setAccessibleName("Print center status")
+        layout.addWidget(self._status)
+        self._update_buttons()
+
+    # -- intent out --------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[r].letter_id for r in rows if r < len(self.model.rows)]
+
+    def _selection_changed(self, *_):
+        self._update_buttons()
+        self.selection_changed.emit(self.selected_ids())
+
+    def _update_buttons(self) -> None:
+        count = len(self.selected_ids())
+        reprint = self.printed_button.isChecked()
+        self.print_button.setEnabled(count > 0)
+        self.open_button.setEnabled(count > 0)
+        verb = "Reprint" if reprint else "Print"
+        self.print_button.setText(f"&{verb} selected ({count})…" if count else f"&{verb} selected…")
+
+    # -- PrintCenterView ---------------------------------------------------------------------
+    def show_rows(self, rows: list[QueueRow], mode: str) -> None:
+        self.model.set_rows(rows, mode)
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, 150 if column != 2 else 230)
+        self._update_buttons()
+
+    def show_preview(self, image: PageImage | None, caption: str) -> None:
+        if image is None:
+            self.preview_label.clear()
+        else:
+            self.preview_label.setPixmap(QPixmap.fromImage(qimage(image)))
+        self.preview_caption.setText(caption)
+
+    def set_summary(self, text: str) -> None:
+        self.summary.setText(text)
+
+    def show_status(self, text: str) -> None:
+        self._status.setText(text)
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    def deliver(self, delivery: PrintDelivery) -> bool:
+        if delivery.target == "viewer":
+            return QDesktopServices.openUrl(QUrl.fromLocalFile(str(delivery.path)))
+        printer = self.printer_factory()
+        printer.setDocName(delivery.path.stem)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+        printer.setFullPage(True)  # the letters place the address for the envelope window themselves
+        if self.ask_printer:
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle(f"Print {delivery.letters} letters ({delivery.pages} pages)")
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        return self._paint(printer, delivery)
+
+    def _paint(self, printer: QPrinter, delivery: PrintDelivery) -> bool:
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.show_error("The printer cannot be used", "The printer did not start the job. "
+                            "Check that it is on and try again, or use Open as PDF.")
+            return False
+        try:
+            dpi = min(PRINT_DPI, printer.resolution())
+            for number, page in enumerate(delivery.page_images(dpi)):
+                if number:
+                    printer.newPage()
+                target = printer.pageLayout().fullRectPixels(printer.resolution())
+                painter.drawImage(QRect(0, 0, target.width(), target.height()), qimage(page))
+        finally:
+            painter.end()
+        return True
