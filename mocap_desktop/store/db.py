@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import sys
@@ -13,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from mocap_desktop import __version__
 from mocap_desktop.store.errors import (
@@ -27,6 +29,9 @@ from mocap_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# What a failing statement raises: the standard driver's errors, or SQLCipher's for an
+# encrypted database (same names, separate classes).
+DB_ERRORS = (sqlite3.Error, sqlcipher.Error)
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smbfs", "fuse.sshfs", "9p", "afs"}
 
 
@@ -60,17 +65,22 @@ def mount_fstype(path: Path, mounts: str) -> str:
     return fstype
 
 
-def _translate(exc: sqlite3.Error, path: Path) -> Exception:
+def _translate(exc: Exception, path: Path) -> Exception:
     return classify(exc, path) or exc
 
 
 class Store:
     """An open, checked and migrated database. Write inside `transaction()`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, key: bytes | None = None):
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self._key = key
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
 
     @property
     def schema_version(self) -> int:
@@ -86,7 +96,7 @@ class Store:
         try:
             with self.db.atomic():
                 yield self.db
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise _translate(exc, self.path) from exc
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
@@ -101,7 +111,11 @@ class Store:
             db["settings"].upsert({"key": key, "value": value}, pk="key")
 
     def backup_to(self, dest: Path) -> Path:
-        """Copy the database with SQLite's online backup API and check that the copy opens."""
+        """Copy the database with SQLite's online backup API and check that the copy opens.
+
+        An encrypted database stays encrypted with the same key, and its key file (the
+        people who may open it) is copied beside the backup.
+        """
         dest = Path(dest)
         if dest.resolve() == self.path.resolve():
             raise StoreError("The backup must go to another file than the open database.")
@@ -109,7 +123,7 @@ class Store:
         partial = dest.with_name(dest.name + ".partial")
         partial.unlink(missing_ok=True)
         try:
-            target = sqlite3.connect(partial)
+            target = _connect(partial, self._key)
             try:
                 self.conn.backup(target)
                 ok = target.execute("PRAGMA quick_check").fetchone()[0]
@@ -120,7 +134,10 @@ class Store:
             if ok != "ok" or version != self.schema_version:
                 raise StoreError(f"The backup copy at {dest} did not verify ({ok}); nothing was kept.")
             os.replace(partial, dest)
-        except sqlite3.Error as exc:
+            keys = keyring_path(self.path)
+            if keys.exists():
+                shutil.copyfile(keys, keyring_path(dest))
+        except DB_ERRORS as exc:
             raise _translate(exc, dest) from exc
         finally:
             partial.unlink(missing_ok=True)
@@ -131,13 +148,20 @@ class Store:
         self.conn.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=5.0, check_same_thread=True)
-    conn.row_factory = None
+def keyring_path(database: Path) -> Path:
+    """The key file of an encrypted database: `mocap.sqlite.keys` beside `mocap.sqlite`."""
+    return database.with_name(database.name + ".keys")
+
+
+def _connect(path: Path | str, key: bytes | None = None, uri: bool = False) -> sqlite3.Connection:
+    if key is None:
+        return sqlite3.connect(path, timeout=5.0, uri=uri)
+    conn = sqlcipher.connect(str(path), timeout=5.0, uri=uri)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
 
 
-def _check_existing(path: Path) -> int:
+def _check_existing(path: Path, key: bytes | None) -> int:
     """Refuse, without writing a byte, a file that is read-only, not SQLite, damaged or too new."""
     no_write_bits = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     if no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
@@ -149,30 +173,33 @@ def _check_existing(path: Path) -> int:
         header = fh.read(100)
     if len(header) == 0:
         return 0  # an empty file is a new database
-    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+    plain = header.startswith(SQLITE_HEADER)
+    if key is None and (len(header) < 100 or not plain):
         raise corrupt(path, "not an SQLite file")
-    version = int.from_bytes(header[60:64], "big")
-    if version > SCHEMA_VERSION:
-        raise NewerSchemaError(
-            f"{path} was written by a newer version of MOCAP Desktop (schema {version}; "
-            f"this version knows up to {SCHEMA_VERSION}). It was left as it is: "
-            "install the newer version to open it."
-        )
-    uri = path.resolve().as_uri() + "?mode=ro"
+    if key is not None and plain:
+        raise corrupt(path, "an unencrypted database where an encrypted one was expected")
     try:
-        probe = sqlite3.connect(uri, uri=True)
+        probe = _connect(path.resolve().as_uri() + "?mode=ro", key, uri=True)
         try:
+            version = probe.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise NewerSchemaError(
+                    f"{path} was written by a newer version of MOCAP Desktop (schema {version}; "
+                    f"this version knows up to {SCHEMA_VERSION}). It was left as it is: "
+                    "install the newer version to open it."
+                )
             result = [row[0] for row in probe.execute("PRAGMA quick_check(5)")]
         finally:
             probe.close()
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise _translate(exc, path) from exc
     if result != ["ok"]:
         raise corrupt(path, "; ".join(result))
     return version
 
 
-def open_store(path: Path, *, backups: Path | None = None, target: int = SCHEMA_VERSION) -> Store:
+def open_store(path: Path, *, key: bytes | None = None, backups: Path | None = None,
+               target: int = SCHEMA_VERSION) -> Store:
     """Open (creating if needed) and migrate the database at `path`.
 
     An existing file is checked first; if migrations are due, a copy is written to `backups`
@@ -180,14 +207,14 @@ def open_store(path: Path, *, backups: Path | None = None, target: int = SCHEMA_
     """
     path = Path(path)
     existing = path.exists()
-    version = _check_existing(path) if existing else 0
+    version = _check_existing(path, key) if existing else 0
     if not existing:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = _connect(path)
-    except sqlite3.Error as exc:
+        conn = _connect(path, key)
+    except DB_ERRORS as exc:
         raise _translate(exc, path) from exc
-    store = Store(path, conn)
+    store = Store(path, conn, key)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         if version < target:
@@ -198,7 +225,7 @@ def open_store(path: Path, *, backups: Path | None = None, target: int = SCHEMA_
         mode = "DELETE" if is_network_path(path) else "WAL"
         conn.execute(f"PRAGMA journal_mode = {mode}")
         conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         conn.close()
         raise _translate(exc, path) from exc
     except BaseException:
@@ -221,7 +248,7 @@ def _migrate(store: Store, current: int, target: int = SCHEMA_VERSION) -> None:
         )
         try:
             store.conn.executescript(script)
-        except sqlite3.Error:
+        except DB_ERRORS:
             if store.conn.in_transaction:
                 store.conn.execute("ROLLBACK")
             raise

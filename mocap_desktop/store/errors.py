@@ -30,7 +30,7 @@ class DatabaseLockedError(StoreError):
     pass
 
 
-def classify(exc: sqlite3.Error, path: Path) -> StoreError | None:
+def classify(exc: Exception, path: Path) -> StoreError | None:
     """The actionable error behind `exc`, or None when it is a bug to report as such."""
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None

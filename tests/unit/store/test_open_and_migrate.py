@@ -118,8 +118,8 @@ def test_full_disk_during_migration_leaves_the_file_as_it_was(tmp_path, monkeypa
     before = digest(path)
     real_connect = db_module._connect
 
-    def cramped(p):
-        conn = real_connect(p)
+    def cramped(p, key=None, uri=False):
+        conn = real_connect(p, key, uri)
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages}")
         return conn
@@ -164,3 +164,50 @@ def test_network_share_gets_the_rollback_journal_local_disk_gets_wal():
     assert db_module.mount_fstype(Path("/mnt/office/mocap.sqlite"), mounts) == "cifs"
     assert db_module.mount_fstype(Path("/mnt/officework/mocap.sqlite"), mounts) == "ext4"
     assert db_module.mount_fstype(Path("/mnt/office"), mounts) == "cifs"
+
+
+KEY = bytes(range(32))
+
+
+def test_encrypted_database_shows_nothing_readable_and_needs_its_key(tmp_path):
+    path = tmp_path / "secret.sqlite"
+    store = open_store(path, key=KEY)
+    store.set_setting("marker", "Nguyễn Peña")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    raw = path.read_bytes()
+    assert b"SQLite format 3" not in raw[:16]
+    assert "Nguyễn".encode() not in raw and b"marker" not in raw
+    with pytest.raises(CorruptDatabaseError):  # without the key it is not a database
+        open_store(path)
+    with pytest.raises(CorruptDatabaseError):
+        open_store(path, key=bytes(32))
+    again = open_store(path, key=KEY)
+    assert again.setting("marker") == "Nguyễn Peña"
+    again.close()
+
+
+def test_encrypted_backup_stays_encrypted_and_takes_the_key_file(tmp_path):
+    path = tmp_path / "secret.sqlite"
+    (tmp_path / "secret.sqlite.keys").write_text("{}")
+    store = open_store(path, key=KEY)
+    store.set_setting("marker", "kept")
+    dest = store.backup_to(tmp_path / "b" / "copy.sqlite")
+    store.close()
+    assert b"kept" not in dest.read_bytes()
+    assert (tmp_path / "b" / "copy.sqlite.keys").read_text() == "{}"
+    copy = open_store(dest, key=KEY)
+    assert copy.setting("marker") == "kept"
+    copy.close()
+
+
+def test_encrypted_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.sqlite"
+    store = open_store(path, key=KEY)
+    store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    store.conn.commit()
+    store.close()
+    before = digest(path)
+    with pytest.raises(NewerSchemaError):
+        open_store(path, key=KEY)
+    assert digest(path) == before

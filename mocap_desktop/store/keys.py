@@ -1,0 +1,195 @@
+"""The database key and the people who may unlock it.
+
+The database is encrypted (SQLCipher) with one random 256-bit key. Each person's password, and
+the recovery key printed once at set-up, unlock their own wrapped copy of it: argon2id turns
+the secret into a key-encryption key, AES-GCM seals the database key with it. Adding or removing
+a person, or changing a password, rewraps one copy and never re-encrypts the data.
+
+The keyring is a small JSON file beside the database (`mocap.sqlite.keys`): it must be readable
+before the database can be opened, and holds nothing but salts and sealed keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEY_BYTES = 32
+AAD = b"MOCAP Desktop database key v1"
+RECOVERY = "(recovery key)"
+FREE_ATTEMPTS = 5  # failed sign-ins in a row before each next one is slowed down
+MAX_DELAY = 60.0
+
+
+class KeyringError(Exception):
+    """A keyring problem the user can act on; the message says which."""
+
+
+class WrongPassword(KeyringError):
+    pass
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    time_cost: int = 3
+    memory_kib: int = 65536
+    parallelism: int = 2
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
+
+
+def _kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(secret.encode("utf-8"), salt, params.time_cost, params.memory_kib,
+                           params.parallelism, KEY_BYTES, Type.ID)
+
+
+@dataclass(frozen=True)
+class WrappedKey:
+    salt: str
+    nonce: str
+    sealed: str
+    kdf: KdfParams
+
+    @classmethod
+    def seal(cls, db_key: bytes, secret: str, params: KdfParams) -> "WrappedKey":
+        salt, nonce = os.urandom(16), os.urandom(12)
+        sealed = AESGCM(_kek(secret, salt, params)).encrypt(nonce, db_key, AAD)
+        return cls(_b64(salt), _b64(nonce), _b64(sealed), params)
+
+    def open(self, secret: str) -> bytes:
+        try:
+            return AESGCM(_kek(secret, _unb64(self.salt), self.kdf)).decrypt(
+                _unb64(self.nonce), _unb64(self.sealed), AAD)
+        except InvalidTag:
+            raise WrongPassword("The name or password is not right.") from None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "WrappedKey":
+        return cls(data["salt"], data["nonce"], data["sealed"], KdfParams(**data["kdf"]))
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def new_recovery_key() -> str:
+    """24 characters in six groups, easy to print and type back: e.g. `K7QF-2MZD-…`."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    chars = "".join(secrets.choice(alphabet) for _ in range(24))
+    return "-".join(chars[i:i + 4] for i in range(0, 24, 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    chars = "".join(ch for ch in text.upper() if ch.isalnum())
+    return "-".join(chars[i:i + 4] for i in range(0, len(chars), 4))
+
+
+@dataclass
+class Keyring:
+    """Wrapped copies of one database key, by login, plus failed sign-in counters."""
+
+    path: Path
+    wrapped: dict[str, WrappedKey] = field(default_factory=dict)
+    failures: dict[str, list[float]] = field(default_factory=dict)  # login -> [count, last time]
+    params: KdfParams = field(default_factory=KdfParams)
+
+    @staticmethod
+    def path_for(database: Path) -> Path:
+        return database.with_name(database.name + ".keys")
+
+    @classmethod
+    def load(cls, path: Path, params: KdfParams | None = None) -> "Keyring":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            wrapped = {login: WrappedKey.from_json(w) for login, w in data["keys"].items()}
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise KeyringError(f"The key file {path} is damaged ({type(err).__name__}); "
+                               "restore it from the backup folder.") from None
+        return cls(path, wrapped, data.get("failures", {}), params or KdfParams())
+
+    def save(self) -> None:
+        data = {"version": 1, "keys": {k: w.to_json() for k, w in self.wrapped.items()},
+                "failures": self.failures}
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(partial, self.path)
+
+    @property
+    def logins(self) -> list[str]:
+        return sorted(k for k in self.wrapped if k != RECOVERY)
+
+    def add(self, login: str, password: str, db_key: bytes) -> None:
+        if not login or login == RECOVERY:
+            raise KeyringError("Choose another sign-in name.")
+        if login in self.wrapped:
+            raise KeyringError(f"'{login}' already has an account.")
+        self.wrapped[login] = WrappedKey.seal(db_key, password, self.params)
+
+    def set_recovery(self, recovery_key: str, db_key: bytes) -> None:
+        self.wrapped[RECOVERY] = WrappedKey.seal(db_key, normalise_recovery_key(recovery_key), self.params)
+
+    def remove(self, login: str) -> None:
+        if login not in self.wrapped or login == RECOVERY:
+            raise KeyringError(f"'{login}' has no account.")
+        del self.wrapped[login]
+        self.failures.pop(login, None)
+
+    def delay_for(self, login: str, now: float | None = None) -> float:
+        """Seconds to wait before `login` may try again (0 while under five failures in a row)."""
+        count, last = self.failures.get(login, [0, 0.0])
+        if count < FREE_ATTEMPTS:
+            return 0.0
+        wait = min(MAX_DELAY, 2.0 ** (count - FREE_ATTEMPTS + 1))
+        return max(0.0, last + wait - (time.time() if now is None else now))
+
+    def unlock(self, login: str, password: str, now: float | None = None) -> bytes:
+        """The database key for this person, or `WrongPassword`; counts failures in a row."""
+        now = time.time() if now is None else now
+        wait = self.delay_for(login, now)
+        if wait > 0:
+            raise WrongPassword(f"Too many failed sign-ins. Try again in {wait:.0f} seconds.")
+        wrapped = self.wrapped.get(login)
+        try:
+            if wrapped is None:
+                WrappedKey.seal(b"\0" * KEY_BYTES, password, self.params)  # same time as a real try
+                raise WrongPassword("The name or password is not right.")
+            key = wrapped.open(password)
+        except WrongPassword:
+            count = self.failures.get(login, [0, 0.0])[0] + 1
+            self.failures[login] = [count, now]
+            self.save()
+            raise
+        if login in self.failures:
+            del self.failures[login]
+            self.save()
+        return key
+
+    def change_password(self, login: str, old: str, new: str) -> None:
+        key = self.unlock(login, old)
+        self.wrapped[login] = WrappedKey.seal(key, new, self.params)
+
+    def reset_with_recovery(self, recovery_key: str, login: str, new_password: str) -> bytes:
+        """Give `login` a new password using the recovery key; returns the database key."""
+        key = self.unlock(RECOVERY, normalise_recovery_key(recovery_key))
+        self.wrapped[login] = WrappedKey.seal(key, new_password, self.params)
+        return key
