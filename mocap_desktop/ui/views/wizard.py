@@ -216,6 +216,7 @@ def _scroll(content: QWidget) -> QScrollArea:
     area.setWidget(content)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
     return area
 
 
@@ -235,6 +236,14 @@ class _Page(QWizardPage):
         self.layout_.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(_scroll(self.body))
 
+    def first_field(self) -> QWidget | None:
+        return None
+
+    def initializePage(self) -> None:  # noqa: N802
+        first = self.first_field()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def validatePage(self) -> bool:  # noqa: N802
         if self.w.presenter is None:
             return True
@@ -252,6 +261,9 @@ class _Page(QWizardPage):
 
 class StudentPage(_Page):
     key = "student"
+
+    def first_field(self) -> QWidget | None:
+        return self.search
 
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
@@ -303,6 +315,9 @@ class StudentPage(_Page):
 class PathwayPage(_Page):
     key = "pathway"
 
+    def first_field(self) -> QWidget | None:
+        return next((b for b in self.buttons.values() if b.isChecked()), self.buttons["part_time"])
+
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
         self.setSubTitle("Which kind of MOCAP request is this?")
@@ -334,6 +349,9 @@ class PathwayPage(_Page):
 
 class PartTimePage(_Page):
     key = "part_time"
+
+    def first_field(self) -> QWidget | None:
+        return self.term
 
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
@@ -423,7 +441,8 @@ class PartTimePage(_Page):
         self.in_person.textChanged.connect(lambda text: wizard.emit_field("in_person_credits", text))
         self.search.textChanged.connect(wizard.course_search_requested)
         self.search.installEventFilter(_EnterFilter(self, self._focus_results, self.results))
-        self.results.activated.connect(lambda _index: self._add())
+        self.results.installEventFilter(_EnterFilter(self, self._add))  # Enter adds, not Next
+        self.results.doubleClicked.connect(lambda _index: self._add())
         self.add.clicked.connect(self._add)
         self.remove.clicked.connect(lambda: self._selected_action(wizard.course_remove_requested.emit))
         self.up.clicked.connect(lambda: self._move(-1))
@@ -465,6 +484,9 @@ class PartTimePage(_Page):
 
 class FullTimePage(_Page):
     key = "full_time"
+
+    def first_field(self) -> QWidget | None:
+        return self.provider
 
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
@@ -522,6 +544,9 @@ class FullTimePage(_Page):
 class EligibilityPage(_Page):
     key = "eligibility"
 
+    def first_field(self) -> QWidget | None:
+        return self.findings
+
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
         self.setSubTitle("What the MOCAP rules say about this request, with the law or policy behind each.")
@@ -578,6 +603,9 @@ class EligibilityPage(_Page):
 
 class FamilyPage(_Page):
     key = "family"
+
+    def first_field(self) -> QWidget | None:
+        return self.guardian
 
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
@@ -643,6 +671,9 @@ class FamilyPage(_Page):
 class ReviewPage(_Page):
     key = "review"
 
+    def first_field(self) -> QWidget | None:
+        return self.summary
+
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
         self.setSubTitle("Everything on one page. Submitting stores the request as received; it then "
@@ -657,6 +688,9 @@ class ReviewPage(_Page):
 
 class DonePage(_Page):
     key = "done"
+
+    def first_field(self) -> QWidget | None:
+        return self.text
 
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
