@@ -7,20 +7,29 @@ import os
 import platform
 import sys
 import traceback
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from mocap_desktop import APP_NAME, __version__
 from mocap_desktop.logsetup import configure_logging
 from mocap_desktop.paths import DataDir
 from mocap_desktop.services.session import open_session, Session
 from mocap_desktop.store import StoreError
+from mocap_desktop.services import review
+from mocap_desktop.ui.presenters.decision import DecisionPresenter
 from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.ui.presenters.main import MainPresenter
+from mocap_desktop.ui.presenters.queue import QueuePresenter
+from mocap_desktop.ui.presenters.request_detail import RequestDetailPresenter
+from mocap_desktop.ui.views.decision_dialog import DecisionDialog
 from mocap_desktop.ui.views.lookup import StudentLookupView
 from mocap_desktop.ui.views.main_window import Area, EmptyState, MainWindow
+from mocap_desktop.ui.views.queue import QueueWidget
+from mocap_desktop.ui.views.request_detail import RequestDetailDialog
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +68,10 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 def build_main_window(session: Session) -> MainWindow:
     lookup = StudentLookupView()
+    queue = QueueWidget()
     areas = [
         Area("lookup", "Student lookup", lookup, "Ctrl+1"),
-        Area("queue", "Review queue", EmptyState(
-            "Review queue", "No MOCAP requests are waiting for a decision."), "Ctrl+2"),
+        Area("queue", "Review queue", queue, "Ctrl+2"),
         Area("print", "Print center", EmptyState(
             "Print center", "No parent letters are waiting to be printed."), "Ctrl+3"),
     ]
@@ -85,6 +94,7 @@ def build_main_window(session: Session) -> MainWindow:
     window.lookup = lookup  # type: ignore[attr-defined]
     presenter.start()
     lookup_presenter.start()
+    wire_queue(window, queue, session)
     return window
 
 
@@ -112,6 +122,93 @@ def open_import_dialog(parent, session: Session, on_imported=lambda: None, path:
     presenter.start(path)
     dialog.open()
     return dialog
+
+
+def wire_queue(window: MainWindow, queue: QueueWidget, session: Session,
+               today: Callable[[], date] = date.today) -> QueuePresenter:
+    """The review queue: its presenter, the detail and decision windows it opens, and the
+    start-up notice (a banner in the queue and a status-bar message, never a blocking dialog)."""
+    actor = review.current_actor(session.store)
+    export_folder = session.data_dir.root / "exports"
+    presenter = QueuePresenter(queue, session.store, today, export_folder)
+    queue.filter_changed.connect(presenter.filter_changed)
+    queue.overdue_toggled.connect(presenter.overdue_toggled)
+    queue.search_changed.connect(presenter.search_changed)
+    queue.sort_requested.connect(presenter.sort_requested)
+    queue.clear_requested.connect(presenter.clear_filters)
+    queue.export_requested.connect(presenter.export_requested)
+
+    notice_label = QLabel()
+    notice_label.setObjectName("deadlineNotice")
+    notice_label.setAccessibleName("Deadline notice")
+    window.statusBar().addPermanentWidget(notice_label)
+    queue_row = window.nav.count() and next(
+        (i for i in range(window.nav.count()) if window.nav.item(i).text().startswith("Review queue")), None)
+
+    def show_deadlines() -> None:
+        notice = presenter.notice()
+        text = f"⚠ Review queue: {notice.text}" if notice else ""
+        notice_label.setText(text)
+        notice_label.setStyleSheet("color: #A4161A; font-weight: 600;" if notice and notice.overdue
+                                   else "color: #7A4B00; font-weight: 600;")
+        notice_label.setVisible(bool(text))
+        if queue_row is not None:
+            item = window.nav.item(queue_row)
+            item.setText("Review queue" + (f" ⚠ {notice.overdue + notice.soon}" if notice else ""))
+            item.setToolTip(f"Review queue (Ctrl+2): {notice.text}" if notice else "Review queue (Ctrl+2)")
+
+    def changed() -> None:
+        presenter.refresh()
+        presenter.show_notice()
+        show_deadlines()
+
+    queue.open_requested.connect(
+        lambda request_id: open_request_detail(window, session, request_id, actor, today, changed))
+    queue.decide_requested.connect(
+        lambda request_id: run_decision_dialog(window, session, request_id, actor, today) and changed())
+    window.presenters.append(presenter)  # type: ignore[attr-defined]
+    window.queue = queue  # type: ignore[attr-defined]
+    presenter.start()
+    show_deadlines()
+    return presenter
+
+
+def open_request_detail(parent, session: Session, request_id: int, actor: str,
+                        today: Callable[[], date] = date.today, changed: Callable[[], None] = lambda: None):
+    """A non-modal window with everything about one request and its actions."""
+    dialog = RequestDetailDialog(parent)
+    presenter = RequestDetailPresenter(
+        dialog, session.store, request_id, actor, today,
+        decide=lambda rid: run_decision_dialog(dialog, session, rid, actor, today),
+        changed=changed, export_folder=session.data_dir.root / "exports")
+    dialog.action_requested.connect(presenter.action_requested)
+    dialog.presenter = presenter  # type: ignore[attr-defined]
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    presenter.start()
+    dialog.show()
+    return dialog
+
+
+def make_decision_dialog(parent, session: Session, request_id: int, actor: str,
+                         today: Callable[[], date] = date.today) -> DecisionDialog:
+    dialog = DecisionDialog(parent)
+    presenter = DecisionPresenter(dialog, session.store, request_id, actor, today)
+    dialog.form_changed.connect(presenter.form_changed)
+    dialog.save_requested.connect(presenter.save_requested)
+    dialog.presenter = presenter  # type: ignore[attr-defined]
+    presenter.start()
+    return dialog
+
+
+def run_decision_dialog(parent, session: Session, request_id: int, actor: str,
+                        today: Callable[[], date] = date.today) -> bool:
+    """The decision dialog, modal; True when a decision was saved."""
+    dialog = make_decision_dialog(parent, session, request_id, actor, today)
+    saved = dialog.exec() == QDialog.DialogCode.Accepted and dialog.presenter.saved
+    if saved and dialog.saved_message and hasattr(parent, "statusBar"):
+        parent.statusBar().showMessage(dialog.saved_message, 15_000)
+    dialog.deleteLater()
+    return saved
 
 
 def _application() -> QApplication:

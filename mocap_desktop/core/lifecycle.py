@@ -8,8 +8,6 @@ host_declined → transferred → closed. Any open state may be withdrawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 # Who acts. A decider is the principal, a designee or the superintendent; IEP and 504 teams
 # record their decisions through a decider.
 COUNSELOR, DECIDER, ADMINISTRATOR = "counselor", "decider", "administrator"
@@ -68,9 +66,16 @@ LABELS = {
 }
 
 
-@dataclass(frozen=True)
 class TransitionRefused(Exception):
-    message: str
+    """A move the lifecycle does not allow; `message` says why, for the user.
+
+    A plain exception (not a frozen dataclass): Python sets `__traceback__` on an exception
+    as it leaves a `with` block, which a frozen instance refuses.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
     def __str__(self) -> str:
         return self.message

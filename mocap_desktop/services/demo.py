@@ -287,8 +287,12 @@ def _seed_requests(store: Store, rng: random.Random, today: date) -> None:
     from mocap_desktop.services import requests as svc
 
     calendar = svc.district_calendar(store)
+    # Students with one plain enrollment, so every seeded decision passes the rules (R15).
     high_school = [r["id"] for r in store.query(
-        "SELECT id FROM students WHERE grade IN ('9','10','11','12') ORDER BY id")]
+        "SELECT id FROM students WHERE grade IN ('9','10','11','12') AND id IN "
+        "(SELECT student_id FROM enrollments GROUP BY student_id HAVING count(*) = 1) ORDER BY id")]
+    plain = [r["id"] for r in store.query("SELECT id FROM students WHERE iep = 0 AND section_504 = 0 ORDER BY id")]
+    plain = sorted(set(plain) & set(high_school))
     # Two fresh requests come from students whose history breaks the prior-semester rule:
     # one arrived from a private school (ineligible), one was out ill (waiver documented).
     irregular = {kind: [r["student_id"] for r in store.query(
@@ -303,15 +307,19 @@ def _seed_requests(store: Store, rng: random.Random, today: date) -> None:
                           "WHERE c.grade_low NOT IN ('6','7','8') ORDER BY c.id")
     for n, (pathway, path, days_ago) in enumerate(REQUEST_PLAN):
         kind, waiver = special.get(n, (None, None))
-        pool = irregular[kind] if kind and irregular[kind] else high_school
+        # An IEP or 504 team's decision is not appealed to the board: appeals come from `plain`.
+        pool = irregular[kind] if kind and irregular[kind] else plain if "board_appeal" in path else high_school
         student_id = rng.choice(pool)
-        pool.remove(student_id)
+        for some in (pool, high_school, plain):
+            if student_id in some:
+                some.remove(student_id)
         received = today
         for _ in range(days_ago):
             received = _previous_business_day(calendar, received)
         upcoming = [t for t in calendar.terms if t.start > received and calendar.prior_term(t.id)]
         term = upcoming[0] if upcoming else calendar.terms[-1]
-        picked = rng.sample(courses, rng.randint(1, 3)) if pathway == "part_time" else []
+        fewest = 2 if "partially_approved" in path else 1
+        picked = rng.sample(courses, rng.randint(fewest, 3)) if pathway == "part_time" else []
         guardian = store.query("SELECT id, preferred_language FROM guardians WHERE student_id = ? "
                                "AND receives_letters = 1", (student_id,))[0]
         draft = svc.RequestDraft(
@@ -327,14 +335,7 @@ def _seed_requests(store: Store, rng: random.Random, today: date) -> None:
         )
         stamp = f"{received.isoformat()}T09:{rng.randint(10, 59)}:00"
         request_id = svc.submit_request(store, draft, actor="Dana Whitfield (counselor)", at=stamp)
-        for status in path:
-            decided = status in ("approved", "partially_approved", "denied")
-            if decided:
-                _mark_courses(store, request_id, status)
-            svc.change_status(store, request_id, status, role="decider" if decided or "appeal" in status
-                              or status.startswith(("board", "state")) else "counselor",
-                              actor="Dr. Lena Ortiz (principal)" if decided else "Dana Whitfield (counselor)",
-                              at=stamp)
+        _advance(store, calendar, request_id, path, received, days_ago, stamp[10:])
 
 
 def _previous_business_day(calendar, day: date) -> date:
@@ -344,13 +345,63 @@ def _previous_business_day(calendar, day: date) -> date:
     return day
 
 
-def _mark_courses(store: Store, request_id: int, status: str) -> None:
-    rows = store.query("SELECT id FROM request_courses WHERE request_id = ? ORDER BY position", (request_id,))
-    with store.transaction() as db:
-        for n, row in enumerate(rows):
-            denied = status == "denied" or (status == "partially_approved" and n == len(rows) - 1 and n > 0)
-            db.execute("UPDATE request_courses SET decision = ? WHERE id = ?",
-                       ["denied" if denied else "approved", row["id"]])
+DENIAL_EXPLANATION = ("First-quarter grades and the teacher's notes show the student needs the in-person "
+                      "course with daily teacher support this term; the counselor will review the request "
+                      "again for next term.")
+COUNSELOR, PRINCIPAL = "Dana Whitfield (counselor)", "Dr. Lena Ortiz"
+
+
+def _advance(store: Store, calendar, request_id: int, path: list[str], received: date, days_ago: int,
+             clock: str) -> None:
+    """Walk a seeded request along its path through the review service (decision and appeal rows,
+    the full-time steps and the transfer), spacing the steps between `received` and today. No
+    letters are rendered here: the seed stays fast and the same on every run."""
+    from mocap_desktop.services import review
+
+    routing = store.query("SELECT routing FROM requests WHERE id = ?", (request_id,))[0]["routing"]
+    codes = [r["code"] for r in store.query(
+        "SELECT code FROM request_courses WHERE request_id = ? ORDER BY position", (request_id,))]
+    for k, status in enumerate(path, start=1):
+        day = received
+        for _ in range(round(k * days_ago / (len(path) + 0.5))):
+            day = calendar.add_business_days(day, 1)
+        at = f"{day.isoformat()}{clock}"
+        if status in ("approved", "partially_approved", "denied"):
+            role = {"iep_team": "iep_team", "section_504_team": "section_504_team"}.get(routing, "principal")
+            decisions = {c: "denied" if status == "denied" or (status == "partially_approved" and c == codes[-1])
+                         else "approved" for c in codes}
+            form = review.DecisionForm(
+                courses=decisions, decided_by_role=role,
+                decided_by_name=PRINCIPAL if role == "principal" else f"{role.replace('_', ' ')} (chair: {PRINCIPAL})",
+                reasons=("ACADEMIC_READINESS",) if status != "approved" else (),
+                explanation=DENIAL_EXPLANATION if status != "approved" else "",
+                in_person_options_considered=True, decided_on=day)
+            review.record_decision(store, request_id, form, actor=f"{PRINCIPAL} (principal)", at=at, letter=False)
+        elif status in ("board_appeal", "state_appeal"):
+            level = status.split("_")[0]
+            appeal_id = review.record_appeal(store, request_id, review.AppealForm(
+                level, day, hearing_on=day + timedelta(days=14) if level == "board" else None,
+                documents=(review.Document("Family's written appeal", "Central office, MOCAP appeals binder"),)),
+                actor=COUNSELOR, at=at)
+            if level == "state" and k < len(path):
+                review.record_state_record_sent(store, appeal_id, day + timedelta(days=1), COUNSELOR, at=at)
+        elif status.startswith(("board_", "state_")):
+            appeal = review.open_appeal(store, request_id)
+            review.record_appeal_outcome(store, appeal["id"], status.split("_")[1], day, COUNSELOR, at=at,
+                                         letter=False)
+        elif status == "input_sent":
+            review.record_input_sent(store, request_id, day, COUNSELOR, "Attendance and grades sent.", at=at,
+                                     letter=False)
+        elif status in ("host_accepted", "host_declined"):
+            review.record_host_answer(store, request_id, status == "host_accepted", day, COUNSELOR, at=at)
+        elif status == "transferred":
+            review.record_transfer(store, request_id, day, COUNSELOR, records_sent_on=day, at=at)
+        elif status == "in_review":
+            review.start_review(store, request_id, COUNSELOR, at=at)
+        elif status == "withdrawn":
+            review.withdraw(store, request_id, COUNSELOR, "The family changed its mind.", at=at)
+        else:
+            review.close_request(store, request_id, COUNSELOR, at=at)
 
 
 def ensure_demo_data(store: Store, today: date | None = None) -> bool:

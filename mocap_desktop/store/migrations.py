@@ -307,6 +307,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX disclosures_student ON disclosures(student_id, at);
         """,
     ),
+    Migration(
+        "0009_review_queue_index",
+        # The queue reads these columns of every request on each filter change; a covering index
+        # keeps it off the wide rows (each holds its findings snapshot).
+        """
+        CREATE INDEX requests_queue ON requests(
+            status, pathway, routing, received, decision_due, deemed_approved_on, input_due,
+            student_id, reference);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

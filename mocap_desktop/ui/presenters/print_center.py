@@ -31,7 +31,7 @@ KIND_LABELS = {
 }
 LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
 WAITING, PRINTED = "pending", "printed"
-PREVIEW_DPI = 72
+PREVIEW_DPI = 110  # sharp on a high-density screen; the view scales it to fit
 PRINT_DPI = 200
 PREVIEW_TOP_INCHES = 3.3  # letterhead, window address, date/reference/student box
 

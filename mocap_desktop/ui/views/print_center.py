@@ -170,7 +170,8 @@ class PrintCenterWidget(QWidget):
                       "envelope window will show it.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
-        scroll = QScrollArea()
+        self._preview_image: QImage | None = None
+        scroll = self.preview_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.preview_label)
         right = QWidget()
@@ -184,9 +185,9 @@ class PrintCenterWidget(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([620, 480])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([780, 400])
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -218,16 +219,34 @@ class PrintCenterWidget(QWidget):
     def show_rows(self, rows: list[QueueRow], mode: str) -> None:
         self.model.set_rows(rows, mode)
         header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            header.resizeSection(column, 150 if column != 2 else 230)
+        widths = {"kind": 185, "recipient": 130, "student": 130, "created": 125, "printed": 125,
+                  "times_printed": 46}
+        for column, (key, _) in enumerate(self.model.columns):
+            if key == "address":
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths.get(key, 120))
         self._update_buttons()
 
     def show_preview(self, image: PageImage | None, caption: str) -> None:
-        if image is None:
-            self.preview_label.clear()
-        else:
-            self.preview_label.setPixmap(QPixmap.fromImage(qimage(image)))
+        self._preview_image = None if image is None else qimage(image)
+        self._fit_preview()
         self.preview_caption.setText(caption)
+
+    def _fit_preview(self) -> None:
+        if self._preview_image is None:
+            self.preview_label.clear()
+            return
+        width = max(200, self.preview_scroll.viewport().width() - 4)
+        image = self._preview_image
+        if image.width() > width:
+            image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.preview_label.setPixmap(QPixmap.fromImage(image))
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_preview()
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)

@@ -91,7 +91,10 @@ def test_the_preview_is_the_top_of_page_one_only(store, tmp_path, queued):
     presenter.start()
     presenter.selection_changed([queued[0]])
     assert view.preview is not None
-    assert view.preview.width == 612 and view.preview.height < 3.5 * 72  # not the whole 11-inch page
+    from mocap_desktop.ui.presenters.print_center import PREVIEW_DPI
+
+    assert view.preview.width == round(8.5 * PREVIEW_DPI)
+    assert view.preview.height < 3.5 * PREVIEW_DPI  # the top of page 1, not the whole 11-inch page
     assert "Denied" in view.caption and "page" in view.caption
     presenter.selection_changed(queued)
     assert view.preview is None and view.caption == "2 letters selected."

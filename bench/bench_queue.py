@@ -1,0 +1,170 @@
+"""The review queue with 5,000 requests: time to open it and to repaint after each filter change
+(target: 100 ms p95 or less for both).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_queue.py [requests] [rounds]
+
+The demo district (2,000 students) is seeded into a temporary folder, then `requests` synthetic
+requests in every status are added in bulk (about a fifth open, the rest decided or closed,
+with appeals and courses), so the queries see a realistic mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from mocap_desktop.core import lifecycle  # noqa: E402
+from mocap_desktop.paths import DataDir  # noqa: E402
+from mocap_desktop.services.demo import ensure_demo_data  # noqa: E402
+from mocap_desktop.store import open_store  # noqa: E402
+from mocap_desktop.ui.presenters.queue import QueuePresenter  # noqa: E402
+from mocap_desktop.ui.views.queue import QueueWidget  # noqa: E402
+
+TODAY = date(2026, 11, 27)
+
+
+def add_requests(store, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    students = [r["id"] for r in store.query("SELECT id FROM students WHERE grade IN ('9','10','11','12')")]
+    courses = store.query("SELECT code, title, credits FROM courses ORDER BY id")
+    template = store.query("SELECT evaluation FROM requests LIMIT 1")[0]["evaluation"]
+    statuses = list(lifecycle.PART_TIME) + list(lifecycle.FULL_TIME)
+    first = store.query("SELECT coalesce(max(id), 0) AS n FROM requests")[0]["n"] + 1
+    requests, lines, appeals = [], [], []
+    for n in range(first, first + count):
+        full_time = rng.random() < 0.15
+        pathway = "full_time" if full_time else "part_time"
+        machine = lifecycle.FULL_TIME if full_time else lifecycle.PART_TIME
+        status = rng.choice(list(machine)) if rng.random() < 0.8 else rng.choice(
+            sorted(lifecycle.AWAITING_ACTION & set(machine)))
+        received = TODAY - timedelta(days=rng.randint(0, 400))
+        routing = "provider" if full_time else rng.choice(["building_review"] * 8 + ["iep_team", "section_504_team"])
+        requests.append((n, f"BENCH-{n:06d}", rng.choice(students), pathway, status, "2027-spring",
+                         received.isoformat(), 2.5, routing, 1,
+                         (received + timedelta(days=14)).isoformat() if routing == "building_review" else None,
+                         (received + timedelta(days=14)).isoformat() if full_time else None,
+                         None if full_time else (received + timedelta(days=30)).isoformat(),
+                         "mo-default", "2026.1", template, "bench", f"{received}T09:00:00", f"{received}T09:00:00"))
+        if not full_time:
+            for pos, c in enumerate(rng.sample(courses, rng.randint(1, 3)), start=1):
+                lines.append((n, pos, c["code"], c["title"], c["credits"]))
+        if status in ("board_appeal", "state_appeal"):
+            filed = received + timedelta(days=20)
+            appeals.append((n, status.split("_")[0], filed.isoformat(), (filed + timedelta(days=30)).isoformat(),
+                            (filed + timedelta(days=3)).isoformat() if status == "state_appeal" else None,
+                            "mo-default", "2026.1", f"{filed}T09:00:00", f"{filed}T09:00:00"))
+    with store.transaction() as db:
+        db.conn.executemany(
+            "INSERT INTO requests (id, reference, student_id, pathway, status, start_term, received, "
+            "in_person_credits, routing, eligible, decision_due, input_due, deemed_approved_on, policy_id, "
+            "policy_version, evaluation, created_by, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", requests)
+        db.conn.executemany("INSERT INTO request_courses (request_id, position, code, title, credits) "
+                            "VALUES (?,?,?,?,?)", lines)
+        db.conn.executemany("INSERT INTO appeals (request_id, level, filed_on, decision_due, record_due, "
+                            "policy_id, policy_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", appeals)
+
+
+class Bench:
+    def __init__(self, store):
+        self.store = store
+        self.app = QApplication.instance() or QApplication([])
+
+    def open_queue(self) -> tuple[float, QueueWidget, QueuePresenter]:
+        start = time.perf_counter()
+        widget = QueueWidget()
+        widget.resize(1150, 700)
+        presenter = QueuePresenter(widget, self.store, lambda: TODAY)
+        widget.filter_changed.connect(presenter.filter_changed)
+        widget.search_changed.connect(presenter.search_changed)
+        widget.overdue_toggled.connect(presenter.overdue_toggled)
+        widget.sort_requested.connect(presenter.sort_requested)
+        presenter.start()
+        widget.show()
+        widget.repaint()
+        self.app.processEvents()
+        return (time.perf_counter() - start) * 1000, widget, presenter
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def main(count: int = 5000, rounds: int = 6) -> None:
+    folder = DataDir(Path(tempfile.mkdtemp(prefix="mocap-bench-"))).ensure()
+    store = open_store(folder.database())
+    t = time.perf_counter()
+    ensure_demo_data(store, today=TODAY)
+    add_requests(store, count)
+    total = store.query("SELECT count(*) AS n FROM requests")[0]["n"]
+    open_n = store.query("SELECT count(*) AS n FROM requests WHERE status NOT IN ('closed','withdrawn')")[0]["n"]
+    print(f"database: {total:,} requests ({open_n:,} open), built in {time.perf_counter() - t:.1f} s")
+
+    bench = Bench(store)
+    opens = []
+    widget = presenter = None
+    for _ in range(max(rounds * 3, 20)):
+        if widget is not None:
+            widget.close()
+            widget.deleteLater()
+            bench.app.processEvents()
+        ms, widget, presenter = bench.open_queue()
+        opens.append(ms)
+    changes = [
+        ("status", lambda: presenter.filter_changed("status", "submitted")),
+        ("status", lambda: presenter.filter_changed("status", "all")),
+        ("status", lambda: presenter.filter_changed("status", "")),
+        ("building", lambda: presenter.filter_changed("building", "4000")),
+        ("building", lambda: presenter.filter_changed("building", "")),
+        ("pathway", lambda: presenter.filter_changed("pathway", "full_time")),
+        ("pathway", lambda: presenter.filter_changed("pathway", "")),
+        ("routing", lambda: presenter.filter_changed("routing", "iep_team")),
+        ("routing", lambda: presenter.filter_changed("routing", "")),
+        ("overdue", lambda: presenter.overdue_toggled(True)),
+        ("overdue", lambda: presenter.overdue_toggled(False)),
+        ("search", lambda: presenter.search_changed("ng")),
+        ("search", lambda: presenter.search_changed("nguyen")),
+        ("search", lambda: presenter.search_changed("")),
+        ("sort", lambda: presenter.sort_requested("student", False)),
+        ("sort", lambda: presenter.sort_requested("received", True)),
+        ("sort", lambda: presenter.sort_requested("due", False)),
+    ]
+    timings: dict[str, list[float]] = {}
+    rows_seen = []
+    for _ in range(rounds):
+        for name, change in changes:
+            start = time.perf_counter()
+            change()
+            widget.table.viewport().repaint()
+            bench.app.processEvents()
+            timings.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+            rows_seen.append(len(presenter.ids))
+    every = [v for values in timings.values() for v in values]
+    print(f"open the queue ({len(presenter.ids):,} rows shown): median {statistics.median(opens):.1f} ms, "
+          f"p95 {p95(opens):.1f} ms, max {max(opens):.1f} ms  (n={len(opens)})")
+    for name, values in timings.items():
+        print(f"  {name:<9} median {statistics.median(values):6.1f} ms   max {max(values):6.1f} ms  (n={len(values)})")
+    print(f"filter change + repaint: median {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms, "
+          f"max {max(every):.1f} ms (n={len(every)}, {min(rows_seen):,}-{max(rows_seen):,} rows)")
+    ok = p95(opens) <= 100 and p95(every) <= 100
+    print("target 100 ms p95:", "met" if ok else "NOT met")
+    json.dump({"open_p95_ms": round(p95(opens), 1), "filter_p95_ms": round(p95(every), 1)}, sys.stdout)
+    print()
+    store.close()
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:3]))

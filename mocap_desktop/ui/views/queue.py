@@ -1,0 +1,381 @@
+"""The review queue screen: filters, a notice of what is due, the table, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mocap_desktop.services.review import QueueFilter
+from mocap_desktop.ui.presenters.queue import COLUMN_KEYS, COLUMNS, DAYS_COLUMN, DUE_COLUMN, FilterChoices, QueueLine
+
+Index = QModelIndex | QPersistentModelIndex
+
+# Tints for the whole row and strong colours for the deadline text (AA contrast on white and tint).
+ROW_TINT = {"overdue": QColor("#FBE3E4"), "soon": QColor("#FFF3CD")}
+TEXT_COLOR = {"overdue": QColor("#A4161A"), "soon": QColor("#7A4B00")}
+URGENCY_PREFIX = {"overdue": "● ", "soon": "▲ "}
+
+
+class QueueTableModel(QAbstractTableModel):
+    """Queue lines from the presenter: the first page at once, the next ones fetched from SQL as
+    the table scrolls (`canFetchMore`/`fetchMore`)."""
+
+    PAGE = 100
+    sort_requested = Signal(str, bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._lines: list[QueueLine] = []
+        self._total = 0
+        self._more = lambda offset, count: []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._headers = [label for _, label in COLUMNS]
+
+    # --- data in ---------------------------------------------------------------------------------
+    def set_lines(self, lines: list[QueueLine], total: int | None = None, more=None) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self._total = len(lines) if total is None else total
+        self._more = more or (lambda offset, count: [])
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def line(self, row: int) -> QueueLine:
+        return self._lines[row]
+
+    def request_id(self, row: int) -> int:
+        return self._lines[row].request_id
+
+    # --- Qt model --------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and len(self._lines) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or len(self._lines) >= self._total:
+            return
+        more = self._more(len(self._lines), min(self.PAGE, self._total - len(self._lines)))
+        if not more:  # the data changed under us: stop asking
+            self._total = len(self._lines)
+            return
+        start = len(self._lines)
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self._lines.extend(more)
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = line.cells[column]
+            if column == DAYS_COLUMN and line.urgency:
+                return URGENCY_PREFIX[line.urgency] + text
+            return text
+        if role == Qt.ItemDataRole.BackgroundRole:
+            tint = ROW_TINT.get(line.urgency)
+            return QBrush(tint) if tint is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column in (DUE_COLUMN, DAYS_COLUMN) and line.urgency:
+                return QBrush(TEXT_COLOR[line.urgency])
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if column == DAYS_COLUMN and line.urgency else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return line.tooltip
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self._headers[column]}: {line.cells[column]}"
+        if role == Qt.ItemDataRole.UserRole:
+            return line.request_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return self._headers[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Sort by {self._headers[section].lower()}"
+            return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and section >= 0:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting runs in SQL: ask the presenter, which sends back new lines."""
+        if 0 <= column < len(COLUMN_KEYS):
+            self.sort_requested.emit(COLUMN_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+
+
+class QueueWidget(QWidget):
+    """The queue area. Implements `QueueView` for `QueuePresenter`."""
+
+    filter_changed = Signal(str, str)
+    overdue_toggled = Signal(bool)
+    search_changed = Signal(str)
+    sort_requested = Signal(str, bool)
+    open_requested = Signal(int)
+    decide_requested = Signal(int)
+    export_requested = Signal()
+    clear_requested = Signal()
+    refresh_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("queue")
+        self.setAccessibleName("Review queue")
+        self._filling = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(6)
+
+        heading = QLabel("<h2 style='margin:0'>Review queue</h2>")
+        heading.setAccessibleName("Review queue")
+        layout.addWidget(heading)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("queueNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Deadline notice")
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.search = QLineEdit()
+        self.search.setObjectName("queueSearch")
+        self.search.setPlaceholderText("Search student, number or reference")
+        self.search.setAccessibleName("Search by student")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self.search)
+        bar.addWidget(search_label)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+
+        self.combos: dict[str, QComboBox] = {}
+        for key, label in (("status", "S&tatus"), ("building", "&Building"), ("pathway", "&Pathway"),
+                           ("routing", "&Routing")):
+            combo = QComboBox()
+            combo.setObjectName(f"queueFilter_{key}")
+            combo.setAccessibleName(f"Filter by {key}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(lambda _i, k=key: self._combo_changed(k))
+            caption = QLabel(label + ":")
+            caption.setBuddy(combo)
+            filters.addWidget(caption)
+            filters.addWidget(combo)
+            self.combos[key] = combo
+        self.overdue = QCheckBox("&Overdue only")
+        self.overdue.setObjectName("queueOverdue")
+        self.overdue.setAccessibleName("Show overdue requests only")
+        self.overdue.toggled.connect(lambda on: None if self._filling else self.overdue_toggled.emit(on))
+        filters.addWidget(self.overdue)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.model = QueueTableModel(self)
+        self.model.sort_requested.connect(self.sort_requested)
+        self.table = QTableView()
+        self.table.setObjectName("queueTable")
+        self.table.setAccessibleName("Requests")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        for column, width in enumerate((165, 80, 140, 160, 92, 92, 160, 75, 160)):
+            header.resizeSection(column, width)
+        header.sectionClicked.connect(self._header_clicked)
+        self.table.doubleClicked.connect(lambda index: self.open_requested.emit(self.model.request_id(index.row())))
+        layout.addWidget(self.table, 1)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self._open_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+
+        buttons = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setObjectName("queueSummary")
+        self.summary.setAccessibleName("Queue summary")
+        buttons.addWidget(self.summary, 1)
+        self.open_button = QPushButton("&Open request")
+        self.open_button.setAccessibleName("Open the selected request")
+        self.open_button.clicked.connect(self._open_current)
+        self.decide_button = QPushButton("&Decide…")
+        self.decide_button.setAccessibleName("Record a decision on the selected request")
+        self.decide_button.clicked.connect(self._decide_current)
+        self.clear_button = QPushButton("C&lear filters")
+        self.clear_button.setAccessibleName("Clear filters")
+        self.clear_button.clicked.connect(self._clear)
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setAccessibleName("Export the queue as shown to Excel or CSV")
+        self.export_button.clicked.connect(self.export_requested)
+        for button in (self.clear_button, self.open_button, self.decide_button, self.export_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
+
+    # --- QueueView ---------------------------------------------------------------------------------
+    def show_rows(self, lines: list[QueueLine], total: int | None = None, more=None) -> None:
+        current = self.current_request_id()
+        selected = self.table.selectionModel().hasSelection()
+        self.model.set_lines(lines, total, more)
+        if lines:
+            row = next((n for n, line in enumerate(lines[:self.model.rowCount()]) if line.request_id == current), None)
+            if row is not None and selected:
+                self.table.selectRow(row)
+            else:  # the most urgent row is current (Enter opens it) but not highlighted over its colour
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row or 0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        self._update_buttons()
+
+    def show_filters(self, choices: FilterChoices, selected: QueueFilter) -> None:
+        self._filling = True
+        try:
+            for key, items in (("status", choices.status), ("building", choices.building),
+                               ("pathway", choices.pathway), ("routing", choices.routing)):
+                combo = self.combos[key]
+                combo.blockSignals(True)
+                combo.clear()
+                for choice in items:
+                    combo.addItem(choice.label, choice.value)
+                combo.setCurrentIndex(max(0, combo.findData(getattr(selected, key))))
+                combo.blockSignals(False)
+            self.overdue.setText("&" + choices.overdue_label)
+            self.overdue.setChecked(selected.overdue)
+        finally:
+            self._filling = False
+
+    def show_summary(self, text: str) -> None:
+        self.summary.setText(text)
+
+    def show_notice(self, text: str, level: str) -> None:
+        if not text:
+            self.notice.hide()
+            return
+        color = TEXT_COLOR.get(level, QColor("#333333")).name()
+        tint = ROW_TINT.get(level, QColor("#EEEEEE")).name()
+        icon = "⚠ " if level else ""
+        self.notice.setStyleSheet(f"QLabel#queueNotice {{ background: {tint}; color: {color}; "
+                                  f"border: 1px solid {color}; border-radius: 4px; padding: 6px; font-weight: 600; }}")
+        self.notice.setText(icon + text)
+        self.notice.setAccessibleDescription(text)
+        self.notice.show()
+
+    def show_sort(self, column: str, descending: bool) -> None:
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(COLUMN_KEYS.index(column),
+                                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+
+    def ask_export_path(self, suggested: Path) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export the queue", str(suggested),
+                                              "Excel workbook (*.xlsx);;CSV (*.csv)")
+        return Path(name) if name else None
+
+    def show_message(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def current_request_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.request_id(index.row())
+
+    def _combo_changed(self, key: str) -> None:
+        if self._filling:
+            return
+        self.filter_changed.emit(key, self.combos[key].currentData() or "")
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self.search_changed.emit(self.search.text())
+
+    def _header_clicked(self, section: int) -> None:
+        header = self.table.horizontalHeader()
+        self.sort_requested.emit(COLUMN_KEYS[section], header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+
+    def _open_current(self) -> None:
+        request_id = self.current_request_id()
+        if request_id is not None:
+            self.open_requested.emit(request_id)
+
+    def _decide_current(self) -> None:
+        request_id = self.current_request_id()
+        if request_id is not None:
+            self.decide_requested.emit(request_id)
+
+    def _clear(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._search_timer.stop()
+        self.clear_requested.emit()
+
+    def _update_buttons(self) -> None:
+        request_id = self.current_request_id()
+        self.open_button.setEnabled(request_id is not None)
+        line = self.model.line(self.table.currentIndex().row()) if request_id is not None else None
+        self.decide_button.setEnabled(line is not None and line.can_decide)

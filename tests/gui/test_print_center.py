@@ -1,0 +1,124 @@
+"""The print center and the letterhead editor, driven like a person would (pytest-qt)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from letters_seed import seed_district, seed_request, seed_student  # noqa: E402
+
+from mocap_desktop.app import open_district_profile, wire_print_center  # noqa: E402
+from mocap_desktop.services import letters as svc  # noqa: E402
+from mocap_desktop.services.session import Session  # noqa: E402
+from mocap_desktop.store.district import DistrictRepo  # noqa: E402
+from mocap_desktop.store.letters import LetterRepo  # noqa: E402
+from mocap_desktop.ui.views.main_window import Area, MainWindow  # noqa: E402
+from mocap_desktop.ui.views.print_center import PrintCenterWidget  # noqa: E402
+
+
+@pytest.fixture
+def session(data_dir, store):
+    return Session(data_dir, store, False)
+
+
+@pytest.fixture
+def queued(store):
+    ids = []
+    for first, guardian, zip_code in (("Zoë", "Lucía Peña", "65999"), ("Łukasz", "Ewa Nowak", "65001")):
+        sid, gid = seed_student(store, first, "Nguyễn", guardian=guardian, zip=zip_code)
+        ids.append(svc.queue_request_letter(store, seed_request(store, sid, gid), "received"))
+    return ids
+
+
+@pytest.fixture
+def center(qtbot, session, tmp_path):
+    widget = PrintCenterWidget()
+    window = MainWindow([Area("print", "Print center", widget, "Ctrl+3")])
+    qtbot.addWidget(window)
+    presenter = wire_print_center(window, widget, session)
+    out = tmp_path / "printed.pdf"
+
+    def to_file():
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    widget.printer_factory = to_file
+    widget.ask_printer = False
+    window.show()
+    qtbot.waitExposed(window)
+    return widget, presenter, out
+
+
+def test_the_queue_shows_letters_waiting(queued, center, qtmodeltester):
+    widget, _, _ = center
+    model = widget.model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Letter", "Recipient", "Address", "Student", "Created"]
+    recipients = {model.index(r, 1).data() for r in range(2)}
+    assert recipients == {"Lucía Peña", "Ewa Nowak"}
+    assert model.index(0, 0).data() == "Request received"
+    assert "2 letters waiting" in widget.summary.text()
+    assert not widget.print_button.isEnabled()
+
+
+def test_selecting_a_letter_shows_its_preview(queued, center, qtbot):
+    widget, _, _ = center
+    rect = widget.table.visualRect(widget.model.index(0, 1))
+    qtbot.mouseClick(widget.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: widget.preview_label.pixmap() is not None and not widget.preview_label.pixmap().isNull())
+    pixmap = widget.preview_label.pixmap()
+    assert pixmap.width() > 200 and pixmap.height() < pixmap.width() * 0.45  # the top of page 1, scaled to fit
+    assert "Request received" in widget.preview_caption.text()
+    assert widget.print_button.isEnabled() and "(1)" in widget.print_button.text()
+
+
+def test_print_selected_prints_and_marks_printed(queued, center, qtbot, store):
+    widget, _, out = center
+    widget.table.setFocus()
+    widget.table.selectAll()
+    assert widget.selected_ids() and len(widget.selected_ids()) == 2
+    qtbot.mouseClick(widget.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 0)
+    assert out.is_file() and len(pypdf.PdfReader(out).pages) == 2
+    assert LetterRepo(store).pending() == []
+    assert "2 letters printed" in widget._status.text()
+    # reprint from the printed list
+    widget.printed_button.click()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 2)
+    assert widget.model.headerData(5, Qt.Orientation.Horizontal) == "Times"
+    widget.table.selectRow(0)
+    assert widget.print_button.text().startswith("&Reprint")
+    widget.print_button.click()
+    qtbot.waitUntil(lambda: "reprinted" in widget._status.text())
+    assert sorted(r.print_count for r in LetterRepo(store).printed()) == [1, 2]
+
+
+def test_the_letterhead_editor_previews_and_saves(qtbot, session, store):
+    seed_district(store)
+    dialog = open_district_profile(None, session)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull())
+    first = dialog.preview.pixmap().toImage()
+    dialog.edits["name"].selectAll()
+    qtbot.keyClicks(dialog.edits["name"], "Cedar Hollow C-2 School District")
+    qtbot.waitUntil(lambda: dialog.preview.pixmap().toImage() != first, timeout=3000)
+    dialog.edits["signer_name"].clear()
+    qtbot.waitUntil(lambda: "signs the letters" in dialog.problems.text(), timeout=3000)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    assert not save.isEnabled()
+    qtbot.keyClicks(dialog.edits["signer_name"], "Dr. Rosa Mendez")  # QTest types ASCII only
+    qtbot.waitUntil(save.isEnabled, timeout=3000)
+    save.click()
+    assert "Saved" in dialog.saved.text()
+    assert DistrictRepo(store).profile().name == "Cedar Hollow C-2 School District"
