@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from mocap_desktop.services.importing import (
     CancelCheck,
@@ -120,6 +121,7 @@ _LANGUAGES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def language_code(value: str) -> str:
     if not value:
         return "en"
@@ -262,12 +264,21 @@ class _StudentWork:
     guardian_changes: int = 0
 
 
+@lru_cache(maxsize=4096)
+def _slot_keys(slot: str) -> tuple[str, ...]:
+    return tuple(f"{slot}_{part}" for part in (
+        "name", "first", "last", "relationship", "phone", "email", "language"))
+
+
 def _guardians_of(values: dict, slots: tuple[str, ...], home_language: str) -> list[dict]:
+    """The guardians one row names, the first of them receiving letters."""
     out: list[dict] = []
+    keys: list[str] = []
     get = values.get
     for slot in slots:
-        name = get(f"{slot}_name") or ""
-        first, last = get(f"{slot}_first") or "", get(f"{slot}_last") or ""
+        k_name, k_first, k_last, k_rel, k_phone, k_email, k_lang = _slot_keys(slot)
+        name = get(k_name) or ""
+        first, last = get(k_first) or "", get(k_last) or ""
         if first or last:
             if first and last:
                 name = f"{first} {last}"
@@ -278,13 +289,14 @@ def _guardians_of(values: dict, slots: tuple[str, ...], home_language: str) -> l
         if not name:
             continue
         key = fold(name).strip()
-        if any(g["key"] == key for g in out):
+        if key in keys:
             continue
-        relationship = get(f"{slot}_relationship") or (
+        keys.append(key)
+        relationship = get(k_rel) or (
             "Mother" if slot == "mother" else "Father" if slot == "father" else "")
         out.append({"name": name, "relationship": relationship,
-                    "phone": get(f"{slot}_phone") or "", "email": get(f"{slot}_email") or "",
-                    "preferred_language": language_code(get(f"{slot}_language") or home_language),
+                    "phone": get(k_phone) or "", "email": get(k_email) or "",
+                    "preferred_language": language_code(get(k_lang) or home_language),
                     "receives_letters": 0 if out else 1, "key": key})
     return out
 

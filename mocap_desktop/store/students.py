@@ -13,10 +13,11 @@ Any writer may insert or update students: triggers (migration 0005) note the cha
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from mocap_desktop.store.db import Store
@@ -51,39 +52,44 @@ def words(text: str) -> list[str]:
     return [w for w in _SPLIT.split(fold(text)) if w]
 
 
+_KEY_WORDS = re.compile("[ \x1f]+")
+
+
 @lru_cache(maxsize=65536)
-def name_tokens(name: str) -> frozenset[str]:
-    """Tokens for one name: each word, and the words run together ('De La Cruz' → 'delacruz')."""
+def _key_part(name: str) -> tuple[str, str]:
+    """One name's words for the key, and the words run together when there are several."""
     parts = words(name)
-    if len(parts) > 1:
-        parts.append("".join(parts))
-    return frozenset(parts)
+    return " ".join(parts), ("".join(parts) if len(parts) > 1 else "")
+
+
+def search_key(last: str, first: str, preferred: str, local_number: str,
+               mosis_id: str | None) -> str:
+    """A student's folded names and numbers: the sort order within a token, and what the further
+    words of a query are checked against.
+
+    "\x1f" + last + "\x1f" + first + "\x1f" + preferred + "\x1f" + local number + "\x1f" + MOSIS ID
+    + "\x1f" + names run together; words inside a field are separated by spaces. Every word
+    starts after a space or a "\x1f", so "is `w` a prefix of one of this student's words" is
+    `instr(key, ' ' || w) OR instr(key, char(31) || w)`.
+    """
+    parts = [_key_part(last), _key_part(first), _key_part(preferred), _key_part(local_number)]
+    joined = " ".join(j for _, j in parts if j)
+    return "\x1f" + "\x1f".join((*(w for w, _ in parts), mosis_id or "", joined))
+
+
+def key_tokens(key: str) -> set[str]:
+    """The tokens a search key stands for: each of its words."""
+    return {w for w in _KEY_WORDS.split(key) if w}
 
 
 def student_tokens(last: str, first: str, preferred: str, local_number: str,
                    mosis_id: str | None) -> set[str]:
-    """What a search can start from: names, local number and MOSIS ID."""
-    tokens = set(name_tokens(last))
-    tokens |= name_tokens(first)
-    if preferred:
-        tokens |= name_tokens(preferred)
-    if local_number:
-        tokens |= name_tokens(local_number)
-    if mosis_id:
-        tokens.add(mosis_id)
-    return tokens
+    """What a search matches: names (last, first, preferred), local number and MOSIS ID."""
+    return key_tokens(search_key(last, first, preferred, local_number, mosis_id))
 
 
-@lru_cache(maxsize=65536)
-def _sort_part(name: str) -> str:
-    return " ".join(words(name))
-
-
-def sort_key(last: str, first: str, middle: str) -> str:
-    """How results are ordered within a token: by last, first, middle name, ignoring accents."""
-    return f"{_sort_part(last)}\x1f{_sort_part(first)}\x1f{_sort_part(middle)}"
-
-
+_first = operator.itemgetter(0)
+INDEX_SETTING, INDEX_VERSION = "students.search_index", "2"  # bump when search_key changes
 _COUNT_CAP = 2000  # how far a word's matches are counted when choosing which to walk
 
 
@@ -198,6 +204,7 @@ class StudentRepo:
     def __init__(self, store: Store):
         self.store = store
         self.conn = store.conn
+        self._version_checked = False
 
     # --- search ---------------------------------------------------------------
     def count(self) -> int:
@@ -232,27 +239,32 @@ class StudentRepo:
     def _scan(self, order: str, rest: list[str], limit: int, after: Cursor | None) -> Page:
         """Walk `order`'s token range in index order, keeping students that match `rest` too.
 
-        Results are ordered by the student's first token that matches `order`, then by name.
+        The other words are checked against the search key in the same index row, so a walk
+        over many rows reads nothing else. Results are ordered by the student's first token
+        that matches `order`, then by name; a student whose name matches `order` twice
+        ("an": Anderson, Anna) is kept at the first.
         """
-        lo, hi = order, _upper_bound(order)
-        sql = [
-            "SELECT t.token, t.sort_key, t.student_id FROM student_tokens t",
-            "JOIN student_search s ON s.student_id = t.student_id",
-            "WHERE t.token >= ? AND t.token < ? AND s.sort_key = t.sort_key",
-        ]
-        params: list = [lo, hi]
-        if after is not None:
-            sql.append("AND (t.token, t.sort_key, t.student_id) > (?, ?, ?)")
-            params += [after.token, after.sort_key, after.student_id]
+        sql = ["SELECT token, sort_key, student_id FROM student_tokens",
+               "WHERE token >= ? AND token < ?"]
+        base: list = [order, _upper_bound(order)]
         for word in rest:
-            sql.append("AND instr(s.tokens, ?) > 0")
-            params.append(" " + word)
-        # Each student once: at the first of its (sorted) tokens that matches the order word.
-        sql.append("AND instr(s.tokens, ' ' || t.token || ' ') = instr(s.tokens, ?)")
-        params.append(" " + lo)
-        sql.append("ORDER BY t.token, t.sort_key, t.student_id LIMIT ?")
-        params.append(limit + 1)
-        return self._page(self.conn.execute(" ".join(sql), params).fetchall(), limit)
+            sql.append("AND (instr(sort_key, ?) > 0 OR instr(sort_key, ?) > 0)")
+            base += [" " + word, "\x1f" + word]
+        sql.append("AND (token, sort_key, student_id) > (?, ?, ?)")
+        sql.append("ORDER BY token, sort_key, student_id LIMIT ?")
+        statement = " ".join(sql)
+        start = (after.token, after.sort_key, after.student_id) if after else ("", "", -1)
+        keys: list[tuple] = []
+        while len(keys) <= limit:
+            want = limit + 1 - len(keys)
+            batch = self.conn.execute(statement, [*base, *start, want]).fetchall()
+            for token, key, sid in batch:
+                if min(t for t in key_tokens(key) if t.startswith(order)) == token:
+                    keys.append((token, key, sid))
+            if len(batch) < want:
+                break
+            start = batch[-1]
+        return self._page(keys, limit)
 
     def _page(self, keys: list[tuple], limit: int) -> Page:
         more = len(keys) > limit
@@ -289,6 +301,10 @@ class StudentRepo:
     # --- the index ----------------------------------------------------------------
     def refresh_index(self) -> int:
         """Index the students written since the last search. Returns how many were indexed."""
+        if not self._version_checked:
+            if self.store.setting(INDEX_SETTING) != INDEX_VERSION:
+                self.rebuild_index()
+            self._version_checked = True
         if not self.refresh_needed():
             return 0
         with self.store.transaction():
@@ -297,28 +313,31 @@ class StudentRepo:
     def _reindex_dirty(self) -> int:
         conn = self.conn
         stale: list[tuple] = []
-        for sid, key, tokens in conn.execute("SELECT * FROM student_search_gone"):
-            stale.extend((t, key, sid) for t in tokens.split())
+        for sid, key, _ in conn.execute("SELECT * FROM student_search_gone"):
+            stale.extend((t, key, sid) for t in key_tokens(key))
         rows = conn.execute(
-            "SELECT s.id, s.last_name, s.first_name, s.middle_name, s.preferred_name, "
-            "s.local_number, s.mosis_id, x.sort_key, x.tokens FROM student_search_dirty d "
-            "JOIN students s ON s.id = d.student_id "
+            "SELECT s.id, s.last_name, s.first_name, s.preferred_name, s.local_number, s.mosis_id, "
+            "x.sort_key FROM student_search_dirty d JOIN students s ON s.id = d.student_id "
             "LEFT JOIN student_search x ON x.student_id = s.id"
         ).fetchall()
-        search_rows, token_rows = [], []
-        for sid, last, first, middle, preferred, local, mosis, old_key, old_tokens in rows:
-            key = sort_key(last, first, middle)
-            tokens = sorted(student_tokens(last, first, preferred, local, mosis))
-            if old_tokens is not None:
-                stale.extend((t, old_key, sid) for t in old_tokens.split())
-            search_rows.append((sid, key, f" {' '.join(tokens)} "))
-            token_rows.extend((t, key, sid) for t in tokens)
+        new_rows, changed_rows, token_rows = [], [], []
+        for sid, last, first, preferred, local, mosis, old_key in rows:
+            key = search_key(last, first, preferred, local, mosis)
+            if old_key is None:
+                new_rows.append((sid, key))
+            elif old_key != key:
+                stale.extend((t, old_key, sid) for t in key_tokens(old_key))
+                changed_rows.append((key, sid))
+            else:
+                continue
+            token_rows.extend((t, key, sid) for t in key_tokens(key))
         if stale:
             conn.executemany(
                 "DELETE FROM student_tokens WHERE token = ? AND sort_key = ? AND student_id = ?",
                 stale)
-        conn.executemany("INSERT OR REPLACE INTO student_search VALUES (?, ?, ?)", search_rows)
-        token_rows.sort()
+        conn.executemany("INSERT INTO student_search VALUES (?, ?, '')", new_rows)
+        conn.executemany("UPDATE student_search SET sort_key = ? WHERE student_id = ?", changed_rows)
+        token_rows.sort(key=_first)  # in index order: appends, not scattered writes
         conn.executemany("INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)", token_rows)
         conn.execute("DELETE FROM student_search_dirty")
         conn.execute("DELETE FROM student_search_gone")
@@ -337,6 +356,8 @@ class StudentRepo:
             self.conn.execute("DELETE FROM student_search_gone")
             self.conn.execute("INSERT OR IGNORE INTO student_search_dirty SELECT id FROM students")
             self._reindex_dirty()
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                              (INDEX_SETTING, INDEX_VERSION))
 
     # --- detail ---------------------------------------------------------------------
     def detail(self, student_id: int) -> StudentDetail | None:

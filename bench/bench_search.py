@@ -1,0 +1,109 @@
+"""Type-ahead search in the store at 100,000 and 1,000,000 synthetic students.
+
+    .venv/bin/python bench/bench_search.py [--sizes 100000 1000000] [--keep DIR]
+
+The rosters are generated straight into SQLite (executemany, then the search index), kept in
+DIR (default: a folder under the system temp folder) so a second run starts at once.
+Queries are what a counselor types, one keystroke at a time: prefixes of last names, of
+"first last" and "last first", of local numbers and MOSIS IDs. Prints p50/p95/max per size
+and the Python memory a search session allocates (it must not grow with the roster).
+Invented people only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+from mocap_desktop.store import open_store  # noqa: E402
+from mocap_desktop.store.students import StudentRepo, fold  # noqa: E402
+
+
+def roster_db(folder: Path, n: int) -> Path:
+    path = folder / f"roster-{n}.sqlite"
+    if path.exists():
+        return path
+    partial = folder / f"roster-{n}.partial.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    start = time.perf_counter()
+    store = open_store(partial)
+    store.conn.execute("PRAGMA cache_size = -262144")
+    synth.fill_store(store, n)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    partial.rename(path)
+    print(f"  generated {n:,} students in {time.perf_counter() - start:.0f} s")
+    return path
+
+
+def keystrokes(n: int, count: int = 400, seed: int = 11) -> list[str]:
+    """Queries as typed: every prefix of a few names and numbers of students in the roster."""
+    rng = random.Random(seed)
+    sample_ids = sorted(rng.sample(range(n), 60))
+    people = {}
+    for i, p in enumerate(synth.people(max(sample_ids) + 1)):
+        if i in people or i in sample_ids:
+            people[i] = p
+    queries: list[str] = []
+    for i in sample_ids:
+        local, mosis, last, first = people[i][:4]
+        form = rng.choice(["last", "last", "first last", "last first", "local", "mosis"])
+        text = {"last": last, "first last": f"{first} {last}", "last first": f"{last} {first}",
+                "local": local, "mosis": mosis}[form]
+        typed = fold(text)  # as typed on a US keyboard: no accents
+        queries += [typed[:k] for k in range(1, min(len(typed), 12) + 1) if typed[k - 1] != " "]
+    return queries[:count]
+
+
+def measure(path: Path, queries: list[str]) -> dict:
+    store = open_store(path)
+    repo = StudentRepo(store)
+    for q in queries:  # warm the page cache as a session in use would be
+        repo.search(q, limit=50)
+    times = []
+    for q in queries:
+        start = time.perf_counter()
+        page = repo.search(q, limit=50)
+        times.append(time.perf_counter() - start)
+        assert len(page.rows) <= 50
+    tracemalloc.start()  # a separate pass: tracing slows every allocation down
+    for q in queries:
+        repo.search(q, limit=50)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    store.close()
+    times.sort()
+    return {"p50": statistics.median(times) * 1000, "p95": times[int(len(times) * 0.95)] * 1000,
+            "max": times[-1] * 1000, "peak_kib": peak / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "mocap-bench")
+    args = parser.parse_args()
+    args.keep.mkdir(parents=True, exist_ok=True)
+    targets = {100_000: 2.0, 1_000_000: 5.0}
+    for n in args.sizes:
+        print(f"{n:,} students:")
+        path = roster_db(args.keep, n)
+        queries = keystrokes(n)
+        r = measure(path, queries)
+        target = targets.get(n)
+        print(f"  {len(queries)} keystroke queries: p50 {r['p50']:.2f} ms · p95 {r['p95']:.2f} ms · "
+              f"max {r['max']:.2f} ms" + (f"  (target p95 ≤ {target:g} ms)" if target else ""))
+        print(f"  Python memory allocated at peak during the session: {r['peak_kib']:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
