@@ -728,6 +728,8 @@ class RequestWizardPresenter:
         return next((c for c in self.state.courses if c["code"].casefold() == code.casefold()), None)
 
     def search_courses(self, text: str) -> None:
+        if text != self._last_course_query and self._errors.get("courses") and self.state.courses:
+            self._show_error("courses", self._courses_problem() or "")  # a refused add is history now
         taken = self._already_requested()
         grade = (self._student or {}).get("grade", "")
         rows = []
@@ -735,8 +737,8 @@ class RequestWizardPresenter:
             note, blocked = "", False
             if (same := self._in_request(c.code)) is not None:
                 note, blocked = f"in this request ({same['provider_name']})", True
-            elif (hit := self._course_block(c.code, taken)) is not None:
-                note, blocked = hit, True
+            elif (hit := taken.get(c.code.casefold())) is not None:
+                note, blocked = f"already requested ({hit[0]})", True
             elif grade and not c.fits_grade(grade):
                 note = f"for {c.grades}"
             rows.append(CourseChoice(c.id, c.code, c.title, c.provider_name, format_credits(Decimal(str(c.credits))),

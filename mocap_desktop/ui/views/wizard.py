@@ -416,6 +416,7 @@ class PartTimePage(_Page):
         self.results = wizard.table(("Code", "Course", "Provider", "Credits", "Term", "Grades", "Note"),
                                     "Catalog courses")
         self.results.setMinimumHeight(110)
+        self.results.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.layout_.addWidget(self.results, 3)
 
         self.selected = wizard.table(("Code", "Course", "Provider", "Credits", "Full-time load"),
@@ -967,6 +968,7 @@ class RequestWizard(QWizard):
             values = (row.code, row.title, row.provider, row.credits, row.term, row.grades, row.note)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)
                 if c == 0:
                     item.setData(Qt.ItemDataRole.UserRole, row.id)
                 if row.blocked:

@@ -209,7 +209,7 @@ def test_an_open_request_is_shown_and_the_same_course_cannot_be_requested_again(
     assert presenter.add_course(other_provider) is False
     assert reference in view.error("courses") and "cannot be requested twice" in view.error("courses")
     presenter.search_courses("ENG10A")
-    assert view.courses and all(c.blocked and reference in c.note for c in view.courses)
+    assert view.courses and all(c.blocked and c.note == f"already requested ({reference})" for c in view.courses)
     assert presenter.state.courses == []
 
     # Another term is a different request: the course may be asked for Fall 2026's successor only once.
