@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import Qt, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from mocap_desktop import APP_NAME, __version__
@@ -79,7 +79,7 @@ def build_main_window(session: Session) -> MainWindow:
     presenter = MainPresenter(window, session.store, session.data_dir.root, session.demo)
     window.about_requested.connect(presenter.about_requested)
     window.backup_requested.connect(presenter.backup_requested)
-    window.new_request_action.setEnabled(False)
+    window.new_request_action.setEnabled(True)  # the wizard: wire_wizard below
     lookup_presenter = LookupPresenter(lookup, session.store)
     lookup.search_changed.connect(lookup_presenter.search_changed)
     lookup.student_selected.connect(lookup_presenter.student_selected)
@@ -95,6 +95,7 @@ def build_main_window(session: Session) -> MainWindow:
     presenter.start()
     lookup_presenter.start()
     wire_queue(window, queue, session)
+    wire_wizard(window, session)
     return window
 
 
@@ -173,6 +174,66 @@ def wire_queue(window: MainWindow, queue: QueueWidget, session: Session,
     return presenter
 
 
+def wire_wizard(window: MainWindow, session: Session) -> None:
+    """The enrollment wizard (Request → New, the lookup's start-a-request button, a saved draft)
+    and the course catalog editor."""
+    window.new_request_requested.connect(lambda: open_wizard(window, session))
+    window.resume_draft_requested.connect(lambda: offer_saved_draft(window, session, asked=True))
+    window.catalog_requested.connect(lambda: open_catalog(window, session))
+    lookup = getattr(window, "lookup", None)
+    if lookup is not None and hasattr(lookup, "start_request_requested"):
+        lookup.start_request_requested.connect(
+            lambda student_id: open_wizard(window, session, student_id=student_id))
+
+
+def open_wizard(window: MainWindow, session: Session, student_id: int | None = None,
+                draft_id: int | None = None):
+    """A window-modal request wizard; after a submit every area that can refresh does."""
+    from mocap_desktop.ui.views.wizard import open_request_wizard
+
+    wizard = open_request_wizard(session.store, window, student_id=student_id, draft_id=draft_id,
+                                 actor=review.current_actor(session.store))
+
+    def submitted(_request_id: int) -> None:
+        for presenter in getattr(window, "presenters", []):
+            refresh = getattr(presenter, "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    wizard.submitted.connect(submitted)
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.wizard = wizard  # type: ignore[attr-defined]
+    wizard.open()
+    return wizard
+
+
+def offer_saved_draft(window: MainWindow, session: Session, asked: bool = False) -> None:
+    """At start-up (and from Request → Resume): offer the newest unfinished request back."""
+    from mocap_desktop.ui.presenters.wizard import discard_draft, draft_offer
+    from mocap_desktop.ui.views.wizard import ask_resume_draft
+
+    offer = draft_offer(session.store)
+    if offer is None:
+        if asked:
+            QMessageBox.information(window, "No saved drafts", "There is no unfinished request to resume.")
+        return
+    answer = ask_resume_draft(window, offer.text)
+    if answer == "resume":
+        open_wizard(window, session, draft_id=offer.draft_id)
+    elif answer == "discard":
+        discard_draft(session.store, offer.draft_id)
+
+
+def open_catalog(window: MainWindow, session: Session):
+    from mocap_desktop.ui.views.catalog_editor import open_catalog_editor
+
+    dialog = open_catalog_editor(session.store, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.catalog_editor = dialog  # type: ignore[attr-defined]
+    dialog.open()
+    return dialog
+
+
 def open_request_detail(parent, session: Session, request_id: int, actor: str,
                         today: Callable[[], date] = date.today, changed: Callable[[], None] = lambda: None):
     """A non-modal window with everything about one request and its actions."""
@@ -248,6 +309,7 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
         print(f"smoke test {'passed' if ok else 'FAILED'}: {summary}")
         return 0 if ok else 1
     window.show()
+    QTimer.singleShot(0, lambda: offer_saved_draft(window, session))
     try:
         return app.exec()
     finally:
