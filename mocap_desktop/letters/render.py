@@ -24,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Frame,
@@ -66,7 +67,7 @@ ADDRESS_SIZE, ADDRESS_MIN_SIZE, ADDRESS_LEADING = 10.5, 7.5, 1.2
 META_LEFT, META_TOP, META_WIDTH, META_HEIGHT = 5.6 * inch, 2.0 * inch, 1.9 * inch, 1.2 * inch
 BODY_TOP_FIRST = 3.3 * inch
 BODY_TOP_NEXT = 0.8 * inch
-BODY_BOTTOM = 0.85 * inch
+BODY_BOTTOM = 0.8 * inch
 LETTERHEAD_TOP = 0.5 * inch
 LETTERHEAD_RULE = 1.5 * inch
 LOGO_SIZE = 0.85 * inch
@@ -78,6 +79,7 @@ MUTED = colors.HexColor("#5a5a5a")
 RULE = colors.HexColor("#b8c2cc")
 
 MAX_PAGES = 12
+WIDOW_HEIGHT = 2.2 * inch  # a last page using less than this is worth a tighter try
 FORBIDDEN_REASONS = ("COST", "DISTRICT_PROGRAM_AVAILABLE")
 
 
@@ -106,17 +108,22 @@ class LetterOutputError(OSError):
     """The output file cannot be written; nothing was left behind."""
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(compact: bool = False) -> dict[str, ParagraphStyle]:
+    """The letter's paragraph styles; `compact` is a little tighter, tried when a letter would
+    otherwise leave only its last lines on a page of their own."""
     font = register_fonts()
-    base = ParagraphStyle("body", fontName=font, fontSize=10, leading=13.6, textColor=INK,
-                          spaceAfter=5)
+    size, leading, after = (9.3, 12.2, 4) if compact else (9.8, 13, 5)
+    base = ParagraphStyle("body", fontName=font, fontSize=size, leading=leading, textColor=INK,
+                          spaceAfter=after)
     return {
         "body": base,
         "subject": ParagraphStyle("subject", parent=base, fontName=BOLD, fontSize=12, leading=15,
-                                  textColor=ACCENT, spaceAfter=8, keepWithNext=1),
-        "lead": ParagraphStyle("lead", parent=base, fontSize=10.5, leading=14.5, spaceAfter=7),
-        "heading": ParagraphStyle("heading", parent=base, fontName=BOLD, fontSize=10.5, leading=13.5,
-                                  textColor=ACCENT, spaceBefore=5, spaceAfter=3, keepWithNext=1),
+                                  textColor=ACCENT, spaceAfter=6 if compact else 8, keepWithNext=1),
+        "lead": ParagraphStyle("lead", parent=base, fontSize=size + 0.5, leading=leading + 1,
+                               spaceAfter=after + 1),
+        "heading": ParagraphStyle("heading", parent=base, fontName=BOLD, fontSize=size + 0.7,
+                                  leading=leading + 0.5, textColor=ACCENT, spaceBefore=3 if compact else 5,
+                                  spaceAfter=2 if compact else 3, keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0),
         "cellhead": ParagraphStyle("cellhead", parent=base, fontName=BOLD, fontSize=8.5, leading=11,
                                    spaceAfter=0, textColor=ACCENT),
@@ -258,7 +265,8 @@ class _Story:
         contact = "contact" if with_reference and self.data.reference else "contact_no_reference"
         sign = [Paragraph(self.w.text("contact_heading", self.v), self.s["heading"]),
                 Paragraph(self.w.text(contact, self.v), self.s["body"]),
-                Spacer(1, 2), Paragraph(self.w.text("closing"), self.s["body"]), Spacer(1, 20)]
+                Spacer(1, 2), Paragraph(self.w.text("closing"), self.s["body"]),
+                Spacer(1, 16 if self.s["body"].fontSize < 9.5 else 20)]
         for text, style in ((lh.signer_name, "body"), (lh.signer_title, "body"), (lh.district_name, "body")):
             if text:
                 sign.append(Paragraph(escape_values({"x": text})["x"], ParagraphStyle(
@@ -430,7 +438,7 @@ def _fill(frame: Frame, story: list[Flowable], canvas) -> None:
             need = item.wrap(frame._aW, avail)[1] + item.getSpaceBefore() + item.getSpaceAfter()
             following = story[1]
             if not isinstance(following, _Keep):
-                need += min(following.wrap(frame._aW, avail)[1], 2.5 * 13.6)
+                need += min(following.wrap(frame._aW, avail)[1], 2.5 * style.leading)
             if need > avail:
                 return
         if frame.add(item, canvas, trySplit=1):
@@ -459,6 +467,7 @@ class LetterWriter:
         self.canvas = StreamingCanvas(out, pagesize=LETTER, title=title, author="MOCAP Desktop",
                                       initial_font=REGULAR)
         self.styles = _styles()
+        self.compact = _styles(compact=True)
         self.override_dir = override_dir
         self._letterheads: dict[tuple, str] = {}
         self._bodies: dict[tuple, tuple[str, ...]] = {}
@@ -577,16 +586,22 @@ class LetterWriter:
         return Frame(MARGIN, BODY_BOTTOM, BODY_WIDTH, height, leftPadding=0, rightPadding=0,
                      topPadding=0, bottomPadding=0)
 
-    def _lay_out(self, story: list[Flowable], draw_page: Callable[[int], None]) -> int:
-        page = 0
+    def _lay_out(self, story: list[Flowable], draw_page: Callable[[int], None], canvas=None,
+                 end_page: bool = True) -> tuple[int, float]:
+        """Fill pages until the story is done; returns (pages, height used on the last page)."""
+        canvas = canvas or self.canvas
+        page, used = 0, 0.0
         while story:
             page += 1
             if page > MAX_PAGES:
                 raise LetterDataError(f"A letter ran past {MAX_PAGES} pages; its text is far too long.")
             draw_page(page)
-            _fill(self._frame(page == 1), story, self.canvas)
-            self.canvas.end_page()
-        return page
+            frame = self._frame(page == 1)
+            _fill(frame, story, canvas)
+            used = frame._y2 - frame._y
+            if end_page:
+                canvas.end_page()
+        return page, used
 
     def _body_forms(self, data: LetterData, w: Wording) -> tuple[str, ...]:
         """The annual notice's body is the same for every family: lay it out once per file."""
@@ -594,7 +609,15 @@ class LetterWriter:
         forms = self._bodies.get(key)
         if forms is not None:
             return forms
-        story = _Story(data, w, self.styles).build()
+        styles = self.styles
+        scratch = Canvas(BytesIO(), pagesize=LETTER, initialFontName=REGULAR)
+        pages, used = self._lay_out(_Story(data, w, styles).build(), lambda _: None, scratch, end_page=False)
+        if pages > 1 and used < WIDOW_HEIGHT:
+            fewer, _ = self._lay_out(_Story(data, w, self.compact).build(), lambda _: None, scratch,
+                                     end_page=False)
+            if fewer < pages:
+                styles = self.compact
+        story = _Story(data, w, styles).build()
         names: list[str] = []
         c = self.canvas
         while story:
@@ -648,7 +671,15 @@ class LetterWriter:
                     self.canvas.doForm(form)
                     self.canvas.end_page()
             else:
-                self._lay_out(story, lambda page: page == 1 and self._chrome(data, w, letterhead))
+                chrome = lambda page: page == 1 and self._chrome(data, w, letterhead)  # noqa: E731
+                pages, used = self._lay_out(story, chrome)
+                if pages > 1 and used < WIDOW_HEIGHT:
+                    # a few last lines alone on a page: try the tighter styles, keep them if they save it
+                    self._discard_held()
+                    fewer, _ = self._lay_out(_Story(data, w, self.compact).build(), chrome)
+                    if fewer >= pages:
+                        self._discard_held()
+                        self._lay_out(_Story(data, w, self.styles).build(), chrome)
         except BaseException:
             self.canvas._held = None
             self.canvas._startPage()  # drop the half-drawn page; the next letter starts clean
@@ -658,6 +689,10 @@ class LetterWriter:
         placement = Placement(first, pages)
         self.placements.append(placement)
         return placement
+
+    def _discard_held(self) -> None:
+        self.canvas._held = []
+        self.canvas._startPage()
 
     def close(self) -> int:
         if self.letters == 0:

@@ -244,3 +244,11 @@ def test_dates_in_each_language():
 
     assert format_date(date(2026, 3, 3), "en") == "March 3, 2026"
     assert format_date(date(2026, 3, 3), "es") == "3 de marzo de 2026"
+
+
+def test_a_letter_does_not_leave_only_its_last_lines_on_a_page():
+    # At the regular size the Spanish receipt spills its citation onto a second page; the
+    # tighter styles are tried and keep it to one.
+    reader = pypdf.PdfReader(io.BytesIO(render_letter(letter("received", "es"))))
+    assert len(reader.pages) == 1
+    assert "Base legal" in reader.pages[0].extract_text()
