@@ -173,10 +173,16 @@ class LookupPresenter:
         if page.rows:
             self.view.show_results(ResultPager(self.repo, text, page.rows, page.next,
                                                self.page_size))
-            total = self.repo.count()
-            self.view.show_count(f"{total:,} students on the roster" if not text.strip()
-                                 else f"Matches for “{text.strip()}”"
-                                 + ("" if page.next is None else " (more as you scroll)"))
+            query = text.strip()
+            if not query:
+                self.view.show_count(f"{self.repo.count():,} students on the roster")
+            elif page.next is None:
+                n = len(page.rows)
+                self.view.show_count(f"{n} student{'s' if n != 1 else ''} match{'es' if n == 1 else ''}"
+                                     f" “{query}”")
+            else:
+                self.view.show_count(f"More than {len(page.rows)} students match “{query}”: "
+                                     "type more, or scroll for the rest")
         elif self.repo.count() == 0:
             self.view.show_no_students()
             self.view.show_count("No students yet")

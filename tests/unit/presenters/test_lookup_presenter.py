@@ -80,7 +80,8 @@ def test_results_come_a_page_at_a_time(store):
     assert names[0] == "Young, Avery000"
     assert view.pager.first[0].grade == "Grade 10" and view.pager.first[1].grade == "Kindergarten"
     assert view.pager.first[0].ids == "100 · 1000000000"
-    assert ("count", "Matches for “young” (more as you scroll)") in view.calls
+    assert ("count", "More than 50 students match “young”: type more, or scroll for the rest") \
+        in view.calls
 
 
 def test_typing_narrows_and_the_empty_box_browses_the_roster(store):
@@ -96,7 +97,7 @@ def test_typing_narrows_and_the_empty_box_browses_the_roster(store):
     presenter.search_changed("p")
     presenter.search_changed("pe")
     presenter.search_changed("pena")
-    assert view.calls[-2] == ("results", ["Peña, José"])
+    assert view.calls[-2:] == [("results", ["Peña, José"]), ("count", "1 student matches “pena”")]
     presenter.search_changed("")
     assert len(view.pager.first) == 4
     assert ("count", "4 students on the roster") in view.calls
