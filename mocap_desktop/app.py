@@ -19,14 +19,14 @@ from mocap_desktop.logsetup import configure_logging
 from mocap_desktop.paths import DataDir
 from mocap_desktop.services.session import open_session, Session
 from mocap_desktop.store import StoreError
+from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.services import review
 from mocap_desktop.ui.presenters.decision import DecisionPresenter
-from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.ui.presenters.main import MainPresenter
 from mocap_desktop.ui.presenters.queue import QueuePresenter
 from mocap_desktop.ui.presenters.request_detail import RequestDetailPresenter
-from mocap_desktop.ui.views.decision_dialog import DecisionDialog
 from mocap_desktop.ui.views.lookup import StudentLookupView
+from mocap_desktop.ui.views.decision_dialog import DecisionDialog
 from mocap_desktop.ui.views.main_window import Area, EmptyState, MainWindow
 from mocap_desktop.ui.views.queue import QueueWidget
 from mocap_desktop.ui.views.request_detail import RequestDetailDialog
@@ -67,13 +67,15 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def build_main_window(session: Session) -> MainWindow:
+    from mocap_desktop.ui.views.print_center import PrintCenterWidget
+
+    print_center = PrintCenterWidget()
     lookup = StudentLookupView()
     queue = QueueWidget()
     areas = [
         Area("lookup", "Student lookup", lookup, "Ctrl+1"),
         Area("queue", "Review queue", queue, "Ctrl+2"),
-        Area("print", "Print center", EmptyState(
-            "Print center", "No parent letters are waiting to be printed."), "Ctrl+3"),
+        Area("print", "Print center", print_center, "Ctrl+3"),
     ]
     window = MainWindow(areas)
     presenter = MainPresenter(window, session.store, session.data_dir.root, session.demo)
@@ -96,7 +98,48 @@ def build_main_window(session: Session) -> MainWindow:
     lookup_presenter.start()
     wire_queue(window, queue, session)
     wire_wizard(window, session)
+    wire_print_center(window, print_center, session)
     return window
+
+
+def wire_print_center(window: MainWindow, widget, session: Session):
+    """The print center (the front desk's screen) and File → District profile and letterhead…"""
+    import getpass
+
+    from mocap_desktop.ui.presenters.print_center import PrintCenterPresenter
+
+    try:
+        actor = getpass.getuser()
+    except (KeyError, OSError):
+        actor = ""
+    presenter = PrintCenterPresenter(widget, session.store, actor)
+    widget.refresh_requested.connect(presenter.refresh)
+    widget.mode_changed.connect(presenter.mode_changed)
+    widget.selection_changed.connect(presenter.selection_changed)
+    widget.print_requested.connect(presenter.print_requested)
+    window.nav.currentRowChanged.connect(
+        lambda _row: window.current_area() == "print" and presenter.refresh())
+    window.district_profile_requested.connect(lambda: open_district_profile(window, session))
+    window.print_center = widget  # type: ignore[attr-defined]
+    widget.presenter = presenter  # type: ignore[attr-defined]
+    presenter.start()
+    return presenter
+
+
+def open_district_profile(parent, session: Session):
+    """The administrator's district profile and letterhead editor, with a live sample letter."""
+    from mocap_desktop.ui.presenters.district_profile import DistrictProfilePresenter
+    from mocap_desktop.ui.views.district_profile import DistrictProfileDialog
+
+    dialog = DistrictProfileDialog(parent)
+    presenter = DistrictProfilePresenter(dialog, session.store, session.data_dir.root)
+    dialog.form_changed.connect(presenter.form_changed)
+    dialog.save_requested.connect(presenter.save_requested)
+    dialog.presenter = presenter  # type: ignore[attr-defined]
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    presenter.start()
+    dialog.open()
+    return dialog
 
 
 def open_import_dialog(parent, session: Session, on_imported=lambda: None, path: Path | None = None):
