@@ -98,6 +98,7 @@ def test_part_time_request_by_keyboard_alone(qtbot, demo_session):
     error = wizard.findChild(QWidget, "error_in_person_credits")
     assert error.isVisible() and "cannot be negative" in error.text()
     assert wizard.focusWidget() is wizard.pages["part_time"].in_person
+    assert "cannot be negative" in wizard.pages["part_time"].in_person.accessibleDescription()
     key(qtbot, wizard, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(wizard.focusWidget(), "2.5")
     assert not error.isVisible()

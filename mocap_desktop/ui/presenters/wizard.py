@@ -1172,7 +1172,8 @@ class RequestWizardPresenter:
         if evaluation is not None:
             lines += self._deadlines(evaluation)
         lines.append("A \"request received\" letter is waiting in the print center." if done.letter_queued else
-                     "Letters are not set up yet: tell the family the request was received.")
+                     "No \"request received\" letter could be queued (the log says why): tell the family "
+                     "the request was received.")
         self.submitted = DoneView(done.request_id, done.reference, lines)
         self.view.show_done(self.submitted)
         if self.on_submitted is not None:

@@ -927,6 +927,10 @@ class RequestWizard(QWizard):
     def show_field_error(self, name: str, message: str) -> None:
         for label in self.errors.get(name, []):
             label.show_message(message)
+        # A screen reader reads the problem with the field itself, not only from the red label.
+        for widget in (self.fields.get(name), *self.extra_fields.get(name, [])):
+            if widget is not None:
+                widget.setAccessibleDescription(message)
 
     def show_student_results(self, rows: list[StudentChoice], more: bool) -> None:
         page = self.pages["student"]

@@ -76,6 +76,9 @@ def test_part_time_request_is_submitted_with_the_meter_the_findings_and_the_fami
     assert set(json.loads(event["detail"])["acknowledgements"]) >= {"technology", "conduct"}
     assert drafts.count_drafts(store) == 0
     assert view.done.reference == row["reference"]
+    letter = store.query("SELECT kind, status, language FROM letters WHERE request_id = ?", (row["id"],))
+    assert letter == [{"kind": "received", "status": "pending", "language": row["letter_language"]}]
+    assert any("letter is waiting in the print center" in line for line in view.done.lines)
     assert presenter.cancel_requested() is True  # after submit, closing asks nothing
     assert ("ask_keep_draft",) not in view.calls
 
