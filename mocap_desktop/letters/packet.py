@@ -126,6 +126,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 def _grid(rows: list[list], widths: list[float], st: _Styles, header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
+        ("FONT", (0, 0), (-1, -1), st.regular, 8),  # tables default to Helvetica, which has no "ễ"
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B8C2CC")),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -140,7 +141,7 @@ def _grid(rows: list[list], widths: list[float], st: _Styles, header: bool = Tru
 def _pairs(pairs: Pairs, st: _Styles, width: float) -> Table:
     rows = [[_p(k, st.cell_bold), _p(v, st.cell)] for k, v in pairs]
     table = Table(rows, colWidths=[1.7 * inch, width - 1.7 * inch])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), st.regular, 8), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#D5DCE3")),
                                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 2),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
@@ -239,6 +240,7 @@ def _numbered_canvas(font: str, reference: str):
         """Writes 'Page n of m' once the page count is known."""
 
         def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font  # else Helvetica on every page
             super().__init__(*args, **kwargs)
             self._saved: list[dict] = []
 

@@ -1265,9 +1265,9 @@ def _describe(kind: str, d: dict) -> str:
 
 
 def timeline(store: Store, request_id: int) -> tuple[TimelineEntry, ...]:
-    """Every event of the request, oldest first, with who and when."""
+    """Every event of the request in the order it was recorded, with who and when."""
     return tuple(TimelineEntry(e["at"], e["actor"], e["kind"], _describe(e["kind"], json.loads(e["detail"] or "{}")))
-                 for e in store.query("SELECT * FROM request_events WHERE request_id = ? ORDER BY at, id",
+                 for e in store.query("SELECT * FROM request_events WHERE request_id = ? ORDER BY id",
                                       (request_id,)))
 
 
