@@ -130,8 +130,10 @@ def finish_request(store: Store, draft: svc.RequestDraft, family: FamilyDetails,
         try:
             with store.transaction():  # a savepoint: a failed letter leaves nothing half-written
                 queued = _queue_received_letter(store, request_id, actor)
-        except Exception:  # the letter can be made from the print center later; the request stands
-            log.exception("The request-received letter could not be queued")
+        except Exception as err:  # the letter can be made later; the request stands
+            # The reason may name the family (a missing address): only its type at WARNING.
+            log.warning("The request-received letter could not be queued (%s)", type(err).__name__)
+            log.debug("Letter failure details", exc_info=True)
             queued = False
         if draft_id is not None:
             db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])

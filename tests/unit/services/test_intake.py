@@ -73,3 +73,19 @@ def test_the_received_letter_is_queued_in_the_family_language(demo_session):
     event = store.query("SELECT detail FROM request_events WHERE request_id = ? AND kind = 'family_acknowledged'",
                         (done.request_id,))[0]
     assert json.loads(event["detail"])["acknowledgements"] == ["technology", "conduct"]
+
+
+def test_a_failed_letter_is_logged_without_the_family_s_details(demo_session, monkeypatch, caplog):
+    store = demo_session.store
+    draft, family, draft_id, guardian = setup(store)
+
+    def broken(*args, **kwargs):
+        raise ValueError(f"{guardian.name} has no mailing address")
+
+    monkeypatch.setattr(letters_service, "queue_letter", broken)
+    caplog.set_level("INFO")
+    intake.finish_request(store, draft, family, actor="test", draft_id=draft_id)
+    text = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= 20)
+    assert "could not be queued (ValueError)" in text
+    assert guardian.name not in text
+    assert "MOCAP request submitted (part_time)" in text  # the outcome, without who
