@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QHeaderView,

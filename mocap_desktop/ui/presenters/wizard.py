@@ -31,7 +31,7 @@ from mocap_desktop.services.intake import (
     finish_request,
 )
 from mocap_desktop.store import Store, StoreError
-from mocap_desktop.store.catalog import CatalogRepo, CourseRow
+from mocap_desktop.store.catalog import CatalogRepo
 from mocap_desktop.store.district import DistrictRepo, TermRow
 from mocap_desktop.store.students import StudentRepo
 

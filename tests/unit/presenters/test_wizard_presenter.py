@@ -235,6 +235,17 @@ def test_a_withdrawn_request_does_not_block_the_course(store):
     assert presenter.add_course(course_id(store, "ENG10A")) is True
 
 
+def test_a_course_denied_earlier_can_be_asked_for_again(store):
+    student_id = clean_student(store)
+    reference = existing_request(store, student_id, "ENG10A")
+    store.conn.execute("UPDATE request_courses SET decision = 'denied' WHERE request_id = "
+                       "(SELECT id FROM requests WHERE reference = ?)", (reference,))
+    presenter, view = make_presenter(store)
+    presenter.start(student_id=student_id)
+    presenter.set_pathway("part_time")
+    assert presenter.add_course(course_id(store, "ENG10A")) is True
+
+
 def test_a_second_full_time_request_in_progress_is_refused(store):
     student_id = clean_student(store)
     svc.submit_request(store, svc.RequestDraft(student_id=student_id, pathway="full_time",
