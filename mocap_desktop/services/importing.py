@@ -258,34 +258,45 @@ def _cell_text(value: Any, epoch: date) -> str:
 
 
 def _read_xlsx(path: Path) -> Table:
+    """The first sheet of a workbook. The file is opened for each pass and closed after it, so
+    it is never left locked (Windows) between the preview and the import."""
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+    def open_book():
+        try:
+            return load_workbook(path, read_only=True, data_only=True)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
+            raise ImportRefused(f"{path.name} cannot be opened as an Excel workbook ({err}).") from err
+
+    book = open_book()
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise ImportRefused(f"{path.name} cannot be opened as an Excel workbook ({err}).") from err
-    sheet = book.worksheets[0]
-    epoch = EXCEL_1904 if book.epoch == CALENDAR_MAC_1904 else EXCEL_1900
-    header_row, headers = 0, []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(v, epoch) for v in values]
-        if any(cells):
-            header_row, headers = number, cells
-            break
-    if not headers:
+        sheet = book.worksheets[0]
+        epoch = EXCEL_1904 if book.epoch == CALENDAR_MAC_1904 else EXCEL_1900
+        header_row, headers = 0, []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v, epoch) for v in values]
+            if any(cells):
+                header_row, headers = number, cells
+                break
+        total = max((sheet.max_row or header_row) - header_row, 0)
+    finally:
         book.close()
+    if not headers:
         raise ImportRefused(f"{path.name}: the first sheet is empty.")
     while headers and not headers[-1]:
         headers.pop()
-    total = max((sheet.max_row or header_row) - header_row, 0)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > header_row:
-                yield number, [_cell_text(v, epoch) for v in values]
+        book = open_book()
+        try:
+            for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+                if number > header_row:
+                    yield number, [_cell_text(v, epoch) for v in values]
+        finally:
+            book.close()
 
     return Table(path, headers, rows, total, "Excel workbook", epoch)
 

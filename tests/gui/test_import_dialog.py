@@ -77,3 +77,18 @@ def test_mapping_combo_changes_reach_the_presenter(qtbot, window):
     birth.setCurrentIndex(birth.findData("Grade"))
     qtbot.waitUntil(lambda: "Choose a column for: Grade" in dialog.message.text())
     dialog.close()
+
+
+def test_every_focusable_control_in_the_dialog_has_an_accessible_name(qtbot, window):
+    from PySide6.QtWidgets import QWidget
+
+    dialog = open_dialog(qtbot, window)
+    dialog.presenter.file_chosen(ROSTER / "powerschool-bom.csv")
+    qtbot.wait(50)
+    focusable = [w for w in dialog.findChildren(QWidget)
+                 if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+                 and type(w).__name__ not in ("QScrollBar", "QSplitterHandle")
+                 and not w.objectName().startswith("qt_")]
+    assert len(focusable) > 30
+    assert [w for w in focusable if not w.accessibleName()] == []
+    dialog.close()

@@ -150,6 +150,7 @@ class ImportDialog(QDialog):
         self.mapping_scroll = QScrollArea()
         self.mapping_scroll.setWidgetResizable(True)
         self.mapping_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.mapping_scroll.setAccessibleName("Column mapping")
         self.mapping_widget = QWidget()
         self.mapping_grid = QGridLayout(self.mapping_widget)
         self.mapping_grid.setVerticalSpacing(4)
