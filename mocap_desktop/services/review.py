@@ -1373,8 +1373,17 @@ def reason_meaning(code: str, lang: str) -> str:
 
 
 def current_actor(store: Store) -> str:
-    """The name the office set for this computer (setting `staff_name`), for the timeline."""
-    return store.setting("staff_name") or "Office staff"
+    """Who the timeline says acted: the name set for this computer (setting `staff_name`), else
+    the computer account's name (as the print center records it)."""
+    name = store.setting("staff_name")
+    if name:
+        return name
+    import getpass
+
+    try:
+        return getpass.getuser() or "Office staff"
+    except (KeyError, OSError):
+        return "Office staff"
 
 
 # --- the appeal packet ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Callable, Protocol
 
 from mocap_desktop.core import rule_name
 from mocap_desktop.core.lifecycle import TransitionRefused
-from mocap_desktop.core.messages import ROLE_NAMES, format_credits
+from mocap_desktop.core.messages import format_credits
 from mocap_desktop.services import review
 from mocap_desktop.services.requests import RequestError, active_policy
 from mocap_desktop.services.review import DecisionForm, DecisionRefused, ReviewError
@@ -81,6 +81,8 @@ class DecisionView(Protocol):
 
 
 ROLE_CHOICES = ("principal", "designee", "superintendent", "iep_team", "section_504_team")
+ROLE_LABELS = {"principal": "Principal", "designee": "Principal's designee", "superintendent": "Superintendent",
+               "iep_team": "IEP team", "section_504_team": "Section 504 team", "counselor": "Counselor"}
 
 
 class DecisionPresenter:
@@ -118,7 +120,7 @@ class DecisionPresenter:
             courses=courses,
             reasons=tuple(ReasonChoice(code, meaning, allowed)
                           for code, meaning, allowed in review.reason_choices(self.store)),
-            roles=tuple((r, ROLE_NAMES["en"][r].removeprefix("the ").capitalize()) for r in roles),
+            roles=tuple((r, ROLE_LABELS[r]) for r in roles),
             role=default_role, decided_on=self.today(), routing_note=routing_note, eligible_note=eligible_note,
         ))
 
