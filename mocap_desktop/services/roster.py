@@ -146,6 +146,7 @@ _student_row = operator.itemgetter(*STUDENT_COLUMNS)
 GUARDIAN_SLOTS = ("guardian", "guardian2", "mother", "father")
 GUARDIAN_COLUMNS = ("name", "relationship", "phone", "email", "preferred_language",
                     "receives_letters")
+_guardian_row = operator.itemgetter(*GUARDIAN_COLUMNS)
 
 _code4 = padded_code(4, "school code")
 _code6 = padded_code(6, "county-district code")
@@ -433,8 +434,7 @@ class StudentsKind(ImportKind):
             g_changed = False
             if guardians:
                 current = old_guardians.get(sid, {})
-                if any(current.get(g["key"], (0, None))[1] != tuple(g[c] for c in GUARDIAN_COLUMNS)
-                       for g in guardians):
+                if any(current.get(g["key"], (0, None))[1] != _guardian_row(g) for g in guardians):
                     g_changed = True
                     work.guardians[local] = guardians
                     work.guardian_ids[local] = {k: gid for k, (gid, _) in current.items()}
@@ -487,14 +487,18 @@ class StudentsKind(ImportKind):
                              [(i,) for i in work.clear_mosis])
         ids: dict[str, int] = dict(work.local_ids)  # type: ignore[attr-defined]
         if work.inserts:
-            names = [*STUDENT_COLUMNS, "updated_at"]
+            # New students get the next ids in file order: known here, not read back.
+            first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
+            names = ["id", *STUDENT_COLUMNS, "updated_at"]
             sql = (f"INSERT INTO students ({', '.join(names)}) "
                    f"VALUES ({', '.join('?' * len(names))})")
             for i in range(0, len(work.inserts), CHUNK):
                 chunk = work.inserts[i:i + CHUNK]
-                conn.executemany(sql, [(*r, now) for r in chunk])
+                conn.executemany(sql, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
                 tick(len(chunk))
-            ids.update(StudentRepo(store).ids_by_local_number(r[0] for r in work.inserts))
+            ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
+            StudentRepo(store).index_new_students(
+                [(first_id + j, r[2], r[3], r[5], r[0], r[1]) for j, r in enumerate(work.inserts)])
         for i in range(0, len(work.updates), CHUNK):
             chunk = work.updates[i:i + CHUNK]
             by_shape: dict[tuple[str, ...], list[tuple]] = {}
@@ -514,7 +518,7 @@ class StudentsKind(ImportKind):
                     reset.append((sid,))  # the file says again who receives letters
                 for g in guardians:
                     gid = current.get(g["key"])
-                    values = tuple(g[c] for c in GUARDIAN_COLUMNS)
+                    values = _guardian_row(g)
                     if gid is None:
                         inserts.append((sid, *values))
                     else:

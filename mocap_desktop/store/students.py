@@ -343,6 +343,28 @@ class StudentRepo:
         conn.execute("DELETE FROM student_search_gone")
         return len(rows)
 
+    def index_new_students(self, rows: list[tuple]) -> None:
+        """Index students just inserted in this transaction, from values the caller holds:
+        (id, last, first, preferred, local number, MOSIS ID). Saves reading them back."""
+        if not rows:
+            return
+        search_rows, token_rows = [], []
+        for sid, last, first, preferred, local, mosis in rows:
+            key = search_key(last, first, preferred, local, mosis)
+            search_rows.append((sid, key))
+            token_rows.extend((t, key, sid) for t in key_tokens(key))
+        conn = self.conn
+        conn.executemany("INSERT INTO student_search VALUES (?, ?, '')", search_rows)
+        token_rows.sort(key=_first)
+        conn.executemany("INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)", token_rows)
+        low, high = min(r[0] for r in rows), max(r[0] for r in rows)
+        if high - low + 1 == len(rows):  # one block of new ids (the import's case)
+            conn.execute("DELETE FROM student_search_dirty WHERE student_id BETWEEN ? AND ?",
+                         (low, high))
+        else:
+            conn.executemany("DELETE FROM student_search_dirty WHERE student_id = ?",
+                             [(r[0],) for r in rows])
+
     def refresh_needed(self) -> bool:
         return self.conn.execute(
             "SELECT EXISTS (SELECT 1 FROM student_search_dirty) "
