@@ -39,6 +39,16 @@ from mocap_desktop.store.students import StudentRepo, fold
 
 CHUNK = 5000
 
+
+class _Keep:
+    """A school name that matches no building: leave the student's building as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+_KEEP = _Keep()
+
 def _rows_of(conn, sql: str, column: str, ids: list[int]):
     """Rows of `sql` whose `column` is in `ids`: one pass over the table when `ids` is a good
     part of it, else by index in chunks."""
@@ -262,7 +272,7 @@ class _StudentWork:
     buildings: list[tuple[str, str]] = field(default_factory=list)
     guardians: dict[str, list[dict]] = field(default_factory=dict)  # local number → guardians
     guardian_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # local → folded name → id
-    guardian_changes: int = 0
+    local_ids: dict[str, int] = field(default_factory=dict)  # students already in the database
 
 
 @lru_cache(maxsize=4096)
@@ -445,7 +455,7 @@ class StudentsKind(ImportKind):
             else:
                 plan.unchanged += 1
         work.buildings = sorted(new_buildings.items())
-        work.local_ids = existing_ids  # type: ignore[attr-defined]
+        work.local_ids = existing_ids
         return plan
 
     @staticmethod
@@ -485,7 +495,7 @@ class StudentsKind(ImportKind):
         if work.clear_mosis:
             conn.executemany("UPDATE students SET mosis_id = NULL WHERE id = ?",
                              [(i,) for i in work.clear_mosis])
-        ids: dict[str, int] = dict(work.local_ids)  # type: ignore[attr-defined]
+        ids: dict[str, int] = dict(work.local_ids)
         if work.inserts:
             # New students get the next ids in file order: known here, not read back.
             first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
@@ -537,14 +547,6 @@ class StudentsKind(ImportKind):
                     f"VALUES (?, {', '.join('?' * len(GUARDIAN_COLUMNS))})", chunk)
                 tick(len(chunk))
         StudentRepo(store)._reindex_dirty()
-
-
-class _Keep:
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-_KEEP = _Keep()
 
 
 # --- enrollment history ----------------------------------------------------------------------------

@@ -1,14 +1,19 @@
 """Students: the search index behind type-ahead lookup, the detail a counselor reads, and the
 bulk writes the roster import makes.
 
-Search works on *tokens*: every student's names, local number and MOSIS ID are folded
-(lower case, accents removed, "Ł" to "l", "ß" to "ss", apostrophes dropped) and split into
-words; each query word must be a prefix of one of the student's tokens. The token table is
-ordered by (token, sort_key, student_id), so the first page of any prefix is an index range
-read, and further pages continue from the last row seen (keyset pagination).
+Search works on *tokens*: a student's last, first and preferred names, local number and MOSIS
+ID, folded (lower case, accents removed, "Ł" to "l", "ß" to "ss", apostrophes dropped) and
+split into words; every query word must be a prefix of one of them, in any order.
 
-Any writer may insert or update students: triggers (migration 0005) note the changed rows in
-`student_search_dirty`, and the index is brought up to date before the next search.
+`student_tokens` holds one row per (token, search key, student), ordered that way. The search
+key (see `search_key`) is the student's folded words in name order, so the first page of any
+prefix is an index range read, a further page continues from the last row seen (keyset
+pagination), and the other words of a query are checked in the same row without a join.
+`student_search` holds each student's key once, for browsing the roster in name order.
+
+Any writer may insert, update or delete students: triggers (migration 0005) note the rows in
+`student_search_dirty` / `student_search_gone`, and the index is brought up to date before the
+next search.
 """
 
 from __future__ import annotations
