@@ -117,6 +117,7 @@ def wire_print_center(window: MainWindow, widget, session: Session):
     widget.mode_changed.connect(presenter.mode_changed)
     widget.selection_changed.connect(presenter.selection_changed)
     widget.print_requested.connect(presenter.print_requested)
+    widget.annual_notice_requested.connect(presenter.annual_notice_requested)
     window.nav.currentRowChanged.connect(
         lambda _row: window.current_area() == "print" and presenter.refresh())
     window.district_profile_requested.connect(lambda: open_district_profile(window, session))

@@ -188,6 +188,31 @@ class PrintCenterPresenter:
                               f"{'reprinted' if reprint else 'printed'} ({job.pages} pages).")
         self.refresh()
 
+    def annual_notice_requested(self, new_only: bool, target: str = "printer") -> None:
+        """The annual notice of MOCAP rights as one print job (every family, or new enrollees)."""
+        who = "the families of students new to the district this school year" if new_only else "every family"
+        if not self.view.confirm("Annual notice of MOCAP rights",
+                                 f"Make the annual notice for {who}, each family in its own language, "
+                                 "sorted by ZIP code then name? The notices are kept and recorded as sent."):
+            return
+        try:
+            result = service.annual_notice(self.store, self.job_path(), self.actor, new_only=new_only)
+        except (service.LetterDataError, service.LetterOutputError, StoreError) as err:
+            self.view.show_error("No annual notice was made", str(err))
+            return
+        delivery = PrintDelivery(result.path, result.letters, result.pages, target,
+                                 lambda dpi, path=result.path: self._images(path, dpi))
+        sent = self.view.deliver(delivery)
+        left_out = (f" {len(result.skipped)} famil{'ies' if len(result.skipped) != 1 else 'y'} left out "
+                    "for want of a mailing address.") if result.skipped else ""
+        if result.skipped:
+            log.warning("Annual notice: %d families left out for want of a mailing address", len(result.skipped))
+            self.view.show_error("Some families were left out", "\n".join(result.skipped[:20]) + (
+                f"\n… and {len(result.skipped) - 20} more." if len(result.skipped) > 20 else ""))
+        self.view.show_status(f"Annual notice: {result.letters} letters ({result.pages} pages) "
+                              f"{('sent to the printer' if target == 'printer' else 'opened in your PDF viewer') if sent else 'kept'}"
+                              f" ({result.path}).{left_out}")
+
     @staticmethod
     def _images(path: Path, dpi: float) -> Iterator[PageImage]:
         from mocap_desktop.letters.pages import page_count

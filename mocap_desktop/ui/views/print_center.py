@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -87,6 +88,7 @@ class PrintCenterWidget(QWidget):
     mode_changed = Signal(str)
     selection_changed = Signal(list)
     print_requested = Signal(list, str)
+    annual_notice_requested = Signal(bool, str)  # new enrollees only, "printer" or "viewer"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -112,12 +114,22 @@ class PrintCenterWidget(QWidget):
         refresh.setAccessibleName("Refresh")
         refresh.clicked.connect(self.refresh_requested)
 
+        self.annual_button = QPushButton("A&nnual notice")
+        self.annual_button.setAccessibleName("Annual notice")
+        self.annual_button.setToolTip("The annual notice of MOCAP rights, each family in its own language")
+        annual_menu = QMenu(self.annual_button)
+        annual_menu.addAction("For every family…",
+                              lambda: self.annual_notice_requested.emit(False, "viewer"))
+        annual_menu.addAction("For new enrollees only…",
+                              lambda: self.annual_notice_requested.emit(True, "viewer"))
+        self.annual_button.setMenu(annual_menu)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(16)
         top.addWidget(self.waiting_button)
         top.addWidget(self.printed_button)
         top.addStretch(1)
+        top.addWidget(self.annual_button)
         top.addWidget(refresh)
 
         self.model = LettersTableModel(self)

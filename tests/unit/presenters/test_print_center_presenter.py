@@ -166,3 +166,21 @@ def test_nothing_selected(store, tmp_path):
     presenter.start()
     presenter.print_requested([], "printer")
     assert view.statuses == ["Select the letters to print first."]
+
+
+def test_the_annual_notice_from_the_print_center(store, tmp_path):
+    seed_student(store, "Ana", "Peña", guardian="Lucía Peña", language="es")
+    _, gid = seed_student(store, "Sam", "Baker", guardian="Kim Baker", address1="")
+    view = FakeView(confirm_ok=False)
+    presenter = presenter_for(store, tmp_path, view)
+    presenter.start()
+    presenter.annual_notice_requested(False, "viewer")
+    assert view.deliveries == [] and store.query("SELECT count(*) AS n FROM letters")[0]["n"] == 0
+    view.confirm_ok = True
+    presenter.annual_notice_requested(False, "viewer")
+    [delivery] = view.deliveries
+    assert delivery.letters == 1 and delivery.target == "viewer"
+    assert "Junta de Educación" in pypdf.PdfReader(delivery.path).pages[0].extract_text()
+    assert view.errors and f"guardian #{gid}" in view.errors[-1][1]
+    assert view.statuses[-1].startswith("Annual notice: 1 letters") or "1 letter" in view.statuses[-1]
+    assert "1 family left out" in view.statuses[-1]
