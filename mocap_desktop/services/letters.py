@@ -297,10 +297,10 @@ def _event(store: Store, request_id: int, kind: str, actor: str, detail: dict, a
 
 
 def _keep_letter(store: Store, data: LetterData, pdf: bytes, request_id: int | None, actor: str,
-                 status: str) -> int:
+                 status: str, at: str | None = None) -> int:
     from mocap_desktop.letters.pages import page_count
 
-    stamp = now()
+    stamp = at or now()
     file, sha = _store_bytes(store, pdf, _safe(f"{data.reference or 'letter'}-{data.kind}-{data.language}"),
                              data.letter_date)
     try:
@@ -317,14 +317,15 @@ def _keep_letter(store: Store, data: LetterData, pdf: bytes, request_id: int | N
 
 
 def queue_request_letter(store: Store, request_id: int, kind: str, actor: str = "", lang: str | None = None,
-                         today: date | None = None) -> int:
+                         today: date | None = None, at: str | None = None) -> int:
     """Render the letter of `kind` for a request and put it in the print center's queue.
 
     Returns the letter's id. Raises `LetterDataError` (nothing kept) when the data cannot make
-    a correct letter, e.g. the guardian has no mailing address.
+    a correct letter, e.g. the guardian has no mailing address. `at` (ISO time) stamps the
+    letter and its `letter_queued` event, so a caller can date them with its own event.
     """
     data = gather_request_letter(store, request_id, kind, lang, today)
-    return _keep_letter(store, data, render_letter(data), request_id, actor, "pending")
+    return _keep_letter(store, data, render_letter(data), request_id, actor, "pending", at)
 
 
 queue_letter = queue_request_letter  # the name the intake service looks for
