@@ -120,6 +120,10 @@ def seed_request(store, student_id: int, guardian_id: int | None, *, pathway: st
                  input_sent_on: str | None = None) -> int:
     stamp = "2026-01-05T09:00:00"
     with store.transaction() as db:
+        provider_id = None
+        if pathway == "full_time":
+            db["providers"].upsert({"id": 1, "name": "Missouri Virtual Academy"}, pk="id")
+            provider_id = 1
         n = db.execute("SELECT count(*) FROM requests").fetchone()[0] + 1
         db["requests"].insert({
             "reference": f"MOCAP-2026-{n:04d}", "student_id": student_id, "pathway": pathway, "status": status,
@@ -129,7 +133,7 @@ def seed_request(store, student_id: int, guardian_id: int | None, *, pathway: st
             "deemed_approved_on": "2026-02-04" if pathway == "part_time" else None,
             "policy_id": "default", "policy_version": "1",
             "evaluation": json.dumps({"icap_required": False}), "host_district": "099950",
-            "letter_guardian_id": guardian_id, "letter_language": language,
+            "letter_guardian_id": guardian_id, "letter_language": language, "provider_id": provider_id,
             "created_at": stamp, "updated_at": stamp})
         rid = db.execute("SELECT max(id) FROM requests").fetchone()[0]
         if pathway == "part_time":

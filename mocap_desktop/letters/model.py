@@ -205,8 +205,27 @@ class LetterData:
             raise LetterDataError("A letter needs at least one student.")
         if self.kind != "annual_notice" and self.request is None:
             raise LetterDataError(f"A {self.kind} letter needs the request it is about.")
+        if self.request is not None and self.kind != "annual_notice":
+            self._validate_request()
         if self.kind in DECISION_KINDS:
             self._validate_decision()
+
+    def _validate_request(self) -> None:
+        req, ref = self.request, self.reference or "the request"
+        if not (req.provider or any(c.provider for c in req.courses)):
+            raise LetterDataError(f"{ref} names no course provider or program.")
+        if req.pathway == "part_time":
+            if req.term_start is None or req.term_end is None or not req.term_name:
+                raise LetterDataError(f"{ref}: its start term is not in the district calendar "
+                                      "(name, first and last day), which the letter states.")
+            if not req.courses:
+                raise LetterDataError(f"{ref} lists no courses.")
+            if self.kind == "received" and not (req.decision_due or req.deemed_approved_on):
+                raise LetterDataError(f"{ref} has no decision date to tell the family.")
+        elif self.kind == "received" and req.input_due is None:
+            raise LetterDataError(f"{ref} has no date by which the district's input is due.")
+        if self.kind == "full_time" and req.input_sent_on is None:
+            raise LetterDataError(f"{ref}: the district's input has not been sent yet.")
 
     def _validate_decision(self) -> None:
         ref = self.reference or "the request"

@@ -252,3 +252,20 @@ def test_a_letter_does_not_leave_only_its_last_lines_on_a_page():
     reader = pypdf.PdfReader(io.BytesIO(render_letter(letter("received", "es"))))
     assert len(reader.pages) == 1
     assert "Base legal" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"term_start": None}, "start term is not in the district calendar"),
+    ({"provider": "", "courses": ()}, "names no course provider"),
+    ({"decision_due": None, "deemed_approved_on": None}, "no decision date"),
+])
+def test_a_receipt_missing_what_it_must_say_is_refused(change, message):
+    data = letter("received")
+    with pytest.raises(LetterDataError, match=message):
+        render_letter(replace(data, request=replace(data.request, **change)))
+
+
+def test_a_full_time_letter_before_the_input_was_sent_is_refused():
+    data = letter("full_time")
+    with pytest.raises(LetterDataError, match="input has not been sent"):
+        render_letter(replace(data, request=replace(data.request, input_sent_on=None)))
