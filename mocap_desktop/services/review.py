@@ -66,6 +66,12 @@ def parse_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def credits_text(credits: str | Decimal) -> str:
+    """'1 credit', '0.5 credits', '2 credits'."""
+    text = format_credits(credits) if not isinstance(credits, str) else credits
+    return f"{text} credit{'' if text == '1' else 's'}"
+
+
 def format_day(day: date | None) -> str:
     """`Dec 1, 2026`: short and unambiguous in an American office."""
     return f"{day:%b} {day.day}, {day.year}" if day else "—"
@@ -1417,8 +1423,9 @@ def packet_data(store: Store, request_id: int, today: date | None = None, prepar
                      ("Who decides", ROUTING_LABELS.get(detail.routing, detail.routing))]
     if detail.pathway == "part_time":
         request_facts += [("In-person credits", format_credits(detail.in_person_credits)),
-                          ("District pays for", f"{detail.district_obligated_credits} credits"),
-                          ("Deemed approved on", detail.deemed_approved_on.isoformat() if detail.deemed_approved_on else "—")]
+                          ("District pays for", credits_text(detail.district_obligated_credits))]
+        if detail.can_decide and detail.deemed_approved_on:
+            request_facts.append(("Deemed approved on", detail.deemed_approved_on.isoformat()))
     else:
         request_facts += [("Provider", detail.provider or "—"), ("Host district", detail.host_district or "—")]
     request_facts += [("Medical/psychological waiver", detail.waiver),

@@ -149,7 +149,7 @@ def build_page(detail: RequestDetail) -> DetailPage:
                ("Who decides", ROUTING_LABELS.get(detail.routing, detail.routing))]
     if detail.pathway == "part_time":
         request += [("In-person credits", format_credits(detail.in_person_credits)),
-                    ("District pays for", f"{detail.district_obligated_credits} credits")]
+                    ("District pays for", review.credits_text(detail.district_obligated_credits))]
         if detail.can_decide and detail.deemed_approved_on:
             request.append(("Deemed approved on", format_day(detail.deemed_approved_on) +
                             " if no decision is made and sent by then"))

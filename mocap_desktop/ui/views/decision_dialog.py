@@ -59,7 +59,7 @@ class DecisionDialog(QDialog):
         self.setObjectName("decisionDialog")
         self.setWindowTitle("Record a decision")
         self.setAccessibleName("Record a decision")
-        self.resize(860, 700)
+        self.resize(1120, 680)
         self.saved_message = ""
         self._loading = True
         self.course_groups: dict[str, QButtonGroup] = {}
@@ -80,7 +80,10 @@ class DecisionDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
-        self.body = QVBoxLayout(body)
+        columns = QHBoxLayout(body)
+        self.left, self.right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(self.left, 11)
+        columns.addLayout(self.right, 10)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
@@ -89,7 +92,7 @@ class DecisionDialog(QDialog):
         self.courses_box.setAccessibleName("Courses")
         self.courses_grid = QGridLayout(self.courses_box)
         self.courses_grid.setColumnStretch(0, 1)
-        self.body.addWidget(self.courses_box)
+        self.left.addWidget(self.courses_box)
         row = QHBoxLayout()
         self.approve_all = QPushButton("Approve &all")
         self.approve_all.setAccessibleName("Approve all courses")
@@ -100,38 +103,39 @@ class DecisionDialog(QDialog):
         row.addWidget(self.approve_all)
         row.addWidget(self.deny_all)
         row.addStretch(1)
-        self.body.addLayout(row)
+        self.left.addLayout(row)
         self.r15 = _rule_label("rule_R15")
-        self.body.addWidget(self.r15)
+        self.left.addWidget(self.r15)
 
         # reasons and explanation
         self.reasons_box = QGroupBox("Reasons for denying (from the district's policy)")
         self.reasons_box.setAccessibleName("Reasons for denying")
         self.reasons_layout = QVBoxLayout(self.reasons_box)
-        self.body.addWidget(self.reasons_box)
+        self.left.addWidget(self.reasons_box)
+        self.left.addStretch(1)
         self.explanation = QPlainTextEdit()
         self.explanation.setObjectName("decisionExplanation")
         self.explanation.setAccessibleName("Written explanation")
         self.explanation.setPlaceholderText("Why these courses are not in this student's best educational interest, "
                                             "specific to the student.")
         self.explanation.setTabChangesFocus(True)
-        self.explanation.setFixedHeight(84)
+        self.explanation.setMinimumHeight(120)
         self.explanation.textChanged.connect(self._changed)
         explanation_label = QLabel("Written e&xplanation (for a denial):")
         explanation_label.setBuddy(self.explanation)
-        self.body.addWidget(explanation_label)
-        self.body.addWidget(self.explanation)
+        self.right.addWidget(explanation_label)
+        self.right.addWidget(self.explanation)
         self.r12 = _rule_label("rule_R12")
-        self.body.addWidget(self.r12)
+        self.right.addWidget(self.r12)
 
         # attestation
-        self.attestation = QCheckBox("The &in-person options the district offers were considered before deciding")
+        self.attestation = QCheckBox("The &in-person options the district offers\nwere considered before deciding")
         self.attestation.setObjectName("decisionAttestation")
         self.attestation.setAccessibleName("In-person options considered")
         self.attestation.toggled.connect(self._changed)
-        self.body.addWidget(self.attestation)
+        self.right.addWidget(self.attestation)
         self.r14 = _rule_label("rule_R14")
-        self.body.addWidget(self.r14)
+        self.right.addWidget(self.r14)
 
         # who and when
         who = QGroupBox("Who decided")
@@ -157,10 +161,10 @@ class DecisionDialog(QDialog):
         form.addRow(role_label, self.role)
         form.addRow(name_label, self.name)
         form.addRow(date_label, self.decided_on)
-        self.body.addWidget(who)
+        self.right.addWidget(who)
         self.r13 = _rule_label("rule_R13")
-        self.body.addWidget(self.r13)
-        self.body.addStretch(1)
+        self.right.addWidget(self.r13)
+        self.right.addStretch(1)
 
         # summary of the checks
         self.checks = QLabel()

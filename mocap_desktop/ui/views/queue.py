@@ -239,7 +239,7 @@ class QueueWidget(QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
-        for column, width in enumerate((165, 80, 140, 160, 92, 92, 160, 75, 160)):
+        for column, width in enumerate((160, 72, 135, 160, 92, 92, 155, 72, 150)):
             header.resizeSection(column, width)
         header.sectionClicked.connect(self._header_clicked)
         self.table.doubleClicked.connect(lambda index: self.open_requested.emit(self.model.request_id(index.row())))

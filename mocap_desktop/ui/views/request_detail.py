@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -123,6 +123,7 @@ class RequestDetailDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("detailTabs")
         self.tabs.setAccessibleName("Request sections")
+        self.tabs.currentChanged.connect(lambda _i: QTimer.singleShot(0, self._fit_rows))
         layout.addWidget(self.tabs, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
@@ -152,6 +153,16 @@ class RequestDetailDialog(QDialog):
         self.tabs.addTab(self._timeline_tab(page), "&Timeline")
         if current >= 0:
             self.tabs.setCurrentIndex(min(current, self.tabs.count() - 1))
+        QTimer.singleShot(0, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        """Row heights for wrapped text, once the columns have their real widths."""
+        for table in self.findChildren(QTableWidget):
+            table.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def ask_step(self, prompt: StepPrompt) -> StepAnswer | None:
         dialog = StepDialog(prompt, self)
