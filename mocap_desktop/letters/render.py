@@ -108,11 +108,16 @@ class LetterOutputError(OSError):
     """The output file cannot be written; nothing was left behind."""
 
 
-def _styles(compact: bool = False) -> dict[str, ParagraphStyle]:
-    """The letter's paragraph styles; `compact` is a little tighter, tried when a letter would
-    otherwise leave only its last lines on a page of their own."""
+TIERS = ((9.8, 13.0, 5.0), (9.3, 12.2, 4.0))
+"""Body type size, leading and paragraph spacing: the regular size first, then tighter ones, tried
+only when a letter would otherwise leave its last lines alone on a page."""
+
+
+def _styles(tier: int = 0) -> dict[str, ParagraphStyle]:
+    """The letter's paragraph styles at a tightness tier (0 is the regular size)."""
     font = register_fonts()
-    size, leading, after = (9.3, 12.2, 4) if compact else (9.8, 13, 5)
+    size, leading, after = TIERS[tier]
+    compact = tier > 0
     base = ParagraphStyle("body", fontName=font, fontSize=size, leading=leading, textColor=INK,
                           spaceAfter=after)
     return {
@@ -381,8 +386,7 @@ class _Story:
         self.para("timeline")
         self.heading("withdraw_heading")
         self.para("withdraw", host_clause=host)
-        if req.routing in ("iep_team", "section_504_team"):
-            self.para("plan")
+        self.para("plan")  # phrased "if the student has…", so it tells nothing about this student
         self.heading("declined_heading")
         self.para("declined")
         self.closing()
@@ -467,7 +471,7 @@ class LetterWriter:
         self.canvas = StreamingCanvas(out, pagesize=LETTER, title=title, author="MOCAP Desktop",
                                       initial_font=REGULAR)
         self.styles = _styles()
-        self.compact = _styles(compact=True)
+        self.tiers = [self.styles] + [_styles(t) for t in range(1, len(TIERS))]
         self.override_dir = override_dir
         self._letterheads: dict[tuple, str] = {}
         self._bodies: dict[tuple, tuple[str, ...]] = {}
@@ -613,10 +617,12 @@ class LetterWriter:
         scratch = Canvas(BytesIO(), pagesize=LETTER, initialFontName=REGULAR)
         pages, used = self._lay_out(_Story(data, w, styles).build(), lambda _: None, scratch, end_page=False)
         if pages > 1 and used < WIDOW_HEIGHT:
-            fewer, _ = self._lay_out(_Story(data, w, self.compact).build(), lambda _: None, scratch,
-                                     end_page=False)
-            if fewer < pages:
-                styles = self.compact
+            for tighter in self.tiers[1:]:
+                fewer, _ = self._lay_out(_Story(data, w, tighter).build(), lambda _: None, scratch,
+                                         end_page=False)
+                if fewer < pages:
+                    styles = tighter
+                    break
         story = _Story(data, w, styles).build()
         names: list[str] = []
         c = self.canvas
@@ -674,10 +680,13 @@ class LetterWriter:
                 chrome = lambda page: page == 1 and self._chrome(data, w, letterhead)  # noqa: E731
                 pages, used = self._lay_out(story, chrome)
                 if pages > 1 and used < WIDOW_HEIGHT:
-                    # a few last lines alone on a page: try the tighter styles, keep them if they save it
-                    self._discard_held()
-                    fewer, _ = self._lay_out(_Story(data, w, self.compact).build(), chrome)
-                    if fewer >= pages:
+                    # a few last lines alone on a page: try tighter styles, keep one if it saves the page
+                    for tighter in self.tiers[1:]:
+                        self._discard_held()
+                        fewer, _ = self._lay_out(_Story(data, w, tighter).build(), chrome)
+                        if fewer < pages:
+                            break
+                    else:
                         self._discard_held()
                         self._lay_out(_Story(data, w, self.styles).build(), chrome)
         except BaseException:

@@ -97,6 +97,7 @@ def test_full_time_letter_says_not_to_withdraw_and_names_the_host_district():
     text = text_of(render_letter(letter("full_time", "es")))
     assert "distrito anfitrión (Springfield R-XII)" in text
     assert "15 de enero de 2026" in text  # the day the input was sent
+    assert "el distrito anfitrión lo aplica" in text  # an IEP or 504 plan goes with the student
 
 
 def test_annual_notice_depends_on_the_prior_semester_setting():
