@@ -489,6 +489,7 @@ class StudentsKind(ImportKind):
             progress(done, total)
 
         now = datetime.now().isoformat(timespec="seconds")
+        StudentRepo(store).ensure_index_version()  # so the new rows join a current index
         if work.buildings:
             conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
                              work.buildings)

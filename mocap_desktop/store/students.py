@@ -306,10 +306,7 @@ class StudentRepo:
     # --- the index ----------------------------------------------------------------
     def refresh_index(self) -> int:
         """Index the students written since the last search. Returns how many were indexed."""
-        if not self._version_checked:
-            if self.store.setting(INDEX_SETTING) != INDEX_VERSION:
-                self.rebuild_index()
-            self._version_checked = True
+        self.ensure_index_version()
         if not self.refresh_needed():
             return 0
         with self.store.transaction():
@@ -347,6 +344,13 @@ class StudentRepo:
         conn.execute("DELETE FROM student_search_dirty")
         conn.execute("DELETE FROM student_search_gone")
         return len(rows)
+
+    def ensure_index_version(self) -> None:
+        """Rebuild the index once if it was built by an older `search_key` (or never)."""
+        if not self._version_checked:
+            if self.store.setting(INDEX_SETTING) != INDEX_VERSION:
+                self.rebuild_index()
+            self._version_checked = True
 
     def index_new_students(self, rows: list[tuple]) -> None:
         """Index students just inserted in this transaction, from values the caller holds:

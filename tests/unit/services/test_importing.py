@@ -386,3 +386,11 @@ def test_no_student_names_or_ids_reach_the_log_at_info(store, caplog):
     text = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
     for secret in ("Nguyễn", "Thảo", "Peña", "100201", "1234567890", "423456789"):
         assert secret not in text
+
+
+def test_after_an_import_the_first_search_has_nothing_left_to_index(store):
+    run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
+    repo = StudentRepo(store)
+    assert not repo.refresh_needed()
+    assert store.setting("students.search_index") == "2"
+    assert repo.refresh_index() == 0
