@@ -748,7 +748,7 @@ class LetterOutcome:
 
 
 def _letters_service():
-    """The letters engineer's service, when it has landed (None before)."""
+    """`services.letters` (the print center's queue); None in a build without it."""
     try:
         from mocap_desktop.services import letters
     except ImportError:
