@@ -22,13 +22,12 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Frame,
-    KeepInFrame,
     ListFlowable,
     ListItem,
     Paragraph,
@@ -547,28 +546,42 @@ class LetterWriter:
             y -= leading
 
     def _meta(self, data: LetterData, w: Wording) -> None:
-        def row(label: str, value: str) -> Paragraph:
-            return Paragraph(f'<font color="#5a5a5a" size="7.5">{label}</font><br/>{value}',
-                             self.styles["meta"])
-
-        esc = escape_values
-        rows = [row(w.text("date_label"), format_date(data.letter_date, data.language))]
+        """Date, reference and student(s), right of the window: plain text lines (this runs once
+        per letter, so it stays off the paragraph machinery)."""
+        rows: list[tuple[str, list[str]]] = [(w.text("date_label"), [format_date(data.letter_date, data.language)])]
         if data.reference:
-            rows.append(row(w.text("reference_label"), esc({"r": data.reference})["r"]))
+            rows.append((w.text("reference_label"), [data.reference]))
         if len(data.students) == 1:
             s = data.student
-            rows.append(row(w.text("student_label"), esc({"n": s.name})["n"]))
-            extra = " · ".join(p for p in (_grade(s.grade, w), esc({"b": s.building})["b"]) if p)
+            rows.append((w.text("student_label"), [s.name]))
+            extra = " · ".join(p for p in (_grade(s.grade, w), s.building) if p)
             if extra:
-                rows.append(row(w.text("grade_label") + " · " + w.text("school_label"), extra))
+                rows.append((f"{w.text('grade_label')} · {w.text('school_label')}", [extra]))
         else:
-            names = [esc({"n": s.name})["n"] for s in data.students]
+            names = [s.name for s in data.students]
             if len(names) > 5:
                 names = names[:4] + [w.text("more_students", count=str(len(names) - 4))]
-            rows.append(row(w.text("students_label"), "<br/>".join(names)))
-        frame = Frame(META_LEFT, _y(META_TOP) - META_HEIGHT, META_WIDTH, META_HEIGHT,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        frame.addFromList([KeepInFrame(META_WIDTH, META_HEIGHT, rows, mode="shrink")], self.canvas)
+            rows.append((w.text("students_label"), names))
+        for size in (8.5, 8.0, 7.5, 7.0, 6.5):
+            label_size, leading = size - 1, size * 1.22
+            lines: list[tuple[str, str, float]] = []
+            for label, values in rows:
+                lines.append((REGULAR, label, label_size))
+                for value in values:
+                    lines += [(REGULAR, part, size) for part in simpleSplit(value, REGULAR, size, META_WIDTH)]
+            height = sum(fs * 1.22 for _, _, fs in lines) + 2.5 * (len(rows) - 1)
+            if height <= META_HEIGHT:
+                break
+        c = self.canvas
+        y = _y(META_TOP)
+        for font, text, fs in lines:
+            is_label = fs == label_size
+            if is_label and y < _y(META_TOP):
+                y -= 2.5
+            y -= fs * 1.22 if not is_label else label_size * 1.22
+            c.setFont(font, fs)
+            c.setFillColor(MUTED if is_label else INK)
+            c.drawString(META_LEFT, y + 0.22 * fs, text)
 
     def _fold_marks(self) -> None:
         c = self.canvas
