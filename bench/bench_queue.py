@@ -83,8 +83,8 @@ class Bench:
         self.store = store
         self.app = QApplication.instance() or QApplication([])
 
-    def open_queue(self) -> tuple[float, QueueWidget, QueuePresenter]:
-        start = time.perf_counter()
+    def open_queue(self) -> tuple[float, float, QueueWidget, QueuePresenter]:
+        start, cpu = time.perf_counter(), time.process_time()
         widget = QueueWidget()
         widget.resize(1150, 700)
         presenter = QueuePresenter(widget, self.store, lambda: TODAY)
@@ -96,7 +96,7 @@ class Bench:
         widget.show()
         widget.repaint()
         self.app.processEvents()
-        return (time.perf_counter() - start) * 1000, widget, presenter
+        return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000, widget, presenter
 
 
 def p95(values: list[float]) -> float:
@@ -114,15 +114,16 @@ def main(count: int = 5000, rounds: int = 6) -> None:
     print(f"database: {total:,} requests ({open_n:,} open), built in {time.perf_counter() - t:.1f} s")
 
     bench = Bench(store)
-    opens = []
+    opens, open_cpu = [], []
     widget = presenter = None
     for _ in range(max(rounds * 3, 20)):
         if widget is not None:
             widget.close()
             widget.deleteLater()
             bench.app.processEvents()
-        ms, widget, presenter = bench.open_queue()
+        ms, cpu_ms, widget, presenter = bench.open_queue()
         opens.append(ms)
+        open_cpu.append(cpu_ms)
     changes = [
         ("status", lambda: presenter.filter_changed("status", "submitted")),
         ("status", lambda: presenter.filter_changed("status", "all")),
@@ -143,14 +144,16 @@ def main(count: int = 5000, rounds: int = 6) -> None:
         ("sort", lambda: presenter.sort_requested("due", False)),
     ]
     timings: dict[str, list[float]] = {}
+    cpu: list[float] = []
     rows_seen = []
     for _ in range(rounds):
         for name, change in changes:
-            start = time.perf_counter()
+            start, started_cpu = time.perf_counter(), time.process_time()
             change()
             widget.table.viewport().repaint()
             bench.app.processEvents()
             timings.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             rows_seen.append(len(presenter.ids))
     every = [v for values in timings.values() for v in values]
     print(f"open the queue ({len(presenter.ids):,} rows shown): median {statistics.median(opens):.1f} ms, "
@@ -159,6 +162,8 @@ def main(count: int = 5000, rounds: int = 6) -> None:
         print(f"  {name:<9} median {statistics.median(values):6.1f} ms   max {max(values):6.1f} ms  (n={len(values)})")
     print(f"filter change + repaint: median {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms, "
           f"max {max(every):.1f} ms (n={len(every)}, {min(rows_seen):,}-{max(rows_seen):,} rows)")
+    print(f"CPU time of this process (immune to other load): open p95 {p95(open_cpu):.1f} ms, "
+          f"filter change p95 {p95(cpu):.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     ok = p95(opens) <= 100 and p95(every) <= 100
     print("target 100 ms p95:", "met" if ok else "NOT met")
     json.dump({"open_p95_ms": round(p95(opens), 1), "filter_p95_ms": round(p95(every), 1)}, sys.stdout)

@@ -340,8 +340,11 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
            f"FROM q {'WHERE ' + _SEARCH_SQL if search else ''} ORDER BY {order}, q.id {direction}")
     params: list[Any] = [today.isoformat(), soon_limit(calendar, today).isoformat()] + ([search] if search else [])
     rows = store.conn.execute(sql, params).fetchall()
-    keep = _keeper(flt)
-    ids = [r[0] for r in rows if keep(r, "")]
+    statuses = {r[1] for r in rows}
+    in_scope = {s for s in statuses if _in_scope(s, flt.status)}
+    building, pathway, routing, overdue = flt.building, flt.pathway, flt.routing, flt.overdue
+    ids = [r[0] for r in rows if r[1] in in_scope and (not building or r[2] == building)
+           and (not pathway or r[3] == pathway) and (not routing or r[4] == routing) and (not overdue or r[5] == 2)]
     groups = Counter(r[1:] for r in rows)
     return QueueIds(ids, _counts(flt, groups, len(ids)), today)
 

@@ -34,6 +34,13 @@ Index = QModelIndex | QPersistentModelIndex
 ROW_TINT = {"overdue": QColor("#FBE3E4"), "soon": QColor("#FFF3CD")}
 TEXT_COLOR = {"overdue": QColor("#A4161A"), "soon": QColor("#7A4B00")}
 URGENCY_PREFIX = {"overdue": "● ", "soon": "▲ "}
+ROW_BRUSH = {key: QBrush(color) for key, color in ROW_TINT.items()}
+TEXT_BRUSH = {key: QBrush(color) for key, color in TEXT_COLOR.items()}
+_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole,
+                                             Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
+_TOOLTIP, _ACCESSIBLE, _USER = (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+                                Qt.ItemDataRole.UserRole)
+_ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, _ACCESSIBLE, _USER})
 
 
 class QueueTableModel(QAbstractTableModel):
@@ -93,31 +100,32 @@ class QueueTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._lines):
+        # Called for every role of every visible cell on each paint: cheap checks first, nothing built.
+        if role not in _ROLES:
             return None
-        line = self._lines[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            text = line.cells[column]
+        row = index.row()
+        if row < 0 or row >= len(self._lines):
+            return None
+        line = self._lines[row]
+        if role == _DISPLAY:
+            column = index.column()
             if column == DAYS_COLUMN and line.urgency:
-                return URGENCY_PREFIX[line.urgency] + text
-            return text
-        if role == Qt.ItemDataRole.BackgroundRole:
-            tint = ROW_TINT.get(line.urgency)
-            return QBrush(tint) if tint is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column in (DUE_COLUMN, DAYS_COLUMN) and line.urgency:
-                return QBrush(TEXT_COLOR[line.urgency])
+                return URGENCY_PREFIX[line.urgency] + line.cells[column]
+            return line.cells[column]
+        if role == _BACKGROUND:
+            return ROW_BRUSH.get(line.urgency)
+        if not line.urgency and role in (_FOREGROUND, _FONT):
             return None
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if column == DAYS_COLUMN and line.urgency else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _FOREGROUND:
+            return TEXT_BRUSH[line.urgency] if index.column() in (DUE_COLUMN, DAYS_COLUMN) else None
+        if role == _FONT:
+            return self._bold if index.column() == DAYS_COLUMN else None
+        if role == _TOOLTIP:
             return line.tooltip
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
+            column = index.column()
             return f"{self._headers[column]}: {line.cells[column]}"
-        if role == Qt.ItemDataRole.UserRole:
-            return line.request_id
-        return None
+        return line.request_id  # UserRole
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
