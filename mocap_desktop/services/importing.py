@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,7 @@ _US = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})(?:\s.*)?$")
 _SERIAL = re.compile(r"\d{5}(?:\.0+)?$")
 
 
+@lru_cache(maxsize=65536)  # a roster repeats the same dates over and over
 def parse_date(value: str, ctx: ParseContext) -> str | None:
     """An ISO date from M/D/YYYY, MM/DD/YY, YYYY-MM-DD or an Excel serial number; '' → None."""
     if not value:

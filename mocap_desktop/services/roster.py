@@ -75,6 +75,7 @@ _GRADES.update({str(n): str(n) for n in range(1, 13)})
 _GRADES.update({f"{n:02d}": str(n) for n in range(1, 13)})
 
 
+@lru_cache(maxsize=256)
 def parse_grade(value: str, ctx: ParseContext) -> str:
     grade = _GRADES.get(value.lower().removesuffix("th").removesuffix("st").removesuffix("nd")
                         .removesuffix("rd") if value[:1].isdigit() else value.lower())
@@ -113,6 +114,7 @@ def required_text(what: str) -> Callable[[str, ParseContext], str]:
     return parse
 
 
+@lru_cache(maxsize=65536)
 def parse_birth_date(value: str, ctx: ParseContext) -> str:
     iso = required_date(value, ctx)
     if iso > ctx.today.isoformat():
