@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from mocap_desktop.letters.fonts import BOLD, REGULAR, register_fonts
@@ -48,12 +49,26 @@ def render_table_report(report: TableReport) -> bytes:
     page = landscape(LETTER)
     width = page[0] - 2 * MARGIN
 
-    def footer(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawString(MARGIN, 0.3 * inch, report.title)
-        canvas.drawRightString(page[0] - MARGIN, 0.3 * inch, f"Page {doc.page}")
-        canvas.restoreState()
+    class FooterCanvas(Canvas):
+        """Starts each page in the embedded font (not Helvetica) and writes 'Page n of m'."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = REGULAR
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(REGULAR, 7.5)
+                self.drawString(MARGIN, 0.3 * inch, report.title)
+                self.drawRightString(page[0] - MARGIN, 0.3 * inch, f"Page {number} of {len(self._pages)}")
+                super().showPage()
+            super().save()
 
     doc = SimpleDocTemplate(out, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=0.6 * inch, title=report.title, author="MOCAP Desktop",
@@ -71,6 +86,7 @@ def render_table_report(report: TableReport) -> bytes:
                       + [[_p(v, cell) for v in row] for row in report.rows],
                       colWidths=[width * s / total for s in shares], repeatRows=1)
         table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), REGULAR, 8),  # else the table selects Helvetica
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9AA5B1")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -79,5 +95,5 @@ def render_table_report(report: TableReport) -> bytes:
         story.append(table)
     else:
         story.append(_p(report.empty, body))
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, canvasmaker=FooterCanvas)
     return out.getvalue()
