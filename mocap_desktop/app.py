@@ -5,21 +5,23 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import secrets
 import sys
 import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, Qt, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from mocap_desktop import APP_NAME, __version__
 from mocap_desktop.logsetup import configure_logging
 from mocap_desktop.paths import DataDir
-from mocap_desktop.services.session import open_session, Session
+from mocap_desktop.services.session import Session
 from mocap_desktop.store import StoreError
 from mocap_desktop.ui.presenters.lookup import LookupPresenter
+from mocap_desktop.core import access
 from mocap_desktop.services import review
 from mocap_desktop.ui.presenters.decision import DecisionPresenter
 from mocap_desktop.ui.presenters.main import MainPresenter
@@ -67,52 +69,67 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def build_main_window(session: Session) -> MainWindow:
+    """The window for the signed-in person: only the areas and commands their role allows
+    (the services refuse the rest as well)."""
     from mocap_desktop.ui.views.print_center import PrintCenterWidget
 
-    print_center = PrintCenterWidget()
-    lookup = StudentLookupView()
-    queue = QueueWidget()
-    areas = [
-        Area("lookup", "Student lookup", lookup, "Ctrl+1"),
-        Area("queue", "Review queue", queue, "Ctrl+2"),
-        Area("print", "Print center", print_center, "Ctrl+3"),
-    ]
+    user = session.user
+    lookup = StudentLookupView() if user.can(access.STUDENTS_READ) else None
+    queue = QueueWidget() if user.can(access.REQUESTS_READ) else None
+    print_center = PrintCenterWidget() if user.can(access.LETTERS_PRINT) else None
+    areas = [area for area in (
+        Area("lookup", "Student lookup", lookup, "Ctrl+1") if lookup else None,
+        Area("queue", "Review queue", queue, "Ctrl+2") if queue else None,
+        Area("print", "Print center", print_center, "Ctrl+3") if print_center else None,
+    ) if area]
     window = MainWindow(areas)
-    presenter = MainPresenter(window, session.store, session.data_dir.root, session.demo)
+    presenter = MainPresenter(window, session.store, session.data_dir.root, session.demo, user.label)
     window.about_requested.connect(presenter.about_requested)
     window.backup_requested.connect(presenter.backup_requested)
-    window.new_request_action.setEnabled(True)  # the wizard: wire_wizard below
-    lookup_presenter = LookupPresenter(lookup, session.store)
-    lookup.search_changed.connect(lookup_presenter.search_changed)
-    lookup.student_selected.connect(lookup_presenter.student_selected)
-    lookup.import_requested.connect(window.import_roster_requested)
-    wizard_ready = window.new_request_action.isEnabled()
-    lookup.set_start_request_enabled(
-        wizard_ready, "" if wizard_ready else "The MOCAP request wizard is not installed in this build.")
+    for action, capability in ((window.import_action, access.ROSTER_IMPORT),
+                               (window.catalog_action, access.ROSTER_IMPORT),
+                               (window.backup_action, access.BACKUP),
+                               (window.district_profile_action, access.DISTRICT_EDIT),
+                               (window.people_action, access.PEOPLE_MANAGE),
+                               (window.audit_action, access.AUDIT_READ),
+                               (window.new_request_action, access.REQUESTS_CREATE),
+                               (window.resume_draft_action, access.REQUESTS_CREATE)):
+        action.setVisible(user.can(capability))
+    window.presenters = [presenter]  # type: ignore[attr-defined]
+    window.session = session  # type: ignore[attr-defined]
     window.import_roster_requested.connect(
-        lambda: open_import_dialog(window, session, lookup_presenter.refresh))
-    window.import_action.setEnabled(True)
-    window.presenters = [presenter, lookup_presenter]  # type: ignore[attr-defined]
-    window.lookup = lookup  # type: ignore[attr-defined]
+        lambda: open_import_dialog(window, session, lambda: [p.refresh() for p in window.presenters
+                                                             if isinstance(p, LookupPresenter)]))
+    window.people_requested.connect(lambda: open_people(window, session))
+    window.audit_requested.connect(lambda: open_audit(window, session))
+    window.change_password_requested.connect(lambda: change_password_dialog(window, session))
     presenter.start()
-    lookup_presenter.start()
-    wire_queue(window, queue, session)
-    wire_wizard(window, session)
-    wire_print_center(window, print_center, session)
+    if lookup is not None:
+        lookup_presenter = LookupPresenter(lookup, session.store)
+        lookup.search_changed.connect(lookup_presenter.search_changed)
+        lookup.student_selected.connect(lookup_presenter.student_selected)
+        lookup.import_requested.connect(window.import_roster_requested)
+        can_start = user.can(access.REQUESTS_CREATE)
+        lookup.set_start_request_enabled(
+            can_start, "" if can_start else "Only counselors start MOCAP requests.")
+        window.presenters.append(lookup_presenter)  # type: ignore[attr-defined]
+        window.lookup = lookup  # type: ignore[attr-defined]
+        lookup_presenter.start()
+    if queue is not None:
+        wire_queue(window, queue, session)
+    if user.can(access.REQUESTS_CREATE) or user.can(access.ROSTER_IMPORT):
+        wire_wizard(window, session)
+    if print_center is not None:
+        wire_print_center(window, print_center, session)
+    window.district_profile_requested.connect(lambda: open_district_profile(window, session))
     return window
 
 
 def wire_print_center(window: MainWindow, widget, session: Session):
     """The print center (the front desk's screen) and File → District profile and letterhead…"""
-    import getpass
-
     from mocap_desktop.ui.presenters.print_center import PrintCenterPresenter
 
-    try:
-        actor = getpass.getuser()
-    except (KeyError, OSError):
-        actor = ""
-    presenter = PrintCenterPresenter(widget, session.store, actor)
+    presenter = PrintCenterPresenter(widget, session.store, review.current_actor(session.store))
     widget.refresh_requested.connect(presenter.refresh)
     widget.mode_changed.connect(presenter.mode_changed)
     widget.selection_changed.connect(presenter.selection_changed)
@@ -120,7 +137,6 @@ def wire_print_center(window: MainWindow, widget, session: Session):
     widget.annual_notice_requested.connect(presenter.annual_notice_requested)
     window.nav.currentRowChanged.connect(
         lambda _row: window.current_area() == "print" and presenter.refresh())
-    window.district_profile_requested.connect(lambda: open_district_profile(window, session))
     window.print_center = widget  # type: ignore[attr-defined]
     widget.presenter = presenter  # type: ignore[attr-defined]
     presenter.start()
@@ -152,7 +168,7 @@ def open_import_dialog(parent, session: Session, on_imported=lambda: None, path:
     dialog = ImportDialog(parent)
     runner = QtTaskRunner()
     presenter = ImportPresenter(dialog, session.store, runner,
-                                lambda: open_thread_store(session.store.path), on_imported)
+                                lambda: open_thread_store(session.store), on_imported)
     dialog.browse_requested.connect(presenter.browse_requested)
     dialog.kind_changed.connect(presenter.kind_changed)
     dialog.mapping_changed.connect(presenter.mapping_changed)
@@ -325,36 +341,169 @@ def _application() -> QApplication:
 
 
 def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> int:
-    """Start the window (or, for a smoke test, build it offscreen and quit). Returns an exit code."""
+    """Sign in and show the window, again after each "Switch user"; or, for a smoke test,
+    build it offscreen and quit. Returns an exit code."""
     if smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = DataDir.resolve(data_dir).ensure()
     configure_logging(folder.logs)
     qInstallMessageHandler(_qt_message)
     app = _application()
-    try:
-        session = open_session(folder, demo)
-    except StoreError as err:
-        log.error("Database refused: %s", type(err).__name__)
-        if smoke_test:
-            print(f"mocap-desktop: {err}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "The database cannot be opened", str(err))
-        return 3
-    sys.excepthook = _excepthook
-    window = build_main_window(session)
     if smoke_test:
+        return _smoke_test(app, folder, demo)
+    sys.excepthook = _excepthook
+    while True:
+        session = ask_sign_in(folder, demo)
+        if session is None:
+            return 0
+        window = build_main_window(session)
+        switching = []
+        window.switch_user_requested.connect(lambda: (switching.append(True), window.close()))
+        window.lock_requested.connect(lambda: lock(window, session, switching))
+        idle = IdleLock(app, session, lambda: lock(window, session, switching))
+        window.show()
+        QTimer.singleShot(0, lambda: offer_saved_draft(window, session)
+                          if session.user.can(access.REQUESTS_CREATE) else None)
+        try:
+            code = app.exec()
+        finally:
+            idle.stop()
+            session.close()
+        if not switching:
+            return code
+
+
+def ask_sign_in(folder: DataDir, demo: bool, parent=None):
+    """The sign-in dialog (or first-time set-up); the signed-in session, or None if cancelled."""
+    from mocap_desktop.ui.presenters.sign_in import SignInPresenter
+    from mocap_desktop.ui.views.sign_in import SignInDialog
+
+    dialog = SignInDialog(parent, "Demo district (synthetic students)" if demo else "")
+    presenter = SignInPresenter(dialog, folder, demo)
+    dialog.sign_in_requested.connect(presenter.sign_in_requested)
+    dialog.set_up_requested.connect(presenter.set_up_requested)
+    dialog.reset_requested.connect(presenter.reset_requested)
+    dialog.recovery_key_noted.connect(presenter.recovery_key_noted)
+    presenter.start()
+    dialog.exec()
+    return dialog.session
+
+
+class IdleLock(QObject):
+    """Locks the window after the district's idle time (setting `lock_minutes`, default 10)
+    without keyboard or mouse input."""
+
+    INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+             QEvent.Type.Wheel}
+
+    def __init__(self, app: QApplication, session: Session, on_idle: Callable[[], None]):
+        super().__init__()
+        minutes = float(session.store.setting("lock_minutes", "10") or 10)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(int(minutes * 60_000))
+        self.timer.timeout.connect(on_idle)
+        self.app = app
+        app.installEventFilter(self)
+        self.timer.start()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in self.INPUT:
+            self.timer.start()
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.app.removeEventFilter(self)
+
+
+def lock(window: MainWindow, session: Session, switching: list) -> None:
+    """Hide everything behind the lock screen until the same person's password is given."""
+    from mocap_desktop.ui.presenters.sign_in import LockPresenter
+    from mocap_desktop.ui.views.sign_in import LockDialog
+
+    if getattr(window, "locked", False):
+        return
+    window.locked = True  # type: ignore[attr-defined]
+    central = window.centralWidget()
+    central.hide()
+    window.menuBar().setEnabled(False)
+    for child in window.findChildren(QDialog):
+        if child.isVisible() and not isinstance(child, LockDialog):
+            child.hide()
+    dialog = LockDialog(window, session.user.label)
+    presenter = LockPresenter(dialog, session)
+    dialog.unlock_requested.connect(presenter.unlock_requested)
+    dialog.switch_user_requested.connect(lambda: (switching.append(True), dialog.accept(), window.close()))
+    dialog.exec()
+    window.locked = False  # type: ignore[attr-defined]
+    central.show()
+    window.menuBar().setEnabled(True)
+
+
+def change_password_dialog(window: MainWindow, session: Session) -> None:
+    from mocap_desktop.services.session import SessionError, change_password
+    from mocap_desktop.ui.views.sign_in import ChangePasswordDialog
+
+    dialog = ChangePasswordDialog(window)
+
+    def change(old: str, new: str, again: str) -> None:
+        if new != again:
+            dialog.show_error("The two new passwords are not the same.")
+            return
+        try:
+            change_password(session, old, new)
+        except SessionError as err:
+            dialog.show_error(str(err))
+            return
+        dialog.accept()
+        QMessageBox.information(window, "Password changed", "Your password was changed.")
+
+    dialog.change_requested.connect(change)
+    dialog.exec()
+
+
+def open_people(window: MainWindow, session: Session):
+    from mocap_desktop.ui.views.people_dialog import open_people_dialog
+
+    return open_people_dialog(session, window)
+
+
+def open_audit(window: MainWindow, session: Session):
+    from mocap_desktop.ui.views.audit_viewer import open_audit_viewer
+
+    return open_audit_viewer(session, window)
+
+
+def _smoke_test(app: QApplication, folder: DataDir, demo: bool) -> int:
+    """Open, migrate and sign in to the database, build the main window offscreen, quit.
+
+    The demo signs in as its administrator; the office database as MOCAP_USER/MOCAP_PASSWORD
+    when given. Without them nothing of the office's is opened: a throwaway encrypted database
+    in a temporary folder is set up instead, which exercises the same parts."""
+    import tempfile
+
+    from mocap_desktop.services.session import NeedsSetUp, SessionError, open_session, set_up
+
+    login, password = os.environ.get("MOCAP_USER"), os.environ.get("MOCAP_PASSWORD")
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            if demo or login:
+                session = open_session(folder, demo, login, password)
+                where = str(session.store.path)
+            else:
+                session, _ = set_up(DataDir(Path(scratch)).ensure(), "smoke", "Smoke Test",
+                                    secrets.token_urlsafe(16))
+                where = f"a throwaway database ({folder.database()} was not opened)"
+        except (StoreError, SessionError, NeedsSetUp) as err:
+            print(f"mocap-desktop: {err}", file=sys.stderr)
+            return 3
+        window = build_main_window(session)
         window.show()
         app.processEvents()
         ok = window.isVisible() and window.centralWidget() is not None
-        summary = f"{session.store.path} (schema {session.store.schema_version})"
+        summary = f"{where} (schema {session.store.schema_version}, encrypted, signed in as {session.user.role})"
         window.close()
         session.close()
-        print(f"smoke test {'passed' if ok else 'FAILED'}: {summary}")
-        return 0 if ok else 1
-    window.show()
-    QTimer.singleShot(0, lambda: offer_saved_draft(window, session))
-    try:
-        return app.exec()
-    finally:
-        session.close()
+    print(f"smoke test {'passed' if ok else 'FAILED'}: {summary}")
+    return 0 if ok else 1

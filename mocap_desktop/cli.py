@@ -1,7 +1,12 @@
 """`mocap-desktop`: the window by default, and the same capabilities headless.
 
 Exit codes: 0 done; 1 the operation found problems (listed on stderr); 2 bad input or usage;
-3 the database cannot be used (one line on stderr says why).
+3 the database cannot be used (one line on stderr says why); 4 not signed in, or the person's
+role does not allow the command.
+
+Commands that touch student data sign in as MOCAP_USER with MOCAP_PASSWORD (for IT scripts), or
+ask for the name and password at the terminal; the demo database signs in as its administrator
+unless MOCAP_USER says otherwise.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 from mocap_desktop import APP_NAME, __version__
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_DATABASE = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_DATABASE, EXIT_ACCESS = 0, 1, 2, 3, 4
 
 
 def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -26,19 +31,39 @@ def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="use the demo database with a synthetic district")
 
 
+def credentials(demo: bool) -> tuple[str | None, str | None]:
+    """MOCAP_USER/MOCAP_PASSWORD, else a prompt at a terminal, else none (the demo's default)."""
+    login, password = os.environ.get("MOCAP_USER"), os.environ.get("MOCAP_PASSWORD")
+    if login and password is None and sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {login}: ")
+    if not login and not demo and sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        login = input("Sign in as: ").strip()
+        password = getpass.getpass("Password: ")
+    return login or None, password
+
+
 def _session(args: argparse.Namespace):
-    """Open the session named by --data-dir/--demo; a database problem ends the command."""
+    """Sign in to the database named by --data-dir/--demo; a problem ends the command."""
     from mocap_desktop.logsetup import configure_logging
     from mocap_desktop.paths import DataDir
-    from mocap_desktop.services.session import open_session
+    from mocap_desktop.services.session import NeedsSetUp, SessionError, open_session
     from mocap_desktop.store import StoreError
 
     folder = DataDir.resolve(args.data_dir).ensure()
     configure_logging(folder.logs)
+    login, password = credentials(args.demo)
     try:
-        return open_session(folder, args.demo)
+        return open_session(folder, args.demo, login, password)
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)
+    except NeedsSetUp as err:
+        fail(f"{err} Set it up first: mocap-desktop init --data-dir DIR --admin NAME", EXIT_DATABASE)
+    except SessionError as err:
+        fail(f"{err} (set MOCAP_USER and MOCAP_PASSWORD)", EXIT_ACCESS)
 
 
 def fail(message: str, code: int) -> None:
@@ -48,11 +73,59 @@ def fail(message: str, code: int) -> None:
 
 # --- commands -----------------------------------------------------------------
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from mocap_desktop.logsetup import configure_logging
+    from mocap_desktop.paths import DataDir
+    from mocap_desktop.services.session import SessionError, set_up
+    from mocap_desktop.store import StoreError
+
+    password = os.environ.get("MOCAP_PASSWORD")
+    if not password:
+        if sys.stdin is None or not sys.stdin.isatty():
+            fail("set MOCAP_PASSWORD to the administrator's new password", EXIT_BAD_INPUT)
+        import getpass
+
+        password = getpass.getpass(f"New password for {args.admin}: ")
+        if getpass.getpass("Once more: ") != password:
+            fail("the two passwords differ", EXIT_BAD_INPUT)
+    folder = DataDir.resolve(args.data_dir).ensure()
+    configure_logging(folder.logs)
+    try:
+        session, recovery = set_up(folder, args.admin, args.name or args.admin, password)
+    except SessionError as err:
+        fail(str(err), EXIT_BAD_INPUT)
+    except StoreError as err:
+        fail(str(err), EXIT_DATABASE)
+    session.close()
+    print(f"Set up {folder.database()} with administrator '{args.admin}'.")
+    print(f"Recovery key (shown this once; print it and keep it locked away): {recovery}")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from mocap_desktop.core.access import AUDIT_READ, require
+    from mocap_desktop.store import audit
+
+    session = _session(args)
+    try:
+        require(session.store, AUDIT_READ)
+        result = audit.verify(session.store)
+    finally:
+        session.close()
+    if result.ok:
+        print(f"audit trail intact: {result.entries:,} entries")
+        return EXIT_OK
+    print(f"audit trail broken at entry {result.first_broken}: {result.reason}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
+    from mocap_desktop.core.access import BACKUP, require
     from mocap_desktop.store import StoreError
 
     session = _session(args)
     try:
+        require(session.store, BACKUP)
         dest = session.store.backup_to(Path(args.dest))
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)
@@ -321,6 +394,15 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
+    init = command("init", cmd_init, "set up a new encrypted database and its first administrator "
+                   "(password from MOCAP_PASSWORD; the recovery key is printed once)")
+    init.add_argument("--admin", required=True, metavar="NAME", help="the administrator's sign-in name")
+    init.add_argument("--name", metavar="FULL NAME", help="the administrator's name as shown")
+    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", metavar="COMMAND", required=True)
+    command("verify", cmd_audit_verify, "check the audit trail's hash chain; name the first broken entry",
+            parent=audit)
+
     backup = command("backup", cmd_backup, "copy the database safely (even while the app runs)")
     backup.add_argument("dest", metavar="DEST.sqlite")
 
@@ -430,7 +512,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is not None:
-        return handler(args)
+        from mocap_desktop.core.access import AccessDenied
+
+        try:
+            return handler(args)
+        except AccessDenied as err:
+            fail(str(err), EXIT_ACCESS)
     from mocap_desktop.app import run
 
     return run(args.data_dir, args.demo, smoke_test=args.smoke_test)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from mocap_desktop.core.access import SYSTEM  # noqa: E402
 from mocap_desktop.paths import DataDir  # noqa: E402
-from mocap_desktop.store import open_store  # noqa: E402
+from mocap_desktop.store import keys, open_store  # noqa: E402
+
+# Key wrapping at test strength: the real costs (64 MiB, 3 passes) are for real passwords.
+keys.DEFAULT_KDF = keys.KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 @pytest.fixture
@@ -24,10 +29,52 @@ def store(data_dir):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> DataDir:
+    """The demo district set up once per test run (encrypted, one person per role)."""
+    from mocap_desktop.services.session import ensure_demo
+
+    template = DataDir(tmp_path_factory.mktemp("demo-template")).ensure()
+    ensure_demo(template)
+    return template
+
+
 @pytest.fixture
-def demo_session(data_dir):
+def demo_data_dir(data_dir, demo_template) -> DataDir:
+    """A private copy of the demo district in this test's data folder."""
+    for name in ("demo.sqlite", "demo.sqlite.keys"):
+        shutil.copyfile(demo_template.root / name, data_dir.root / name)
+    return data_dir
+
+
+@pytest.fixture
+def demo_session(demo_data_dir):
+    """The demo district opened without a role's limits (the system itself), for tests of
+    features rather than of access; role tests sign in as each demo person instead."""
     from mocap_desktop.services.session import open_session
 
-    session = open_session(data_dir, demo=True)
+    session = open_session(demo_data_dir, demo=True)
+    session.user = SYSTEM
+    session.store.user = None
     yield session
-    session.close()
+    session.close(sign_out=False)
+
+
+OFFICE_ADMIN = ("pat", "Pat Alvarez", "office-admin-password")
+
+
+@pytest.fixture
+def office(data_dir, monkeypatch):
+    """The office database set up with its first administrator (as `init` would); commands run
+    in this test sign in as them through MOCAP_USER/MOCAP_PASSWORD. The session itself is
+    elevated to the system, for tests of features rather than of access."""
+    from mocap_desktop.services.session import set_up
+
+    login, name, password = OFFICE_ADMIN
+    session, _ = set_up(data_dir, login, name, password)
+    monkeypatch.setenv("MOCAP_USER", login)
+    monkeypatch.setenv("MOCAP_PASSWORD", password)
+    session.user = SYSTEM
+    session.store.user = None
+    yield session
+    session.close(sign_out=False)

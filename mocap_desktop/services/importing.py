@@ -580,10 +580,6 @@ def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str,
     return report
 
 
-def open_thread_store(path: Path) -> Store:
+def open_thread_store(store: Store) -> Store:
     """A second connection to an open, migrated database, for a worker thread's import."""
-    import sqlite3
-
-    conn = sqlite3.connect(path, timeout=30.0)
-    conn.execute("PRAGMA foreign_keys = ON")
-    return Store(Path(path), conn)
+    return store.reopen()

@@ -1,11 +1,50 @@
-"""An open database in its data folder: what the app and every CLI command start from."""
+"""Signing in to an encrypted database in its data folder: what the app and every CLI command
+that touches student data start from.
+
+The office database is created by `set_up` (the first administrator and a recovery key printed
+once); after that `sign_in` unlocks it with a person's password. The demo database is set up on
+first use with one person per role (see DEMO_PEOPLE, also in README.md).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
+from mocap_desktop.core.access import ROLES, SYSTEM, AccessDenied, User, require, PEOPLE_MANAGE
 from mocap_desktop.paths import DataDir
 from mocap_desktop.store import Store, open_store
+from mocap_desktop.store import audit
+from mocap_desktop.store.db import keyring_path
+from mocap_desktop.store.keys import (
+    Keyring,
+    KeyringError,
+    WrongPassword,
+    new_database_key,
+    new_recovery_key,
+)
+
+log = logging.getLogger(__name__)
+
+# login, name, role, title, password — synthetic accounts of the demo district only.
+DEMO_PEOPLE = (
+    ("admin", "Pat Alvarez", "administrator", "District data administrator", "demo-admin"),
+    ("counselor", "Dana Whitfield", "counselor", "Director of Counseling", "demo-counselor"),
+    ("principal", "Dr. Lena Ortiz", "decider", "principal", "demo-principal"),
+    ("frontdesk", "Sam Okafor", "front_desk", "Front office", "demo-frontdesk"),
+)
+MIN_PASSWORD = 8
+
+
+class NeedsSetUp(Exception):
+    """No database and no key file yet: the first administrator must be created."""
+
+
+class SessionError(Exception):
+    """Signing in or managing people failed; the message is for the user."""
 
 
 @dataclass
@@ -13,21 +52,237 @@ class Session:
     data_dir: DataDir
     store: Store
     demo: bool
+    user: User = SYSTEM
+    keyring: Keyring | None = field(default=None, repr=False)
+    _key: bytes | None = field(default=None, repr=False)
 
-    def close(self) -> None:
+    def close(self, sign_out: bool = True) -> None:
+        if sign_out and self.user is not SYSTEM:
+            with self.store.transaction() as db:
+                audit.record(db, self.user.login, self.user.role, "sign_out")
         self.store.close()
 
 
-def open_session(data_dir: DataDir, demo: bool = False) -> Session:
-    """Open (and migrate) the office database, or the demo one, seeding it on first use."""
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def database_exists(data_dir: DataDir, demo: bool = False) -> bool:
+    return keyring_path(data_dir.database(demo)).exists()
+
+
+def _open(data_dir: DataDir, demo: bool, key: bytes, ring: Keyring, user: User) -> Session:
+    store = open_store(data_dir.database(demo), key=key, backups=data_dir.backups)
+    store.user = user
+    return Session(data_dir, store, demo, user, ring, key)
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise SessionError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+
+
+def set_up(data_dir: DataDir, login: str, name: str, password: str, demo: bool = False,
+           check: bool = True) -> tuple[Session, str]:
+    """Create the encrypted database with its first administrator. Returns the signed-in
+    session and the recovery key, which is shown once and never stored in the clear."""
     data_dir.ensure()
-    store = open_store(data_dir.database(demo), backups=data_dir.backups)
+    path = data_dir.database(demo)
+    if keyring_path(path).exists():
+        raise SessionError(f"{path} is already set up; sign in instead.")
+    if check:
+        check_password(password)
+    login = login.strip()
+    if not login or not name.strip():
+        raise SessionError("Enter the administrator's name and a sign-in name.")
+    key, recovery = new_database_key(), new_recovery_key()
+    _encrypt_or_replace(path, key, demo)
+    ring = Keyring(keyring_path(path))
+    ring.add(login, password, key)
+    ring.set_recovery(recovery, key)
+    user = User(login, name.strip(), "administrator")
+    session = _open(data_dir, demo, key, ring, user)
+    try:
+        with session.store.transaction() as db:
+            db["people"].insert({"login": login, "display_name": user.name, "role": user.role,
+                                 "title": "", "active": 1, "created_at": _now(), "updated_at": _now()})
+            audit.record(db, login, user.role, "set_up", detail={"database": path.name})
+        ring.save()
+    except BaseException:
+        session.store.close()
+        raise
+    log.info("Database set up with its first administrator")
+    return session, recovery
+
+
+def _encrypt_or_replace(path: Path, key: bytes, demo: bool) -> None:
+    """An unencrypted database left by an earlier version is encrypted in place (the demo
+    one is simply made anew)."""
+    if not path.exists():
+        return
     if demo:
+        path.unlink()
+        return
+    from mocap_desktop.store.db import encrypt_copy
+
+    encrypted = path.with_name(path.name + ".encrypting")
+    encrypt_copy(path, encrypted, key)
+    shutil.move(encrypted, path)
+
+
+def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) -> Session:
+    """Unlock the database with a person's password; refused for a wrong password, an unknown
+    or deactivated person, with the next try slowed after five failures in a row."""
+    path = data_dir.database(demo)
+    if demo and not keyring_path(path).exists():
+        ensure_demo(data_dir)
+    try:
+        ring = Keyring.load(keyring_path(path))
+    except FileNotFoundError:
+        raise NeedsSetUp(f"{path} has not been set up yet.") from None
+    except KeyringError as err:
+        raise SessionError(str(err)) from None
+    try:
+        key = ring.unlock(login.strip(), password)
+    except WrongPassword as err:
+        log.warning("Failed sign-in")
+        raise SessionError(str(err)) from None
+    store = open_store(path, key=key, backups=data_dir.backups)
+    row = store.query("SELECT * FROM people WHERE login = ?", (login.strip(),))
+    if not row or not row[0]["active"]:
+        store.close()
+        raise SessionError("This account is no longer active. Ask the administrator.")
+    user = User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
+    store.user = user
+    with store.transaction() as db:
+        audit.record(db, user.login, user.role, "sign_in")
+    log.info("Signed in (%s)", user.role)
+    return Session(data_dir, store, demo, user, ring, key)
+
+
+def reset_password(data_dir: DataDir, recovery_key: str, login: str, new_password: str,
+                   demo: bool = False) -> Session:
+    """A forgotten password: the recovery key printed at set-up lets the person choose a new
+    one, and signs them in."""
+    check_password(new_password)
+    path = data_dir.database(demo)
+    try:
+        ring = Keyring.load(keyring_path(path))
+        ring.reset_with_recovery(recovery_key, login.strip(), new_password)
+    except FileNotFoundError:
+        raise NeedsSetUp(f"{path} has not been set up yet.") from None
+    except KeyringError as err:
+        raise SessionError("That recovery key does not open this database." if isinstance(err, WrongPassword)
+                           else str(err)) from None
+    ring.save()
+    session = sign_in(data_dir, login, new_password, demo)
+    with session.store.transaction() as db:
+        audit.record(db, session.user.login, session.user.role, "password_reset_with_recovery_key")
+    return session
+
+
+def add_person(session: Session, login: str, name: str, role: str, password: str,
+               title: str = "") -> None:
+    require(session.store, PEOPLE_MANAGE)
+    if role not in ROLES:
+        raise SessionError(f"'{role}' is not a role: choose one of {', '.join(ROLES)}.")
+    check_password(password)
+    login = login.strip()
+    if not login or not name.strip():
+        raise SessionError("Enter the person's name and a sign-in name.")
+    if session.store.query("SELECT 1 FROM people WHERE login = ?", (login,)):
+        raise SessionError(f"'{login}' already has an account.")
+    session.keyring.add(login, password, session._key)
+    try:
+        with session.store.transaction() as db:
+            db["people"].insert({"login": login, "display_name": name.strip(), "role": role,
+                                 "title": title, "active": 1, "created_at": _now(), "updated_at": _now()})
+            audit.record(db, session.user.login, session.user.role, "person_added",
+                         detail={"login": login, "role": role})
+        session.keyring.save()
+    except BaseException:
+        session.keyring.wrapped.pop(login, None)
+        raise
+
+
+def remove_person(session: Session, login: str) -> None:
+    """Take away a person's access: their key copy is destroyed, their history stays."""
+    require(session.store, PEOPLE_MANAGE)
+    if login == session.user.login:
+        raise SessionError("You cannot remove your own account while signed in.")
+    rows = session.store.query("SELECT role FROM people WHERE login = ? AND active = 1", (login,))
+    if not rows:
+        raise SessionError(f"'{login}' has no active account.")
+    with session.store.transaction() as db:
+        db.execute("UPDATE people SET active = 0, updated_at = ? WHERE login = ?", [_now(), login])
+        audit.record(db, session.user.login, session.user.role, "person_removed",
+                     detail={"login": login, "role": rows[0]["role"]})
+    session.keyring.remove(login)
+    session.keyring.save()
+
+
+def change_password(session: Session, old: str, new: str) -> None:
+    check_password(new)
+    try:
+        session.keyring.change_password(session.user.login, old, new)
+    except WrongPassword as err:
+        raise SessionError(str(err)) from None
+    session.keyring.save()
+    with session.store.transaction() as db:
+        audit.record(db, session.user.login, session.user.role, "password_changed")
+
+
+def people(session: Session) -> list[dict]:
+    require(session.store, PEOPLE_MANAGE)
+    return session.store.query(
+        "SELECT login, display_name, role, title, active, created_at FROM people ORDER BY active DESC, display_name")
+
+
+def verify_password(session: Session, password: str) -> bool:
+    """For the lock screen: the signed-in person's password, counted like a sign-in."""
+    try:
+        session.keyring.unlock(session.user.login, password)
+    except WrongPassword:
+        return False
+    return True
+
+
+def ensure_demo(data_dir: DataDir) -> None:
+    """Set up the demo database (encrypted like any other) with one person per role."""
+    path = data_dir.database(True)
+    if keyring_path(path).exists():
+        return
+    login, name, role, title, password = DEMO_PEOPLE[0]
+    session, _ = set_up(data_dir, login, name, password, demo=True, check=False)
+    try:
         from mocap_desktop.services.demo import ensure_demo_data
 
-        try:
-            ensure_demo_data(store)
-        except BaseException:
-            store.close()
-            raise
-    return Session(data_dir, store, demo)
+        for other in DEMO_PEOPLE[1:]:
+            add_person(session, *other[:3], other[4], title=other[3])
+        session.store.user = None  # the seed writes as the system
+        ensure_demo_data(session.store)
+    except BaseException:
+        session.close(sign_out=False)
+        keyring_path(path).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
+        raise
+    session.close(sign_out=False)
+
+
+def open_session(data_dir: DataDir, demo: bool = False, login: str | None = None,
+                 password: str | None = None) -> Session:
+    """Sign in (the demo database defaults to its administrator). Raises `NeedsSetUp` for an
+    office database that does not exist yet and `SessionError` for refused credentials."""
+    data_dir.ensure()
+    if login is None and demo:
+        login, password = DEMO_PEOPLE[0][0], DEMO_PEOPLE[0][4]
+    if login is None or password is None:
+        if not database_exists(data_dir, demo):
+            raise NeedsSetUp(f"{data_dir.database(demo)} has not been set up yet.")
+        raise SessionError("Sign in with your name and password.")
+    return sign_in(data_dir, login, password, demo)
+
+
+__all__ = ["AccessDenied", "DEMO_PEOPLE", "NeedsSetUp", "Session", "SessionError", "add_person",
+           "change_password", "database_exists", "ensure_demo", "open_session", "people",
+           "remove_person", "reset_password", "set_up", "sign_in", "verify_password"]

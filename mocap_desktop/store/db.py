@@ -77,6 +77,7 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._key = key
+        self.user = None  # the signed-in person (core.access.User); None = the system itself
 
     @property
     def encrypted(self) -> bool:
@@ -144,6 +145,17 @@ class Store:
         log.info("Backup written (%d bytes)", dest.stat().st_size)
         return dest
 
+    def reopen(self) -> "Store":
+        """Another connection to this (open, migrated) database, for a worker thread."""
+        try:
+            conn = _connect(self.path, self._key)
+            conn.execute("PRAGMA foreign_keys = ON")
+        except DB_ERRORS as exc:
+            raise _translate(exc, self.path) from exc
+        other = Store(self.path, conn, self._key)
+        other.user = self.user
+        return other
+
     def close(self) -> None:
         self.conn.close()
 
@@ -157,8 +169,27 @@ def _connect(path: Path | str, key: bytes | None = None, uri: bool = False) -> s
     if key is None:
         return sqlite3.connect(path, timeout=5.0, uri=uri)
     conn = sqlcipher.connect(str(path), timeout=5.0, uri=uri)
+    conn.execute("PRAGMA cipher_log_level = NONE")  # failures reach the user as StoreError
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
+
+
+def encrypt_copy(plain: Path, dest: Path, key: bytes) -> None:
+    """Write an encrypted copy of an unencrypted database (SQLCipher's export)."""
+    _check_existing(plain, None)
+    dest.unlink(missing_ok=True)
+    conn = sqlcipher.connect(str(plain))
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(dest),))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE encrypted")
+    except DB_ERRORS as exc:
+        dest.unlink(missing_ok=True)
+        raise _translate(exc, plain) from exc
+    finally:
+        conn.close()
 
 
 def _check_existing(path: Path, key: bytes | None) -> int:

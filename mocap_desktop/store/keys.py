@@ -1,9 +1,11 @@
 """The database key and the people who may unlock it.
 
 The database is encrypted (SQLCipher) with one random 256-bit key. Each person's password, and
-the recovery key printed once at set-up, unlock their own wrapped copy of it: argon2id turns
-the secret into a key-encryption key, AES-GCM seals the database key with it. Adding or removing
-a person, or changing a password, rewraps one copy and never re-encrypts the data.
+the recovery key printed once at set-up, unlock their own wrapped copy of it. Wrapping: argon2id
+turns the secret and a fresh random salt into 64 bytes; the first 32 are a one-time pad XORed
+with the (random) database key, the last 32 key an HMAC-SHA256 over salt and sealed key, checked
+in constant time before anything is unsealed. A fresh salt per wrap means a pad is never reused.
+Adding or removing a person, or changing a password, rewraps one copy and never re-encrypts data.
 
 The keyring is a small JSON file beside the database (`mocap.sqlite.keys`): it must be readable
 before the database can be opened, and holds nothing but salts and sealed keys.
@@ -12,6 +14,8 @@ before the database can be opened, and holds nothing but salts and sealed keys.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -20,8 +24,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_BYTES = 32
 AAD = b"MOCAP Desktop database key v1"
@@ -45,6 +47,10 @@ class KdfParams:
     parallelism: int = 2
 
 
+# Costs for new wraps (about 0.1 s and 64 MiB each here); every wrap records its own.
+DEFAULT_KDF = KdfParams()
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -53,37 +59,47 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
 
-def _kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(secret.encode("utf-8"), salt, params.time_cost, params.memory_kib,
-                           params.parallelism, KEY_BYTES, Type.ID)
+def _pad_and_mac_key(secret: str, salt: bytes, params: KdfParams) -> tuple[bytes, bytes]:
+    raw = hash_secret_raw(secret.encode("utf-8"), salt, params.time_cost, params.memory_kib,
+                          params.parallelism, 2 * KEY_BYTES, Type.ID)
+    return raw[:KEY_BYTES], raw[KEY_BYTES:]
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+
+
+def _tag(mac_key: bytes, salt: bytes, sealed: bytes) -> bytes:
+    return hmac.new(mac_key, AAD + salt + sealed, hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)
 class WrappedKey:
     salt: str
-    nonce: str
     sealed: str
+    tag: str
     kdf: KdfParams
 
     @classmethod
     def seal(cls, db_key: bytes, secret: str, params: KdfParams) -> "WrappedKey":
-        salt, nonce = os.urandom(16), os.urandom(12)
-        sealed = AESGCM(_kek(secret, salt, params)).encrypt(nonce, db_key, AAD)
-        return cls(_b64(salt), _b64(nonce), _b64(sealed), params)
+        salt = os.urandom(16)
+        pad, mac_key = _pad_and_mac_key(secret, salt, params)
+        sealed = _xor(db_key, pad)
+        return cls(_b64(salt), _b64(sealed), _b64(_tag(mac_key, salt, sealed)), params)
 
     def open(self, secret: str) -> bytes:
-        try:
-            return AESGCM(_kek(secret, _unb64(self.salt), self.kdf)).decrypt(
-                _unb64(self.nonce), _unb64(self.sealed), AAD)
-        except InvalidTag:
-            raise WrongPassword("The name or password is not right.") from None
+        salt, sealed = _unb64(self.salt), _unb64(self.sealed)
+        pad, mac_key = _pad_and_mac_key(secret, salt, self.kdf)
+        if not hmac.compare_digest(_tag(mac_key, salt, sealed), _unb64(self.tag)):
+            raise WrongPassword("The name or password is not right.")
+        return _xor(sealed, pad)
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict) -> "WrappedKey":
-        return cls(data["salt"], data["nonce"], data["sealed"], KdfParams(**data["kdf"]))
+        return cls(data["salt"], data["sealed"], data["tag"], KdfParams(**data["kdf"]))
 
 
 def new_database_key() -> bytes:
@@ -109,7 +125,7 @@ class Keyring:
     path: Path
     wrapped: dict[str, WrappedKey] = field(default_factory=dict)
     failures: dict[str, list[float]] = field(default_factory=dict)  # login -> [count, last time]
-    params: KdfParams = field(default_factory=KdfParams)
+    params: KdfParams = field(default_factory=lambda: DEFAULT_KDF)
 
     @staticmethod
     def path_for(database: Path) -> Path:
@@ -125,7 +141,7 @@ class Keyring:
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise KeyringError(f"The key file {path} is damaged ({type(err).__name__}); "
                                "restore it from the backup folder.") from None
-        return cls(path, wrapped, data.get("failures", {}), params or KdfParams())
+        return cls(path, wrapped, data.get("failures", {}), params or DEFAULT_KDF)
 
     def save(self) -> None:
         data = {"version": 1, "keys": {k: w.to_json() for k, w in self.wrapped.items()},

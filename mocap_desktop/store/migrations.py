@@ -317,6 +317,33 @@ MIGRATIONS: tuple[Migration, ...] = (
             student_id, reference);
         """,
     ),
+    Migration(
+        "0010_people_and_audit_trail",
+        # People who may sign in (their wrapped keys live in the key file beside the database)
+        # and the append-only, hash-chained audit trail (see store/audit.py).
+        """
+        CREATE TABLE people (
+            login TEXT PRIMARY KEY COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL
+                CHECK (role IN ('administrator','counselor','decider','front_desk')),
+            title TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+            student_id INTEGER, request_id INTEGER, detail TEXT NOT NULL DEFAULT '{}',
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE INDEX audit_student ON audit_log(student_id, at);
+        CREATE INDEX audit_actor ON audit_log(actor, at);
+        CREATE INDEX audit_action ON audit_log(action, at);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

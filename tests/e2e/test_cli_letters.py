@@ -13,12 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from letters_seed import seed_request, seed_student  # noqa: E402
 
 from mocap_desktop.cli import main  # noqa: E402
-from mocap_desktop.store import open_store  # noqa: E402
 
 
 @pytest.fixture
-def seeded(data_dir):
-    store = open_store(data_dir.database())
+def seeded(data_dir, office):
+    store = office.store
     sid, gid = seed_student(store, language="es")
     ids = {"received": seed_request(store, sid, gid, language="es"),
            "denied": seed_request(store, sid, gid, status="denied", outcomes=("denied", "denied"), language="es",
@@ -26,7 +25,6 @@ def seeded(data_dir):
            "undecided": seed_request(store, sid, gid, status="in_review")}
     sid2, gid2 = seed_student(store, "Ana", "Baker", guardian="Kim Baker", zip="65001")
     ids["other"] = seed_request(store, sid2, gid2)
-    store.close()
     return data_dir, ids
 
 

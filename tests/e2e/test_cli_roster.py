@@ -8,7 +8,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from mocap_desktop.paths import DataDir
+from mocap_desktop.services.session import set_up
+
 ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster"
+
+
+@pytest.fixture(autouse=True)
+def office_in_tmp_path(tmp_path, monkeypatch):
+    """Each test's folder holds an office database set up as `init` does; commands sign in."""
+    from conftest import OFFICE_ADMIN
+
+    login, name, password = OFFICE_ADMIN
+    set_up(DataDir(tmp_path), login, name, password)[0].close(sign_out=False)
+    monkeypatch.setenv("MOCAP_USER", login)
+    monkeypatch.setenv("MOCAP_PASSWORD", password)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

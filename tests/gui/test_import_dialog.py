@@ -9,15 +9,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from mocap_desktop.app import build_main_window
-from mocap_desktop.services.session import open_session
 from mocap_desktop.ui.views.import_dialog import ImportDialog
 
 ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster"
 
 
 @pytest.fixture
-def window(qtbot, data_dir):
-    session = open_session(data_dir, demo=False)
+def window(qtbot, office):
+    session = office
     w = build_main_window(session)
     qtbot.addWidget(w)
     w.show()
@@ -25,7 +24,6 @@ def window(qtbot, data_dir):
     yield w
     for dialog in w.findChildren(ImportDialog):
         dialog.runner.wait()
-    session.close()
 
 
 def open_dialog(qtbot, window) -> ImportDialog:

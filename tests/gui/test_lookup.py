@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QWidget
 from mocap_desktop.app import build_main_window
 from mocap_desktop.services.importing import run_import
 from mocap_desktop.services.roster import KINDS
-from mocap_desktop.services.session import open_session
 from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.ui.views.lookup import StudentLookupView
 
@@ -19,10 +18,8 @@ ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster"
 
 
 @pytest.fixture
-def session(data_dir):
-    s = open_session(data_dir, demo=False)
-    yield s
-    s.close()
+def session(office):
+    return office
 
 
 def add_students(store, n: int) -> None:

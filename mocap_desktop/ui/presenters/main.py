@@ -33,18 +33,20 @@ class MainView(Protocol):
 
 
 class MainPresenter:
-    def __init__(self, view: MainView, store: Store, data_folder: Path, demo: bool):
+    def __init__(self, view: MainView, store: Store, data_folder: Path, demo: bool, signed_in: str = ""):
         self.view = view
         self.store = store
         self.data_folder = data_folder
         self.demo = demo
+        self.signed_in = signed_in
 
     def start(self) -> None:
         profile = DistrictRepo(self.store).profile()
         district = f"{profile.name} ({profile.display_code})" if profile else "No district profile yet"
         database = self.store.path.name + (" (demo data)" if self.demo else "")
         self.view.set_title(f"{APP_NAME} — {profile.name if profile else 'set up the district'}")
-        self.view.show_status(f"District: {district}    Database: {database}")
+        person = f"Signed in: {self.signed_in}    " if self.signed_in else ""
+        self.view.show_status(f"{person}District: {district}    Database: {database}")
 
     def about_requested(self) -> None:
         self.view.show_about(self.about())

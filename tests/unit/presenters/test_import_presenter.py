@@ -67,7 +67,7 @@ class FakeImportView:
 
 def make(store, view=None, imported=None):
     view = view or FakeImportView()
-    presenter = ImportPresenter(view, store, SyncRunner(), lambda: open_thread_store(store.path),
+    presenter = ImportPresenter(view, store, SyncRunner(), lambda: open_thread_store(store),
                                 on_imported=lambda: imported.append(1) if imported is not None else None)
     return view, presenter
 

@@ -174,9 +174,9 @@ def test_check_course_names_each_problem_by_field():
     assert check_course(good) == []
 
 
-def test_cli_catalog_import(tmp_path, capsys):
+def test_cli_catalog_import(tmp_path, capsys, office):
     path = write_csv(tmp_path, ROWS + ["Edmentum,Health,EDM-HLTH,Health,9-12,-1,"])
-    data = str(tmp_path / "data")
+    data = str(office.data_dir.root)
     assert main(["catalog", "import", str(path), "--dry-run", "--data-dir", data]) == 1
     out = capsys.readouterr()
     assert "dry run, nothing written" in out.out and 'row 7, column "Credits"' in out.err

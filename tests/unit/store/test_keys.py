@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -51,7 +52,7 @@ def test_key_file_holds_no_key_or_password(ring):
     ring.save()
     text = ring.path.read_text()
     assert "s3cret" not in text and key.hex() not in text
-    assert set(json.loads(text)["keys"]["admin"]) == {"salt", "nonce", "sealed", "kdf"}
+    assert set(json.loads(text)["keys"]["admin"]) == {"salt", "sealed", "tag", "kdf"}
 
 
 def test_change_password_and_remove_person_keep_the_key(ring):
@@ -100,3 +101,15 @@ def test_damaged_key_file_is_named(tmp_path):
     path.write_text("{not json")
     with pytest.raises(KeyringError, match="damaged"):
         Keyring.load(path)
+
+
+def test_a_tampered_copy_is_refused_not_misread(ring):
+    key = new_database_key()
+    ring.add("admin", "right", key)
+    wrapped = ring.wrapped["admin"]
+    sealed = bytearray(base64.b64decode(wrapped.sealed))
+    sealed[0] ^= 1
+    ring.wrapped["admin"] = type(wrapped)(wrapped.salt, base64.b64encode(bytes(sealed)).decode(),
+                                          wrapped.tag, wrapped.kdf)
+    with pytest.raises(WrongPassword):
+        ring.unlock("admin", "right")

@@ -1,0 +1,70 @@
+"""The audit trail: append-only, each entry chained to the one before by a SHA-256 hash.
+
+Every sign-in, record opened, change (before and after), decision, letter, import, export and
+backup is one row. Triggers refuse UPDATE and DELETE; an entry edited or deleted behind the
+app's back (plain SQL with the triggers dropped) breaks the chain, and `verify` names the first
+entry that no longer fits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mocap_desktop.store.db import Store
+
+GENESIS = "0" * 64
+FIELDS = ("at", "actor", "role", "action", "student_id", "request_id", "detail")
+
+
+def _digest(prev: str, entry: dict[str, Any]) -> str:
+    body = json.dumps({k: entry[k] for k in FIELDS}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    entries: int
+    first_broken: int | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken is None
+
+
+def record(db, actor: str, role: str, action: str, *, student_id: int | None = None,
+           request_id: int | None = None, detail: dict[str, Any] | None = None,
+           at: str | None = None) -> None:
+    """Append one entry; call inside the transaction that makes the change it records."""
+    last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    entry = {
+        "at": at or datetime.now().isoformat(timespec="seconds"), "actor": actor, "role": role,
+        "action": action, "student_id": student_id, "request_id": request_id,
+        "detail": json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
+    }
+    prev = last[0] if last else GENESIS
+    db["audit_log"].insert({**entry, "prev_hash": prev, "hash": _digest(prev, entry)})
+
+
+def verify(store: Store) -> VerifyResult:
+    """Walk the chain from the start; the first entry whose hash or link is wrong is reported."""
+    prev, count, expected_id = GENESIS, 0, None
+    for row in store.db.query(f"SELECT id, {', '.join(FIELDS)}, prev_hash, hash FROM audit_log ORDER BY id"):
+        count += 1
+        if expected_id is not None and row["id"] != expected_id:
+            return VerifyResult(count, expected_id, f"entry {expected_id} is missing (deleted)")
+        if row["prev_hash"] != prev:
+            return VerifyResult(count, row["id"], f"entry {row['id']} does not follow the entry before it")
+        if _digest(prev, row) != row["hash"]:
+            return VerifyResult(count, row["id"], f"entry {row['id']} was changed after it was written")
+        prev, expected_id = row["hash"], row["id"] + 1
+    issued = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    if issued and expected_id is not None and issued[0] >= expected_id:
+        return VerifyResult(count, expected_id, f"entry {expected_id} is missing (deleted)")
+    return VerifyResult(count, None)
+
