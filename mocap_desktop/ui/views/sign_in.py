@@ -87,7 +87,6 @@ class SignInDialog(QDialog):
         forgot.clicked.connect(lambda: self._show(self.reset_page))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_in_button = buttons.addButton("Sign &in", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.sign_in_button.setDefault(True)
         buttons.accepted.connect(lambda: self.sign_in_requested.emit(self.login.text(), self.password.text()))
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(page)
@@ -97,6 +96,7 @@ class SignInDialog(QDialog):
         box.addWidget(forgot, 0, Qt.AlignmentFlag.AlignLeft)
         box.addWidget(buttons)
         self.sign_in_page = page
+        page.primary = self.sign_in_button
         self.pages.addWidget(page)
 
     def _build_set_up(self) -> None:
@@ -112,7 +112,6 @@ class SignInDialog(QDialog):
         form.addRow("Password &again:", self.admin_again)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         create = buttons.addButton("&Create the database", QDialogButtonBox.ButtonRole.AcceptRole)
-        create.setDefault(True)
         buttons.accepted.connect(lambda: self.set_up_requested.emit(
             self.admin_name.text(), self.admin_login.text(), self.admin_password.text(),
             self.admin_again.text()))
@@ -125,6 +124,7 @@ class SignInDialog(QDialog):
         box.addLayout(form)
         box.addWidget(buttons)
         self.set_up_page = page
+        page.primary = create
         self.pages.addWidget(page)
 
     def _build_reset(self) -> None:
@@ -141,7 +141,6 @@ class SignInDialog(QDialog):
         buttons = QDialogButtonBox()
         back = buttons.addButton("&Back", QDialogButtonBox.ButtonRole.RejectRole)
         reset = buttons.addButton("&Set the new password", QDialogButtonBox.ButtonRole.AcceptRole)
-        reset.setDefault(True)
         back.clicked.connect(lambda: self._show(self.sign_in_page))
         reset.clicked.connect(lambda: self.reset_requested.emit(
             self.recovery_input.text(), self.reset_login.text(), self.reset_password.text(),
@@ -154,6 +153,7 @@ class SignInDialog(QDialog):
         box.addLayout(form)
         box.addWidget(buttons)
         self.reset_page = page
+        page.primary = reset
         self.pages.addWidget(page)
 
     def _build_recovery_key(self) -> None:
@@ -186,11 +186,13 @@ class SignInDialog(QDialog):
         box.addWidget(self.noted)
         box.addWidget(go_on, 0, Qt.AlignmentFlag.AlignRight)
         self.recovery_page = page
+        page.primary = go_on
         self.pages.addWidget(page)
 
     def _show(self, page: QWidget) -> None:
         self.error.hide()
         self.pages.setCurrentWidget(page)
+        page.primary.setDefault(True)  # Return presses this page's main button
         first = page.findChild(QLineEdit)
         if first is not None:
             first.setFocus()
