@@ -90,7 +90,6 @@ def main() -> int:
         print("wrote", OUT / name)
 
     viewer = open_audit_viewer(session, None, export_folder=Path(folder.root))
-    viewer.resize(1340, 720)
     presenter = viewer.presenter
     presenter.verify_requested()
     model = viewer.model
@@ -107,7 +106,6 @@ def main() -> int:
     viewer.close()
 
     people = open_people_dialog(session, None)
-    people.resize(1100, 680)
     people.table.setCurrentCell(1, 0)
     people.name.setText("Ana Ruiz")
     people.login.setText("aruiz")

@@ -322,3 +322,17 @@ def test_a_counselor_opening_the_audit_viewer_sees_the_refusal(qtbot, demo_data_
         assert dialog.model.rowCount() == 0 and "cannot do this (audit read)" in dialog.summary.text()
     finally:
         counselor.close(sign_out=False)
+
+
+def mnemonics(dialog: QDialog) -> list[str]:
+    from PySide6.QtWidgets import QLabel
+
+    texts = [w.text() for w in dialog.findChildren(QAbstractButton)]
+    texts += [w.text() for w in dialog.findChildren(QLabel) if w.buddy() is not None]
+    return [t[t.index("&") + 1].lower() for t in texts if "&" in t.replace("&&", "")]
+
+
+def test_alt_keys_are_unique_in_each_dialog(qtbot, people, viewer):
+    for dialog in (people, viewer):
+        keys = mnemonics(dialog)
+        assert len(keys) >= 8 and len(keys) == len(set(keys)), sorted(keys)

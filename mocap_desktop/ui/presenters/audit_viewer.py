@@ -129,7 +129,11 @@ def detail_for(entry: AuditEntry, heading: str | None = None) -> EntryDetail:
         fields.append(("Student", entry.student_label))
     if entry.request_id is not None:
         fields.append(("Request", entry.request_reference or str(entry.request_id)))
-    fields += reports.describe_detail(entry.detail)
+    detail = dict(entry.detail)
+    filters = detail.get("filters")
+    if isinstance(filters, dict) and entry.student_id is not None and filters.get("student_id") == entry.student_id:
+        detail["filters"] = {**{k: v for k, v in filters.items() if k != "student_id"}, "student": entry.student_label}
+    fields += reports.describe_detail(detail)
     fields += [("Entry", str(entry.id)), ("Hash", entry.hash), ("Previous hash", entry.prev_hash)]
     return EntryDetail(entry.id, heading or f"Entry {entry.id}: {entry.action_label}", tuple(fields))
 

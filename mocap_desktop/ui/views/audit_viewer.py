@@ -112,8 +112,8 @@ class AuditTableModel(QAbstractTableModel):
         line = self._lines[row]
         if role == _DISPLAY:
             return line.cells[index.column()]
-        if role == _TOOLTIP:
-            return line.tooltip
+        if role == _TOOLTIP:  # the whole text of a cell the column cuts short
+            return line.cells[index.column()] or line.tooltip
         if role == _ACCESSIBLE:
             return f"{self._headers[index.column()]}: {line.cells[index.column()] or 'none'}"
         return line.entry_id
@@ -217,7 +217,7 @@ class AuditViewerDialog(QDialog):
         self.setObjectName("AuditViewerDialog")
         self.setWindowTitle("Audit trail")
         self.setAccessibleName("Audit trail")
-        self.resize(1320, 720)
+        self.resize(1300, 680)  # fits a 1366x768 screen with its title bar and taskbar
         self._filling = False
         self.disclosure_dialog: DisclosureReportDialog | None = None
         today_q = QDate(today) if today else QDate.currentDate()
@@ -263,7 +263,7 @@ class AuditViewerDialog(QDialog):
         self.student.setClearButtonEnabled(True)
         self.student.setMinimumWidth(230)
         self.student.returnPressed.connect(lambda: self.student_search_requested.emit(self.student.text()))
-        self.find_button = QPushButton("F&ind")
+        self.find_button = QPushButton("Fi&nd")
         self.find_button.setObjectName("auditFindStudent")
         self.find_button.setAccessibleName("Find the student")
         self.find_button.clicked.connect(lambda: self.student_search_requested.emit(self.student.text()))
@@ -321,7 +321,7 @@ class AuditViewerDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 168, 140, 158, 180, 110, 100)):
+        for column, width in enumerate((150, 165, 135, 155, 170, 105, 80)):
             header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -338,7 +338,7 @@ class AuditViewerDialog(QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([1060, 270])
+        splitter.setSizes([1045, 250])
 
         self.summary = QLabel()
         self.summary.setObjectName("auditSummary")

@@ -159,7 +159,7 @@ class PeopleDialog(QDialog):
         password_form = QFormLayout(self.password_box)
         password_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, field in (("C&urrent password:", self.current_password), ("N&ew password:", self.new_password),
-                            ("New password ag&ain:", self.new_password_again)):
+                            ("New password aga&in:", self.new_password_again)):
             label = QLabel(text)
             label.setBuddy(field)
             password_form.addRow(label, field)

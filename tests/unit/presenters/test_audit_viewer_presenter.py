@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mocap_desktop.core.access import User
 from mocap_desktop.services import audit_report as ar
 from mocap_desktop.services import letters
 from mocap_desktop.services.session import sign_in
@@ -210,6 +211,9 @@ def test_export_writes_what_is_shown_and_the_export_appears_in_the_list(admin, t
     assert [r[5] for r in rows[1:]] == ["Student opened"] and rows[1][6] == a["local_number"]
     assert view.messages[-1] == ("Audit trail exported", f"1 entry written to\n{path}")
     assert view.lines[0].cells[3] == "Audit trail exported"  # the list shows the export at once
+    presenter.entry_selected(view.lines[0].entry_id)
+    label = f"{a['local_number']} · {a['last_name']}, {a['first_name']}"
+    assert dict(view.detail.fields)["Filters"] == f"student: {label}"  # not the internal record id
 
 
 def test_an_export_that_cannot_be_written_is_an_error_not_a_crash(admin, tmp_path):
@@ -222,7 +226,11 @@ def test_an_export_that_cannot_be_written_is_an_error_not_a_crash(admin, tmp_pat
 
 def test_the_disclosure_report_for_the_chosen_or_selected_student_and_saving_it(admin, tmp_path):
     row = admin.store.query("SELECT id, student_id FROM requests WHERE status = 'approved' ORDER BY id LIMIT 1")[0]
-    letters.queue_request_letter(admin.store, row["id"], "approved", actor="counselor", at="2026-03-04T09:30:00")
+    admin.store.user = User("counselor", "Dana Whitfield", "counselor")  # the service records who is signed in
+    try:
+        letters.queue_request_letter(admin.store, row["id"], "approved", at="2026-03-04T09:30:00")
+    finally:
+        admin.store.user = admin.user
     opened = add(admin.store, "student_opened", "2026-03-05T08:00:00", student_id=row["student_id"])
     presenter, view = viewer(admin, tmp_path)
     presenter.disclosure_report_requested()
