@@ -475,21 +475,22 @@ def _gather(store: Store, student_id: int) -> DisclosureReport:
             r["at"], r["records"], r["recipient"], r["legal_basis"], r["interest"],
             r["consent_reference"] or "", _staff(names, r["staff"]), source)))
     disclosing = [a for a in actions(store) if _is_disclosure_action(a)]
-    seen: set[int] = set()
-    candidates: list[dict] = []
+    marks = ",".join("?" * len(disclosing)) or "NULL"
+    # The student's own entries that name a recipient or are an export (the student index) ...
+    candidates: list[dict] = store.query(
+        f"SELECT id, at, actor, action, detail FROM audit_log WHERE student_id = ? AND (action IN ({marks}) "
+        "OR (json_valid(detail) AND json_extract(detail, '$.recipient') IS NOT NULL))",
+        (int(student_id), *disclosing))
+    # ... and exports of many students that name this one in `student_ids` (the action index).
     if disclosing:
-        marks = ",".join("?" * len(disclosing))
-        candidates += store.query(
-            f"SELECT id, at, actor, action, detail FROM audit_log WHERE student_id = ? AND action IN ({marks})",
-            (int(student_id), *disclosing))
-        # An export of many students names them in its detail as `student_ids`.
         candidates += store.query(
             f"SELECT id, at, actor, action, detail FROM audit_log WHERE action IN ({marks}) "
             "AND (student_id IS NULL OR student_id != ?) AND json_valid(detail) "
             "AND EXISTS (SELECT 1 FROM json_each(audit_log.detail, '$.student_ids') WHERE value = ?)",
             (*disclosing, int(student_id), int(student_id)))
+    seen: set[int] = set()
     for r in candidates:
-        if r["id"] in seen:
+        if r["id"] in seen or r["action"] in NOT_DISCLOSURES or r["action"].startswith("letter_"):
             continue
         seen.add(r["id"])
         try:
@@ -506,13 +507,16 @@ def _gather(store: Store, student_id: int) -> DisclosureReport:
     lines.sort(key=lambda t: (t[0], t[1]))
     middle = f" {s['middle_name']}" if s["middle_name"] else ""
     return DisclosureReport(int(student_id), s["local_number"], f"{s['first_name']}{middle} {s['last_name']}",
-                            datetime.now().isoformat(timespec="seconds"), user.name if user.login != "system"
-                            else "MOCAP Desktop", tuple(line for _, _, line in lines))
+                            datetime.now().isoformat(timespec="seconds"), user.name,
+                            tuple(line for _, _, line in lines))
 
 
 def disclosure_report(store: Store, student_id: int) -> DisclosureReport:
-    """The student's record of disclosures: every letter (from `disclosures`) and every export
-    recorded in the audit trail, oldest first. Looking at it is recorded."""
+    """The student's record of disclosures, oldest first: every letter (from `disclosures`),
+    and every audit entry about the student that names a `recipient` in its detail (records sent
+    to DESE, a provider, a host district) or is an export (`*export*`, also when the export names
+    the student among its `student_ids`). An entry's `records`, `recipient`, `legal_basis`,
+    `interest` and `consent_reference` fill the line. Looking at the report is recorded."""
     report = _gather(store, student_id)
     user = require(store, AUDIT_READ)
     with store.transaction() as db:
