@@ -73,6 +73,10 @@ class AuditFilter:
     date_to: date | None = None
     """Inclusive: the whole of that day."""
 
+    def __post_init__(self) -> None:  # dates may come as ISO text (the CLI, a script)
+        object.__setattr__(self, "date_from", _day(self.date_from))
+        object.__setattr__(self, "date_to", _day(self.date_to))
+
     @classmethod
     def of(cls, person: str | None = None, student_id: int | None = None, action: str | None = None,
            date_from: date | str | None = None, date_to: date | str | None = None) -> "AuditFilter":
@@ -209,9 +213,15 @@ def audit_page(store: Store, filters: AuditFilter, limit: int = PAGE,
     """A page of entries and where the next one starts (keyset paging on the entry id)."""
     require(store, AUDIT_READ)
     where, params = _where(filters, before_id)
-    rows = store.query(f"{_SELECT}{where} ORDER BY a.id DESC LIMIT ?", (*params, int(limit) + 1))
-    entries = [_entry(r) for r in rows[:limit]]
-    more = len(rows) > limit and entries
+    # Ids first, from the filter's covering index (a person's, a student's or an action's entries)
+    # or the primary key; then only the page's rows are read and joined.
+    ids = [r[0] for r in store.conn.execute(
+        f"SELECT a.id FROM audit_log a{where} ORDER BY a.id DESC LIMIT ?", (*params, int(limit) + 1))]
+    more, ids = len(ids) > limit, ids[:limit]
+    if not ids:
+        return AuditPage([], None)
+    rows = store.query(f"{_SELECT} WHERE a.id IN ({','.join('?' * len(ids))}) ORDER BY a.id DESC", ids)
+    entries = [_entry(r) for r in rows]
     return AuditPage(entries, entries[-1].id if more else None)
 
 

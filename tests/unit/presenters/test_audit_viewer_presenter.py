@@ -279,3 +279,10 @@ def test_times_read_as_an_american_office_writes_them():
     line = line_for(entry)
     assert line.cells[:4] == ("Mar 2, 2026 12:00 PM", "system", "System", "Zeta step")
     assert len(line.cells[6]) == 90 and line.cells[6].endswith("…")
+
+
+def test_a_filter_takes_dates_as_iso_text_too():
+    f = ar.AuditFilter(date_from="2026-03-01", date_to="2026-03-02T23:00:00")
+    assert (f.date_from, f.date_to) == (date(2026, 3, 1), date(2026, 3, 2))
+    with pytest.raises(ar.AuditReportError):
+        ar.AuditFilter(date_from="soon")
