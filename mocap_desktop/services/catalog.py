@@ -33,6 +33,7 @@ from mocap_desktop.services.importing import (
     Report,
     run_import,
 )
+from mocap_desktop.core.access import ROSTER_IMPORT, require
 from mocap_desktop.store import Store
 from mocap_desktop.store.catalog import CatalogRepo, CourseInput
 
@@ -415,7 +416,9 @@ class CatalogKind(ImportKind):
 
 def import_catalog(store: Store, path: Path, *, dry_run: bool = False, program_code: str | None = None,
                    mapping: dict[str, str] | None = None, skip_invalid: bool = False, **kwargs) -> Report:
-    """Import the state's combined course list (CSV or .xlsx) through the import engine."""
+    """Import the state's combined course list (CSV or .xlsx) through the import engine
+    (ROSTER_IMPORT)."""
+    require(store, ROSTER_IMPORT)
     path = Path(path)
     program = program_code or program_from_file_name(path)
     kind = CatalogKind(program, source=f"{path.name} ({date.today().isoformat()})")

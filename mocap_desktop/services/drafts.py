@@ -4,6 +4,9 @@ The wizard saves on every page change, each save its own committed transaction, 
 survives the window being closed, the app being killed or the computer losing power between
 pages. The next start offers the newest draft back; Cancel asks whether to keep or discard
 it; submitting the request deletes it in the same transaction that stores the request.
+
+Drafts hold a student's record in the making: every function but `count_drafts` needs
+REQUESTS_CREATE (the wizard's people).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mocap_desktop.core.access import REQUESTS_CREATE, require
 from mocap_desktop.store import Store
 
 __all__ = ["SavedDraft", "save_draft", "load_draft", "list_drafts", "discard_draft", "count_drafts"]
@@ -38,6 +42,7 @@ def _now() -> str:
 def save_draft(store: Store, body: dict[str, Any], *, draft_id: int | None = None, page: str = "",
                student_id: int | None = None, actor: str = "", kind: str = "request") -> int:
     """Write the draft (a new one when `draft_id` is None or was discarded meanwhile). Returns its id."""
+    require(store, REQUESTS_CREATE)
     text = json.dumps(body, ensure_ascii=False, sort_keys=True)
     stamp = _now()
     with store.transaction() as db:
@@ -72,12 +77,14 @@ def _draft(row: tuple) -> SavedDraft:
 
 
 def load_draft(store: Store, draft_id: int) -> SavedDraft | None:
+    require(store, REQUESTS_CREATE)
     row = store.conn.execute(f"{_SELECT} WHERE d.id = ?", (draft_id,)).fetchone()
     return _draft(row) if row else None
 
 
 def list_drafts(store: Store, kind: str = "request", limit: int = 20) -> list[SavedDraft]:
     """Saved drafts, newest first."""
+    require(store, REQUESTS_CREATE)
     return [_draft(r) for r in store.conn.execute(
         f"{_SELECT} WHERE d.kind = ? ORDER BY d.updated_at DESC, d.id DESC LIMIT ?", (kind, limit))]
 
@@ -87,5 +94,6 @@ def count_drafts(store: Store, kind: str = "request") -> int:
 
 
 def discard_draft(store: Store, draft_id: int) -> None:
+    require(store, REQUESTS_CREATE)
     with store.transaction() as db:
         db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])

@@ -14,6 +14,10 @@ The engine does the rest, the same way for every kind:
 4. plan against the database (added / updated / unchanged, conflicts);
 5. unless a dry run, or invalid rows without `skip_invalid`: write in one transaction.
    Cancel or any failure rolls it back, leaving the database exactly as it was.
+
+Importing needs ROSTER_IMPORT (core.access). A written import is one audit entry with its
+counts, in the same transaction; the kinds add one entry per changed record (its changed fields
+before and after).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mocap_desktop.store import Store
+from mocap_desktop.core.access import ROSTER_IMPORT, require
+from mocap_desktop.store import Store, trail
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -384,6 +389,8 @@ class ImportKind:
     label: str = ""
     noun: str = "rows"
     fields: tuple[Field, ...] = ()
+    audit_action: str = ""
+    """The audit trail's name for a written import of this kind (default: "<key>_imported")."""
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -543,7 +550,8 @@ def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str,
     """Import `path` as `kind`. `mapping` (field key → header) corrects the guesses.
 
     Raises `ImportRefused` (nothing read), `ImportCancelled` (nothing written) or a
-    `StoreError` (nothing written)."""
+    `StoreError` (nothing written); `AccessDenied` without ROSTER_IMPORT."""
+    require(store, ROSTER_IMPORT)
     table = table or read_table(path)
     resolved = resolve_mapping(kind, table.headers, saved=mapping)
     refuse_missing(kind, table, resolved)
@@ -570,14 +578,26 @@ def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str,
         cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
         store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
         try:
-            with store.transaction():
+            with store.transaction() as db:
                 kind.write(store, plan, step, cancelled or (lambda: False))
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
+                _note_import(db, store, kind, report)
         finally:
             store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    else:
+        with store.transaction() as db:
+            _note_import(db, store, kind, report)
     report.written = True
     return report
+
+
+def _note_import(db, store: Store, kind: ImportKind, report: Report) -> None:
+    """The import's one audit entry: what file, and how many rows did what."""
+    trail.note(db, store, kind.audit_action or f"{kind.key}_imported", detail={
+        "kind": kind.key, "file": report.path.name, "format": report.format, "rows_read": report.rows_read,
+        "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
+        "rejected": report.rejected, "duplicates": report.duplicates})
 
 
 def open_thread_store(store: Store) -> Store:

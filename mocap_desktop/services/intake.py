@@ -9,8 +9,9 @@ import importlib
 import logging
 from dataclasses import dataclass, field
 
+from mocap_desktop.core.access import REQUESTS_CREATE, require
 from mocap_desktop.services import requests as svc
-from mocap_desktop.store import Store
+from mocap_desktop.store import Store, trail
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class Contact:
 
 
 def contacts_for(store: Store, student_id: int) -> list[Contact]:
+    """The student's parents and guardians with their addresses, for the wizard (REQUESTS_CREATE)."""
+    require(store, REQUESTS_CREATE)
     return [Contact(r["id"], r["name"], r["relationship"], r["address1"], r["address2"], r["city"],
                     r["state"], r["zip"], r["preferred_language"], bool(r["receives_letters"]))
             for r in store.query(
@@ -113,17 +116,30 @@ def finish_request(store: Store, draft: svc.RequestDraft, family: FamilyDetails,
                    draft_id: int | None = None, at: str | None = None) -> Submitted:
     """Store the request with the family's details, queue its letter and delete the draft.
 
-    All or nothing: a failure leaves the database (and the draft) as it was."""
+    All or nothing: a failure leaves the database (and the draft) as it was. Needs
+    REQUESTS_CREATE; the request and the family's changed address are recorded in the audit trail."""
+    require(store, REQUESTS_CREATE)
+    actor = trail.acting_name(store, actor)
     draft.letter_guardian_id = family.guardian_id
     draft.letter_language = family.language
     stamp = at or svc.now()
     with store.transaction() as db:
         request_id = svc.submit_request(store, draft, actor, at=stamp)
+        before = db.execute(
+            "SELECT address1, address2, city, state, zip, preferred_language FROM guardians "
+            "WHERE id = ? AND student_id = ?", [family.guardian_id, draft.student_id]).fetchone()
         db.execute(
             "UPDATE guardians SET address1 = ?, address2 = ?, city = ?, state = ?, zip = ?, "
             "preferred_language = ? WHERE id = ? AND student_id = ?",
             [family.address1, family.address2, family.city, family.state, family.zip, family.language,
              family.guardian_id, draft.student_id])
+        if before is not None:
+            names = ("address1", "address2", "city", "state", "zip", "preferred_language")
+            change = trail.changes(dict(zip(names, before)), dict(zip(names, (
+                family.address1, family.address2, family.city, family.state, family.zip, family.language))))
+            if change:
+                trail.note(db, store, "guardian_updated", student_id=draft.student_id, request_id=request_id,
+                           detail={"guardian_id": family.guardian_id, **change})
         svc.add_event(db, request_id, "family_acknowledged", actor,
                       {"guardian_id": family.guardian_id, "language": family.language,
                        "acknowledgements": list(family.acknowledgements)}, stamp)

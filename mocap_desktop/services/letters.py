@@ -5,6 +5,12 @@ Gather a letter's data from the database, render it, keep the file under the dat
 pending letters into one PDF sorted by ZIP code and then name; and the annual notice for
 every family (or new enrollees only), each family in its own language.
 
+Who may do what (core.access): the print center's list, the top of page 1 and printing need
+LETTERS_PRINT (the front desk); anything that shows or writes a whole letter (making, queueing,
+rendering to a file, "Open as PDF", full previews, the annual notice) needs LETTERS_MAKE. Every
+letter made and every print is recorded in the audit trail (letter id, kind, recipient), beside
+the FERPA disclosure record.
+
 Errors for the user are `LetterDataError` (bad or missing data: says what to fix, names
 people by record id) and `LetterOutputError` (a file cannot be written). Nothing is left
 half-written: files are written to a temporary name and moved into place, and a letter row
@@ -45,16 +51,17 @@ from mocap_desktop.letters.render import (
     render_letter,
     write_letters,
 )
-from mocap_desktop.store import Store
+from mocap_desktop.core.access import DISTRICT_EDIT, LETTERS_MAKE, LETTERS_PRINT, require
+from mocap_desktop.store import Store, trail
 from mocap_desktop.store.district import DistrictProfile, DistrictRepo
-from mocap_desktop.store.letters import LetterRepo, LetterRow, NewLetter
+from mocap_desktop.store.letters import LetterRepo, LetterRow, NewLetter, QueueLetter
 
 __all__ = [
     "LetterDataError", "LetterOutputError", "KINDS", "queue_request_letter", "queue_letter",
     "render_request_letter", "gather_request_letter", "print_letters", "mark_printed",
     "batch_pending", "annual_notice", "preview_letter", "preview_data", "sample_letter",
     "letterhead_from_profile", "notice_settings", "letters_root", "PrintJob", "AnnualNoticeResult",
-    "BOARD_APPEAL_DAYS_KEY",
+    "BOARD_APPEAL_DAYS_KEY", "print_queue", "preview_top", "PRINTER",
 ]
 
 log = logging.getLogger(__name__)
@@ -198,7 +205,9 @@ def _decision(store: Store, request_id: int, row: dict, courses: tuple[CourseLin
 
 def gather_request_letter(store: Store, request_id: int, kind: str, lang: str | None = None,
                           today: date | None = None) -> LetterData:
-    """Everything the letter of `kind` about request `request_id` says, read from the database."""
+    """Everything the letter of `kind` about request `request_id` says, read from the database
+    (LETTERS_MAKE: the whole letter, a denial's explanation included)."""
+    require(store, LETTERS_MAKE)
     if kind not in KINDS or kind == "annual_notice":
         raise LetterDataError(f"{kind!r} is not a letter about one request: use one of "
                               f"{', '.join(k for k in KINDS if k != 'annual_notice')}.")
@@ -296,22 +305,43 @@ def _event(store: Store, request_id: int, kind: str, actor: str, detail: dict, a
                    [request_id, at, actor, kind, json.dumps(detail, ensure_ascii=False)])
 
 
+def _disclosed(letter: NewLetter | LetterRow, letter_id: int, records: str = "") -> dict:
+    """What the audit trail records of a letter: the disclosure (letter, kind, recipient). The
+    recipient by guardian record, not by name: a family's name is most often the student's, which
+    never goes into the trail (the `letters` and `disclosures` rows hold the names)."""
+    who = f"guardian #{letter.guardian_id}" if letter.guardian_id is not None else "the family"
+    detail = {"letter_id": letter_id, "kind": letter.kind, "language": letter.language,
+              "guardian_id": letter.guardian_id, "recipient": f"Parent or guardian ({who}), by mail"}
+    if records:
+        detail["records"] = records
+    students = getattr(letter, "students", ())
+    if len(students) > 1 and isinstance(students[0], tuple):
+        detail["student_ids"] = [sid for sid, _ in students]
+    return detail
+
+
 def _keep_letter(store: Store, data: LetterData, pdf: bytes, request_id: int | None, actor: str,
                  status: str, at: str | None = None) -> int:
     from mocap_desktop.letters.pages import page_count
 
+    require(store, LETTERS_MAKE)
+    staff, actor = trail.acting_login(store, actor), trail.acting_name(store, actor)
     stamp = at or now()
     file, sha = _store_bytes(store, pdf, _safe(f"{data.reference or 'letter'}-{data.kind}-{data.language}"),
                              data.letter_date)
+    letter = _new_letter(data, file, sha, page_count(pdf), status, request_id)
     try:
-        letter_id = LetterRepo(store).add(
-            _new_letter(data, file, sha, page_count(pdf), status, request_id), actor, at=stamp)
+        with store.transaction() as db:
+            letter_id = LetterRepo(store).add(letter, staff, at=stamp)
+            if request_id is not None:
+                _event(store, request_id, "letter_queued" if status == "pending" else "letter_printed", actor,
+                       {"kind": data.kind, "letter_id": letter_id, "language": data.language}, stamp)
+            trail.note(db, store, "letter_queued" if status == "pending" else "letter_generated",
+                       student_id=letter.student_id, request_id=request_id,
+                       detail=_disclosed(letter, letter_id, letter.records))
     except BaseException:
         (store.path.parent / file).unlink(missing_ok=True)
         raise
-    if request_id is not None:
-        _event(store, request_id, "letter_queued" if status == "pending" else "letter_printed", actor,
-               {"kind": data.kind, "letter_id": letter_id, "language": data.language}, stamp)
     log.info("Letter %s (%s, %s) kept for request %s", letter_id, data.kind, data.language, request_id)
     return letter_id
 
@@ -364,11 +394,20 @@ def _checked_part(store: Store, row: LetterRow) -> Part:
     return Part(path, row.first_page, row.page_count)
 
 
-def print_letters(store: Store, ids: list[int], dest: Path) -> PrintJob:
+PRINTER = "printer"
+
+
+def print_letters(store: Store, ids: list[int], dest: Path, target: str = PRINTER) -> PrintJob:
     """One PDF of the letters `ids`, sorted by ZIP code then name, written atomically to `dest`.
 
-    The letters are not marked printed here: call `mark_printed` once they are.
+    The letters are not marked printed here: call `mark_printed` once they are. `target` says
+    where the file goes: to the printer (LETTERS_PRINT, the front desk's job), or anywhere a
+    person reads the whole letters ("viewer": Open as PDF, "file": the command line), which
+    needs LETTERS_MAKE.
     """
+    require(store, LETTERS_PRINT)
+    if target != PRINTER:
+        require(store, LETTERS_MAKE)
     rows = LetterRepo(store).many(list(ids))
     missing = set(ids) - {r.id for r in rows}
     if missing:
@@ -383,15 +422,47 @@ def print_letters(store: Store, ids: list[int], dest: Path) -> PrintJob:
 
 
 def mark_printed(store: Store, ids: list[int] | tuple[int, ...], actor: str = "") -> int:
+    """Record that the letters printed (LETTERS_PRINT): each print, and each reprint as another
+    disclosure, in the disclosure record, the request's timeline and the audit trail."""
+    require(store, LETTERS_PRINT)
+    staff, actor = trail.acting_login(store, actor), trail.acting_name(store, actor)
     stamp = now()
     repo = LetterRepo(store)
     rows = repo.many(list(ids))
-    count = repo.mark_printed(list(ids), actor, at=stamp)
-    for r in rows:
-        if r.request_id is not None:
-            _event(store, r.request_id, "letter_printed", actor,
-                   {"kind": r.kind, "letter_id": r.id, "reprint": r.print_count > 0}, stamp)
+    with store.transaction() as db:
+        count = repo.mark_printed(list(ids), staff, at=stamp)
+        for r in rows:
+            if r.request_id is not None:
+                _event(store, r.request_id, "letter_printed", actor,
+                       {"kind": r.kind, "letter_id": r.id, "reprint": r.print_count > 0}, stamp)
+        trail.note_many(db, store, "letter_printed", (
+            (r.student_id, r.request_id, {**_disclosed(r, r.id), "print": r.print_count + 1})
+            for r in rows if r.print_count == 0))
+        trail.note_many(db, store, "letter_reprinted", (
+            (r.student_id, r.request_id, {**_disclosed(r, r.id), "print": r.print_count + 1,
+                                          "records": f"Reprint of the {r.kind.replace('_', ' ')} letter"})
+            for r in rows if r.print_count > 0))
     return count
+
+
+def print_queue(store: Store, status: str = "pending", limit: int = 500) -> list[QueueLetter]:
+    """The print center's list (LETTERS_PRINT): recipient, address, kind, student and printing
+    dates only; waiting letters oldest first, printed ones newest first."""
+    require(store, LETTERS_PRINT)
+    return LetterRepo(store).queue(status, limit)
+
+
+def preview_top(store: Store, letter_id: int, dpi: float, top_inches: float) -> PageImage:
+    """The top of a letter's first page (LETTERS_PRINT): letterhead, the address as the envelope
+    window shows it, date, reference and student; not the letter's body."""
+    require(store, LETTERS_PRINT)
+    row = LetterRepo(store).get(letter_id)
+    if row is None:
+        raise LetterDataError("That letter is no longer in the queue.")
+    path = store.path.parent / row.file
+    if not path.is_file():
+        raise LetterDataError(f"The file of letter {row.id} is missing ({row.file}).")
+    return rasterize(path, dpi=dpi, first_page=row.first_page, count=1, top_inches=top_inches)[0]
 
 
 def print_job_path(store: Store, stamp: datetime | None = None) -> Path:
@@ -408,11 +479,13 @@ def print_job_path(store: Store, stamp: datetime | None = None) -> Path:
 
 
 def batch_pending(store: Store, dest: Path, actor: str = "", mark: bool = True) -> PrintJob:
-    """All pending letters in one PDF at `dest` (ZIP, then name), marked printed when `mark`."""
+    """All pending letters in one PDF at `dest` (ZIP, then name), marked printed when `mark`.
+    The file can be read as well as printed, so this needs LETTERS_MAKE."""
+    require(store, LETTERS_MAKE)
     rows = LetterRepo(store).pending()
     if not rows:
         raise LetterDataError("No letters are waiting to be printed.")
-    job = print_letters(store, [r.id for r in rows], dest)
+    job = print_letters(store, [r.id for r in rows], dest, target="file")
     if mark:
         mark_printed(store, job.letter_ids, actor)
     return job
@@ -421,6 +494,8 @@ def batch_pending(store: Store, dest: Path, actor: str = "", mark: bool = True) 
 # --- previews ----------------------------------------------------------------------------------------
 
 def preview_letter(store: Store, letter_id: int, dpi: float = 80) -> list[PageImage]:
+    """Every page of a kept letter as pictures (LETTERS_MAKE: the whole letter)."""
+    require(store, LETTERS_MAKE)
     row = LetterRepo(store).get(letter_id)
     if row is None:
         raise LetterDataError(f"No letter with id {letter_id}.")
@@ -534,8 +609,11 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
     Each family gets one letter in its own language naming all its students; families are in
     ZIP then name order. A family without a complete mailing address is left out and listed
     in `skipped`. The file is kept under letters/annual/ and every letter and disclosure is
-    recorded (as printed: the file goes straight to the printer).
+    recorded (as printed: the file goes straight to the printer), in the audit trail too.
+    Needs LETTERS_MAKE.
     """
+    require(store, LETTERS_MAKE)
+    actor = trail.acting_login(store, actor)
     today = today or date.today()
     since = since or school_year_start(store, today)
     head, settings = _letterhead(store), notice_settings(store)
@@ -567,7 +645,11 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
     batch_id = f"annual-{today.isoformat()}-{sha[:8]}"
     rows = [_new_letter(data, kept, sha, placement.page_count, "printed", None, placement.first_page, batch_id)
             for (_, data), placement in zip(chosen, batch.placements)]
-    LetterRepo(store).add_many(rows, actor)
+    with store.transaction() as db:
+        ids = LetterRepo(store).add_many(rows, actor)
+        trail.note_many(db, store, "letter_generated", (
+            (letter.student_id, None, _disclosed(letter, letter_id, letter.records))
+            for letter, letter_id in zip(rows, ids)))
     result.letters, result.pages = batch.letters, batch.pages
     result.students = sum(len(d.students) for _, d in chosen)
     for _, data in chosen:
@@ -598,9 +680,16 @@ def data_folder_file(store: Store, relative: str) -> Path:
 
 
 def set_board_appeal_days(store: Store, days: int) -> None:
+    """The days the letters give a family to appeal to the Board (DISTRICT_EDIT; audited)."""
+    require(store, DISTRICT_EDIT)
     if days < 1 or days > 365:
         raise LetterDataError("The days to appeal to the Board must be between 1 and 365.")
-    store.set_setting(BOARD_APPEAL_DAYS_KEY, str(days))
+    before = store.setting(BOARD_APPEAL_DAYS_KEY)
+    with store.transaction() as db:
+        db["settings"].upsert({"key": BOARD_APPEAL_DAYS_KEY, "value": str(days)}, pk="key")
+        change = trail.changes({"board_appeal_days": before}, {"board_appeal_days": str(days)})
+        if change:
+            trail.note(db, store, "district_settings_changed", detail=change)
 
 
 def board_appeal_days(store: Store) -> int:

@@ -11,8 +11,9 @@ from typing import Any
 
 from mocap_desktop import core
 from mocap_desktop.core import lifecycle
+from mocap_desktop.core.access import REQUESTS_CREATE, REQUESTS_UPDATE, require
 from mocap_desktop.services.rules import load_default_policy
-from mocap_desktop.store import Store
+from mocap_desktop.store import Store, trail
 from mocap_desktop.store.district import DistrictRepo
 
 
@@ -130,6 +131,8 @@ def validate_draft(store: Store, draft: RequestDraft) -> None:
 
 def evaluate_draft(store: Store, draft: RequestDraft, lang: str = "en",
                    decision: core.Decision | None = None) -> core.Evaluation:
+    """The rules on the wizard's answers (needs REQUESTS_CREATE: it reads the student's record)."""
+    require(store, REQUESTS_CREATE)
     validate_draft(store, draft)
     return core.evaluate(student_for_rules(store, draft.student_id), _core_request(draft),
                          district_calendar(store), district_code(store), active_policy(store),
@@ -143,7 +146,11 @@ def add_event(db, request_id: int, kind: str, actor: str, detail: dict[str, Any]
 
 
 def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None = None) -> int:
-    """Evaluate and store a request with a snapshot of its findings. Returns its id."""
+    """Evaluate and store a request with a snapshot of its findings. Returns its id.
+
+    Needs REQUESTS_CREATE; recorded in the audit trail (`request_submitted`)."""
+    require(store, REQUESTS_CREATE)
+    actor = trail.acting_name(store, actor)
     evaluation = evaluate_draft(store, draft)
     snapshot = core.evaluation_to_dict(evaluation)
     stamp = at or now()
@@ -183,6 +190,11 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
         add_event(db, request_id, "evaluated", actor,
                   {"eligible": evaluation.eligible, "policy": f"{evaluation.policy_id} {evaluation.policy_version}"},
                   stamp)
+        trail.note(db, store, "request_submitted", student_id=draft.student_id, request_id=request_id, detail={
+            "reference": f"MOCAP-{draft.received.year}-{request_id:04d}", "pathway": draft.pathway,
+            "start_term": draft.start_term, "courses": [c.code for c in draft.courses],
+            "status": lifecycle.INITIAL[draft.pathway], "routing": evaluation.routing,
+            "eligible": evaluation.eligible})
     return request_id
 
 
@@ -201,6 +213,7 @@ class OpenRequest:
 
 
 def open_requests_for(store: Store, student_id: int) -> list[OpenRequest]:
+    require(store, REQUESTS_CREATE)
     rows = store.query(
         "SELECT id, reference, pathway, status, start_term, received FROM requests "
         "WHERE student_id = ? AND status NOT IN ('closed', 'withdrawn') ORDER BY received DESC, id DESC",
@@ -219,6 +232,7 @@ def open_requests_for(store: Store, student_id: int) -> list[OpenRequest]:
 def requested_courses(store: Store, student_id: int, start_term: str) -> dict[str, tuple[str, str, str]]:
     """Courses already asked for this student and term, in a request not withdrawn and not
     denied for that course: code case-folded → (request reference, status, provider name)."""
+    require(store, REQUESTS_CREATE)
     rows = store.query(
         "SELECT c.code, c.provider_name, r.reference, r.status FROM request_courses c "
         "JOIN requests r ON r.id = c.request_id WHERE r.student_id = ? AND r.start_term = ? "
@@ -229,8 +243,12 @@ def requested_courses(store: Store, student_id: int, start_term: str) -> dict[st
 
 def change_status(store: Store, request_id: int, new_status: str, role: str, actor: str,
                   detail: dict[str, Any] | None = None, at: str | None = None) -> None:
-    """Move a request along its lifecycle; an invalid move raises `TransitionRefused`, unwritten."""
-    rows = store.query("SELECT pathway, status FROM requests WHERE id = ?", (request_id,))
+    """Move a request along its lifecycle; an invalid move raises `TransitionRefused`, unwritten.
+
+    Needs REQUESTS_UPDATE; a signed-in person moves it in their own lifecycle role."""
+    require(store, REQUESTS_UPDATE)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
+    rows = store.query("SELECT student_id, pathway, status FROM requests WHERE id = ?", (request_id,))
     if not rows:
         raise RequestError(f"No request with id {request_id}.")
     lifecycle.check_transition(rows[0]["pathway"], rows[0]["status"], new_status, role)
@@ -241,3 +259,5 @@ def change_status(store: Store, request_id: int, new_status: str, role: str, act
         kind = "withdrawn" if new_status == "withdrawn" else "status_changed"
         add_event(db, request_id, kind, actor,
                   {"from": rows[0]["status"], "to": new_status, **(detail or {})}, stamp)
+        trail.note(db, store, "status_changed", student_id=rows[0]["student_id"], request_id=request_id,
+                   detail={"before": {"status": rows[0]["status"]}, "after": {"status": new_status}})

@@ -3,7 +3,13 @@
 Shared by the queue and detail screens, the decision and appeal dialogs, the demo seed and the
 command line. Every write checks first and writes nothing when the check fails: a status move
 through `core.lifecycle.check_transition`, a decision through the rules core (R12-R15,
-`core.check_decision`). Dates are `date`; `today` always comes in as an argument so tests and
+`core.check_decision`).
+
+Who may do what (core.access): reading the queue, a request, its findings and timeline, and the
+exports need REQUESTS_READ; status moves and the full-time track REQUESTS_UPDATE; decisions
+REQUESTS_DECIDE; appeals APPEALS_RECORD. With a person signed in, the lifecycle role and the
+name the timeline records are theirs, whatever the caller passes. Every change is recorded in
+the audit trail (before and after), and so are a request opened and an export. Dates are `date`; `today` always comes in as an argument so tests and
 the benchmark can pin it. Logs name requests by id, never students by name or ID.
 """
 
@@ -24,12 +30,15 @@ from typing import Any, Iterable
 
 from mocap_desktop import core
 from mocap_desktop.core import lifecycle
+from mocap_desktop.core.access import (
+    APPEALS_RECORD, REQUESTS_DECIDE, REQUESTS_READ, REQUESTS_UPDATE, require, user_of,
+)
 from mocap_desktop.core.lifecycle import ADMINISTRATOR, COUNSELOR, DECIDER, LABELS, TransitionRefused
 from mocap_desktop.core.messages import ROLE_NAMES, format_credits
 from mocap_desktop.services.requests import (
     RequestError, active_policy, add_event, district_calendar, district_code, now, student_for_rules,
 )
-from mocap_desktop.store import Store
+from mocap_desktop.store import Store, trail
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +336,7 @@ class QueueIds:
 def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None = None) -> QueueIds:
     """What a filter change costs: one query that searches and sorts every request and returns
     the few columns the filters look at; the filters and their counts then need no second pass."""
+    require(store, REQUESTS_READ)
     today = today or date.today()
     if flt.sort not in SORT_KEYS:
         raise ReviewError(f"Cannot sort the queue by '{flt.sort}'.")
@@ -351,6 +361,7 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
 
 def load_rows(store: Store, ids: list[int], today: date | None = None) -> list[QueueRow]:
     """The rows for these request ids, in the order given (a page of the queue, or all of it)."""
+    require(store, REQUESTS_READ)
     today = today or date.today()
     if not ids:
         return []
@@ -448,6 +459,7 @@ class Notice:
 
 def queue_notice(store: Store, today: date | None = None) -> Notice | None:
     """Open requests past due or due within two business days; None when there are none."""
+    require(store, REQUESTS_READ)
     today = today or date.today()
     calendar = district_calendar(store)
     sql = (f"WITH q AS ({_BASE_SQL}) SELECT "
@@ -490,6 +502,21 @@ def export_rows(rows: Iterable[QueueRow], path: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise ReviewError(f"Cannot write {path}: {err.strerror or err}.") from None
     log.info("Queue exported (%d rows, %s)", len(rows), suffix)
+    return path
+
+
+def export_queue(store: Store, rows: Iterable[QueueRow], path: Path) -> Path:
+    """`export_rows` for a person: needs REQUESTS_READ, and the export (a copy of these students'
+    records leaving the app) is recorded in the audit trail with their ids."""
+    require(store, REQUESTS_READ)
+    rows = list(rows)
+    path = export_rows(rows, path)
+    with store.transaction() as db:
+        trail.note(db, store, "queue_exported", detail={
+            "file": Path(path).name, "format": Path(path).suffix.lower().lstrip("."), "rows": len(rows),
+            "records": "Review queue rows: reference, student, grade, courses, building, dates, status",
+            "request_ids": [r.request_id for r in rows],
+            "student_ids": sorted({r.student_id for r in rows})})
     return path
 
 
@@ -536,6 +563,11 @@ class CourseLine:
     decision: str | None
 
 
+def _student_of(store: Store, request_id: int) -> int | None:
+    row = store.conn.execute("SELECT student_id FROM requests WHERE id = ?", (request_id,)).fetchone()
+    return row[0] if row else None
+
+
 def _request_row(store: Store, request_id: int) -> dict:
     rows = store.query("SELECT * FROM requests WHERE id = ?", (request_id,))
     if not rows:
@@ -564,6 +596,7 @@ def stored_request(store: Store, row: dict, courses: list[CourseLine]) -> core.R
 def evaluate_today(store: Store, request_id: int, lang: str = "en",
                    decision: core.Decision | None = None) -> tuple[core.Evaluation, core.Policy]:
     """The request evaluated now: today's student record under the district's active policy."""
+    require(store, REQUESTS_READ)
     row = _request_row(store, request_id)
     policy = active_policy(store)
     evaluation = core.evaluate(student_for_rules(store, row["student_id"]),
@@ -654,6 +687,7 @@ def _merge(checks: list[core.DecisionCheck]) -> tuple[core.Finding, ...]:
 def check_decision_form(store: Store, request_id: int, form: DecisionForm, lang: str = "en") -> DecisionCheckResult:
     """Check a decision with the rules core, as the dialog does on every change and as
     `record_decision` does before it writes."""
+    require(store, REQUESTS_READ)
     evaluation, policy = evaluate_today(store, request_id, lang)
     courses = [c.code for c in _courses(store, request_id)]
     missing = []
@@ -693,8 +727,10 @@ def record_decision(store: Store, request_id: int, form: DecisionForm, actor: st
     transaction, then queue the matching parent letter. Returns the decision's id.
 
     Raises `DecisionRefused` (with the rules' messages) or `TransitionRefused`; either way
-    nothing is written.
+    nothing is written. Needs REQUESTS_DECIDE.
     """
+    require(store, REQUESTS_DECIDE)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     row = _request_row(store, request_id)
     check = check_decision_form(store, request_id, form)
     if not check.valid:
@@ -725,6 +761,13 @@ def record_decision(store: Store, request_id: int, form: DecisionForm, actor: st
             "decided_by_role": form.decided_by_role, "decided_by": form.decided_by_name.strip(),
             "decided_on": form.decided_on.isoformat(), "approved": form.approved, "denied": form.denied,
             "reasons": reasons, "policy": f"{check.policy_id} {check.policy_version}"}, stamp)
+        trail.note(db, store, "decision_recorded", student_id=row["student_id"], request_id=request_id, detail={
+            "decision_id": decision_id, "before": {"status": row["status"]}, "after": {"status": new_status},
+            "outcome": form.outcome, "approved": form.approved, "denied": form.denied, "reasons": reasons,
+            "decided_by_role": form.decided_by_role, "decided_on": form.decided_on.isoformat(),
+            "explanation_written": bool(explanation),
+            "in_person_options_considered": bool(form.in_person_options_considered),
+            "policy": f"{check.policy_id} {check.policy_version}"})
     log.info("Decision %s recorded on request %s (%s)", decision_id, request_id, form.outcome)
     if letter:
         queue_decision_letter(store, request_id, new_status, actor, at=stamp)
@@ -732,6 +775,7 @@ def record_decision(store: Store, request_id: int, form: DecisionForm, actor: st
 
 
 def latest_decision(store: Store, request_id: int) -> dict | None:
+    require(store, REQUESTS_READ)
     rows = store.query("SELECT * FROM decisions WHERE request_id = ? ORDER BY id DESC LIMIT 1", (request_id,))
     if not rows:
         return None
@@ -831,7 +875,10 @@ def _documents_json(documents: Iterable[Document]) -> str:
 def record_appeal(store: Store, request_id: int, form: AppealForm, actor: str, role: str = ADMINISTRATOR,
                   at: str | None = None) -> int:
     """Record an appeal to the board (after a denial or partial approval) or to the state
-    (after the board upheld it), with its deadlines from the policy. Returns the appeal's id."""
+    (after the board upheld it), with its deadlines from the policy. Returns the appeal's id.
+    Needs APPEALS_RECORD."""
+    require(store, APPEALS_RECORD)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     row = _request_row(store, request_id)
     if form.level not in _APPEAL_STATUS:
         raise ReviewError(f"An appeal goes to the board or the state, not '{form.level}'.")
@@ -868,6 +915,12 @@ def record_appeal(store: Store, request_id: int, form: AppealForm, actor: str, r
             "hearing_on": form.hearing_on.isoformat() if form.hearing_on else None,
             "decision_due": due.decision_due.isoformat(),
             "record_due": due.record_due.isoformat() if due.record_due else None}, stamp)
+        trail.note(db, store, "appeal_recorded", student_id=row["student_id"], request_id=request_id, detail={
+            "appeal_id": appeal_id, "level": form.level, "before": {"status": row["status"]},
+            "after": {"status": new_status}, "filed_on": form.filed_on.isoformat(),
+            "hearing_on": form.hearing_on.isoformat() if form.hearing_on else None,
+            "decision_due": due.decision_due.isoformat(), "documents": len(json.loads(_documents_json(form.documents))),
+            "notes_written": bool(form.notes.strip())})
     log.info("Appeal %s (%s) recorded on request %s", appeal_id, form.level, request_id)
     return appeal_id
 
@@ -880,6 +933,7 @@ def _appeal(store: Store, appeal_id: int) -> dict:
 
 
 def open_appeal(store: Store, request_id: int) -> dict | None:
+    require(store, REQUESTS_READ)
     rows = store.query("SELECT * FROM appeals WHERE request_id = ? AND outcome IS NULL ORDER BY id DESC LIMIT 1",
                        (request_id,))
     return rows[0] if rows else None
@@ -888,7 +942,9 @@ def open_appeal(store: Store, request_id: int) -> dict | None:
 def update_appeal(store: Store, appeal_id: int, actor: str, hearing_on: date | None = None,
                   documents: Iterable[Document] | None = None, notes: str | None = None,
                   at: str | None = None) -> None:
-    """Set an appeal's hearing date, documents' locations or notes."""
+    """Set an appeal's hearing date, documents' locations or notes (APPEALS_RECORD)."""
+    require(store, APPEALS_RECORD)
+    actor = trail.acting_name(store, actor)
     appeal = _appeal(store, appeal_id)
     if hearing_on is not None and hearing_on < date.fromisoformat(appeal["filed_on"]):
         raise ReviewError("The hearing cannot be before the appeal was filed.")
@@ -905,10 +961,19 @@ def update_appeal(store: Store, appeal_id: int, actor: str, hearing_on: date | N
         add_event(db, appeal["request_id"], "appeal_updated", actor,
                   {"level": appeal["level"], **{k: v for k, v in changes.items() if k in ("hearing_on",)},
                    "documents": len(json.loads(changes.get("documents", appeal["documents"])))}, stamp)
+        before = {"hearing_on": appeal["hearing_on"], "documents": len(json.loads(appeal["documents"] or "[]"))}
+        after = {"hearing_on": changes.get("hearing_on", appeal["hearing_on"]),
+                 "documents": len(json.loads(changes.get("documents", appeal["documents"]) or "[]"))}
+        trail.note(db, store, "appeal_updated", student_id=_student_of(store, appeal["request_id"]),
+                   request_id=appeal["request_id"], detail={
+                       "appeal_id": appeal_id, **trail.changes(before, after),
+                       "notes_changed": "notes" in changes and changes["notes"] != appeal["notes"]})
 
 
 def record_state_record_sent(store: Store, appeal_id: int, sent_on: date, actor: str, at: str | None = None) -> None:
-    """The district's record went to DESE (due within 72 hours of a state appeal)."""
+    """The district's record went to DESE (due within 72 hours of a state appeal). APPEALS_RECORD."""
+    require(store, APPEALS_RECORD)
+    actor = trail.acting_name(store, actor)
     appeal = _appeal(store, appeal_id)
     if appeal["level"] != "state":
         raise ReviewError("Only a state appeal has a record to send to DESE.")
@@ -919,13 +984,20 @@ def record_state_record_sent(store: Store, appeal_id: int, sent_on: date, actor:
         db["appeals"].update(appeal_id, {"record_sent_on": sent_on.isoformat(), "updated_at": stamp})
         add_event(db, appeal["request_id"], "record_sent", actor,
                   {"to": "DESE", "sent_on": sent_on.isoformat(), "record_due": appeal["record_due"]}, stamp)
+        trail.note(db, store, "appeal_record_sent", student_id=_student_of(store, appeal["request_id"]),
+                   request_id=appeal["request_id"], detail={
+                       "appeal_id": appeal_id, "before": {"record_sent_on": appeal["record_sent_on"]},
+                       "after": {"record_sent_on": sent_on.isoformat()}, "recipient": "DESE",
+                       "records": "The district's record of the appeal"})
 
 
 def record_appeal_outcome(store: Store, appeal_id: int, outcome: str, outcome_on: date, actor: str,
                           role: str = ADMINISTRATOR, notes: str = "", documents: Iterable[Document] | None = None,
                           at: str | None = None, letter: bool = True) -> None:
     """The board's or the state's answer. Overturned: the denied courses are approved and the
-    approval letter is queued."""
+    approval letter is queued. Needs APPEALS_RECORD."""
+    require(store, APPEALS_RECORD)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     appeal = _appeal(store, appeal_id)
     if appeal["outcome"] is not None:
         raise ReviewError("This appeal already has an outcome.")
@@ -956,6 +1028,10 @@ def record_appeal_outcome(store: Store, appeal_id: int, outcome: str, outcome_on
         add_event(db, request_id, "appeal_decided", actor, {
             "from": row["status"], "to": new_status, "level": appeal["level"], "outcome": outcome,
             "outcome_on": outcome_on.isoformat(), "approved": approved_now}, stamp)
+        trail.note(db, store, "appeal_outcome_recorded", student_id=row["student_id"], request_id=request_id,
+                   detail={"appeal_id": appeal_id, "level": appeal["level"], "outcome": outcome,
+                           "outcome_on": outcome_on.isoformat(), "before": {"status": row["status"]},
+                           "after": {"status": new_status}, "approved": approved_now})
     log.info("Appeal %s on request %s: %s", appeal_id, request_id, outcome)
     if outcome == "overturned" and letter:
         queue_decision_letter(store, request_id, "approved", actor, at=stamp)
@@ -975,6 +1051,7 @@ def _upsert_steps(db, request_id: int, values: dict[str, Any], stamp: str) -> No
 
 
 def full_time_steps(store: Store, request_id: int) -> dict | None:
+    require(store, REQUESTS_READ)
     rows = store.query("SELECT * FROM full_time_steps WHERE request_id = ?", (request_id,))
     return rows[0] if rows else None
 
@@ -982,7 +1059,9 @@ def full_time_steps(store: Store, request_id: int) -> dict | None:
 def record_input_sent(store: Store, request_id: int, sent_on: date, actor: str, summary: str = "",
                       role: str = COUNSELOR, at: str | None = None, letter: bool = True) -> None:
     """The district sent its input to the program (due within ten business days of the notice);
-    the family's full-time letter is queued."""
+    the family's full-time letter is queued. Needs REQUESTS_UPDATE."""
+    require(store, REQUESTS_UPDATE)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     row = _full_time(store, request_id)
     lifecycle.check_transition(row["pathway"], row["status"], "input_sent", role)
     if sent_on < date.fromisoformat(row["received"]):
@@ -995,12 +1074,19 @@ def record_input_sent(store: Store, request_id: int, sent_on: date, actor: str, 
             "from": row["status"], "to": "input_sent", "sent_on": sent_on.isoformat(),
             "input_due": row["input_due"], "on_time": bool(row["input_due"]) and sent_on.isoformat() <= row["input_due"]},
             stamp)
+        trail.note(db, store, "full_time_input_sent", student_id=row["student_id"], request_id=request_id, detail={
+            "before": {"status": row["status"]}, "after": {"status": "input_sent", "input_sent_on": sent_on.isoformat()},
+            "input_due": row["input_due"], "recipient": "The virtual program's provider",
+            "records": "The resident district's input on the full-time enrollment"})
     if letter:
         queue_decision_letter(store, request_id, "full_time", actor, at=stamp)
 
 
 def record_host_answer(store: Store, request_id: int, accepted: bool, answered_on: date, actor: str,
                        note: str = "", role: str = COUNSELOR, at: str | None = None) -> None:
+    """The host district accepted or declined the student (REQUESTS_UPDATE)."""
+    require(store, REQUESTS_UPDATE)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     row = _full_time(store, request_id)
     new_status = "host_accepted" if accepted else "host_declined"
     lifecycle.check_transition(row["pathway"], row["status"], new_status, role)
@@ -1014,6 +1100,10 @@ def record_host_answer(store: Store, request_id: int, accepted: bool, answered_o
         db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?", [new_status, stamp, request_id])
         add_event(db, request_id, "host_answered", actor, {
             "from": row["status"], "to": new_status, "answered_on": answered_on.isoformat()}, stamp)
+        trail.note(db, store, "full_time_host_answered", student_id=row["student_id"], request_id=request_id,
+                   detail={"before": {"status": row["status"], "host_answer": steps.get("host_answer")},
+                           "after": {"status": new_status, "host_answer": "accepted" if accepted else "declined"},
+                           "answered_on": answered_on.isoformat()})
 
 
 def record_transfer(store: Store, request_id: int, unenrollment_date: date, actor: str,
@@ -1021,7 +1111,9 @@ def record_transfer(store: Store, request_id: int, unenrollment_date: date, acto
                     at: str | None = None) -> int:
     """Move the student's enrollment to the host district: the current enrollment in this
     district ends on the unenrollment date and a full-time public enrollment in the host district
-    starts the next day. Returns the new enrollment's id."""
+    starts the next day. Returns the new enrollment's id. Needs REQUESTS_UPDATE."""
+    require(store, REQUESTS_UPDATE)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     row = _full_time(store, request_id)
     lifecycle.check_transition(row["pathway"], row["status"], "transferred", role)
     host = (row["host_district"] or "").strip()
@@ -1058,29 +1150,46 @@ def record_transfer(store: Store, request_id: int, unenrollment_date: date, acto
             "from": row["status"], "to": "transferred", "unenrollment_date": unenrollment_date.isoformat(),
             "records_sent_on": records_sent_on.isoformat() if records_sent_on else None,
             "host_district": host, "exited_enrollment": enrollment["id"], "host_enrollment": new_id}, stamp)
+        trail.note(db, store, "full_time_transferred", student_id=row["student_id"], request_id=request_id, detail={
+            "before": {"status": row["status"], f"enrollment {enrollment['id']} exit": enrollment["exit"]},
+            "after": {"status": "transferred", f"enrollment {enrollment['id']} exit": unenrollment_date.isoformat()},
+            "host_district": host, "host_enrollment": new_id,
+            "records_sent_on": records_sent_on.isoformat() if records_sent_on else None})
     log.info("Request %s: enrollment %s ended, host enrollment %s added", request_id, enrollment["id"], new_id)
     return new_id
 
 
 def record_records_sent(store: Store, request_id: int, sent_on: date, actor: str, at: str | None = None) -> None:
-    """Records went to the host district after the transfer was recorded."""
-    _full_time(store, request_id)
+    """Records went to the host district after the transfer was recorded (REQUESTS_UPDATE)."""
+    require(store, REQUESTS_UPDATE)
+    actor = trail.acting_name(store, actor)
+    row = _full_time(store, request_id)
+    before = (full_time_steps(store, request_id) or {}).get("records_sent_on")
     stamp = at or now()
     with store.transaction() as db:
         _upsert_steps(db, request_id, {"records_sent_on": sent_on.isoformat()}, stamp)
         add_event(db, request_id, "records_sent", actor, {"sent_on": sent_on.isoformat()}, stamp)
+        trail.note(db, store, "full_time_records_sent", student_id=row["student_id"], request_id=request_id,
+                   detail={"before": {"records_sent_on": before}, "after": {"records_sent_on": sent_on.isoformat()},
+                           "recipient": row["host_district"] or "The host district",
+                           "records": "The student's education records, to the host district"})
 
 
 # --- other moves -----------------------------------------------------------------------------------
 
 def _move(store: Store, request_id: int, new_status: str, role: str, actor: str, kind: str,
           detail: dict[str, Any] | None = None, at: str | None = None) -> None:
+    require(store, REQUESTS_UPDATE)
+    role, actor = trail.lifecycle_role(store, role), trail.acting_name(store, actor)
     row = _request_row(store, request_id)
     lifecycle.check_transition(row["pathway"], row["status"], new_status, role)
     stamp = at or now()
     with store.transaction() as db:
         db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?", [new_status, stamp, request_id])
         add_event(db, request_id, kind, actor, {"from": row["status"], "to": new_status, **(detail or {})}, stamp)
+        trail.note(db, store, "status_changed", student_id=row["student_id"], request_id=request_id,
+                   detail={"before": {"status": row["status"]}, "after": {"status": new_status},
+                           **({"reason_given": bool((detail or {}).get("reason"))} if kind == "withdrawn" else {})})
 
 
 def start_review(store: Store, request_id: int, actor: str, role: str = COUNSELOR, at: str | None = None) -> None:
@@ -1275,6 +1384,7 @@ def _describe(kind: str, d: dict) -> str:
 
 def timeline(store: Store, request_id: int) -> tuple[TimelineEntry, ...]:
     """Every event of the request in the order it was recorded, with who and when."""
+    require(store, REQUESTS_READ)
     return tuple(TimelineEntry(e["at"], e["actor"], e["kind"], _describe(e["kind"], json.loads(e["detail"] or "{}")))
                  for e in store.query("SELECT * FROM request_events WHERE request_id = ? ORDER BY id",
                                       (request_id,)))
@@ -1291,11 +1401,19 @@ def _letters(store: Store, request_id: int) -> tuple[dict, ...]:
     return tuple(store.query("SELECT * FROM letters WHERE request_id = ? ORDER BY id", (request_id,)))
 
 
-def request_detail(store: Store, request_id: int, today: date | None = None, lang: str = "en") -> RequestDetail:
+def request_detail(store: Store, request_id: int, today: date | None = None, lang: str = "en",
+                   viewed: bool = True) -> RequestDetail:
     """Everything about one request: what the wizard captured, findings then and now, the
-    decision, appeals, the full-time steps, enrollments, timeline and letters."""
+    decision, appeals, the full-time steps, enrollments, timeline and letters.
+
+    Needs REQUESTS_READ; opening it is recorded in the audit trail (`request_viewed`) unless
+    `viewed` is False (a caller that records its own use, such as the appeal packet)."""
+    require(store, REQUESTS_READ)
     today = today or date.today()
     row = _request_row(store, request_id)
+    if viewed:
+        with store.transaction() as db:
+            trail.note(db, store, "request_viewed", student_id=row["student_id"], request_id=request_id)
     student = store.query("SELECT s.*, b.name AS building_name FROM students s "
                           "LEFT JOIN buildings b ON b.code = s.building_code WHERE s.id = ?", (row["student_id"],))[0]
     courses = _courses(store, request_id)
@@ -1382,8 +1500,11 @@ def reason_meaning(code: str, lang: str) -> str:
 
 
 def current_actor(store: Store) -> str:
-    """Who the timeline says acted: the name set for this computer (setting `staff_name`), else
-    the computer account's name (as the print center records it)."""
+    """Who the timeline says acted: the signed-in person's name; without a sign-in (scripts,
+    tests) the name set for this computer (setting `staff_name`), else the computer account's."""
+    user = user_of(store)
+    if user.role != "system":
+        return user.name
     name = store.setting("staff_name")
     if name:
         return name
@@ -1406,12 +1527,13 @@ def _findings_block(snapshot: FindingsSnapshot):
 
 
 def packet_data(store: Store, request_id: int, today: date | None = None, prepared_by: str = ""):
-    """The appeal packet's content for one request (see `letters.packet.PacketData`)."""
+    """The appeal packet's content for one request (see `letters.packet.PacketData`); REQUESTS_READ."""
     from mocap_desktop.letters.packet import FindingRow, PacketData
     from mocap_desktop.store.district import DistrictRepo
 
+    require(store, REQUESTS_READ)
     today = today or date.today()
-    detail = request_detail(store, request_id, today)
+    detail = request_detail(store, request_id, today, viewed=False)
     profile = DistrictRepo(store).profile()
     district_lines = ()
     if profile:
@@ -1482,9 +1604,12 @@ def packet_data(store: Store, request_id: int, today: date | None = None, prepar
 
 
 def export_appeal_packet(store: Store, request_id: int, path: Path, actor: str, today: date | None = None) -> Path:
-    """Write the appeal packet PDF (nothing half-written on failure) and note it in the timeline."""
+    """Write the appeal packet PDF (nothing half-written on failure) and note it in the timeline
+    and, as an export of the student's records, in the audit trail. Needs REQUESTS_READ."""
     from mocap_desktop.letters.packet import render_packet
 
+    require(store, REQUESTS_READ)
+    actor = trail.acting_name(store, actor)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise ReviewError("The appeal packet is a PDF: choose a file name ending in .pdf.")
@@ -1498,5 +1623,9 @@ def export_appeal_packet(store: Store, request_id: int, path: Path, actor: str, 
         raise ReviewError(f"Cannot write {path}: {err.strerror or err}.") from None
     with store.transaction() as db:
         add_event(db, request_id, "packet_exported", actor, {"file": path.name})
+        trail.note(db, store, "appeal_packet_exported", student_id=_student_of(store, request_id),
+                   request_id=request_id, detail={
+                       "file": path.name, "records": "Appeal packet: the request, findings, decision, "
+                       "appeals, letters and timeline"})
     log.info("Appeal packet written for request %s", request_id)
     return path

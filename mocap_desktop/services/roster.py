@@ -32,7 +32,8 @@ from mocap_desktop.services.importing import (
     required_date,
     run_import,
 )
-from mocap_desktop.store import Store
+from mocap_desktop.core.access import ROSTER_IMPORT, require
+from mocap_desktop.store import Store, trail
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 from mocap_desktop.store.district import DistrictRepo
 from mocap_desktop.store.students import StudentRepo, fold
@@ -275,6 +276,8 @@ class _StudentWork:
     guardians: dict[str, list[dict]] = field(default_factory=dict)  # local number → guardians
     guardian_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # local → folded name → id
     local_ids: dict[str, int] = field(default_factory=dict)  # students already in the database
+    before: dict[int, dict] = field(default_factory=dict)  # id → the changed columns' old values
+    guardians_changed: list[int] = field(default_factory=list)  # existing students whose guardians change
 
 
 @lru_cache(maxsize=4096)
@@ -319,6 +322,7 @@ class StudentsKind(ImportKind):
     label = "Students"
     noun = "students"
     fields = STUDENT_FIELDS
+    audit_action = "roster_imported"
 
     def plan(self, store: Store, records: list[Record], mapped: set[str],
              columns: dict[str, str]) -> Plan:
@@ -450,8 +454,10 @@ class StudentsKind(ImportKind):
                     g_changed = True
                     work.guardians[local] = guardians
                     work.guardian_ids[local] = {k: gid for k, (gid, _) in current.items()}
+                    work.guardians_changed.append(sid)
             if changed:
                 work.updates.append((sid, changed))
+                work.before[sid] = {c: was for c, was in zip(cols, old) if c in changed}
             if changed or g_changed:
                 plan.updated += 1
             else:
@@ -495,7 +501,11 @@ class StudentsKind(ImportKind):
         if work.buildings:
             conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
                              work.buildings)
+        audit: dict[int, dict] = {}
         if work.clear_mosis:
+            for sid, mosis in _rows_of(conn, "SELECT id, mosis_id FROM students", "id", work.clear_mosis):
+                audit[sid] = {"before": {"mosis_id": mosis}, "after": {"mosis_id": None},
+                              "reason": "the file gives this MOSIS ID to another student"}
             conn.executemany("UPDATE students SET mosis_id = NULL WHERE id = ?",
                              [(i,) for i in work.clear_mosis])
         ids: dict[str, int] = dict(work.local_ids)
@@ -549,6 +559,17 @@ class StudentsKind(ImportKind):
                     f"INSERT INTO guardians (student_id, {names}) "
                     f"VALUES (?, {', '.join('?' * len(GUARDIAN_COLUMNS))})", chunk)
                 tick(len(chunk))
+        # One audit entry per existing student the import changed: only the changed fields.
+        for sid, changed in work.updates:
+            detail = trail.changes(work.before.get(sid, {}), changed)
+            if sid in audit:
+                detail = {**audit[sid], **detail, "before": {**audit[sid]["before"], **detail.get("before", {})},
+                          "after": {**audit[sid]["after"], **detail.get("after", {})}}
+            audit[sid] = detail
+        for sid in work.guardians_changed:
+            audit.setdefault(sid, {})["guardians_updated"] = True
+        trail.note_many(store.db, store, "student_updated",
+                        ((sid, None, {**detail, "source": "roster import"}) for sid, detail in audit.items()))
         StudentRepo(store)._reindex_dirty()
 
 
@@ -610,6 +631,7 @@ class EnrollmentsKind(ImportKind):
     label = "Enrollment history"
     noun = "enrollments"
     fields = ENROLLMENT_FIELDS
+    audit_action = "enrollments_imported"
 
     def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
         v = record.values
@@ -661,7 +683,7 @@ class EnrollmentsKind(ImportKind):
             eid, old = existing[key]
             changed = {c: val for c, val in row.items() if old[c] != val}
             if changed:
-                updates.append((eid, changed))
+                updates.append((eid, changed, sid, {c: old[c] for c in changed}))
                 plan.updated += 1
             else:
                 plan.unchanged += 1
@@ -683,9 +705,12 @@ class EnrollmentsKind(ImportKind):
             if cancelled():
                 raise ImportCancelled()
             progress(done, total)
-        for eid, changed in updates:
+        for eid, changed, _, _ in updates:
             sets = ", ".join(f"{c} = ?" for c in changed)
             conn.execute(f"UPDATE enrollments SET {sets} WHERE id = ?", (*changed.values(), eid))
+        trail.note_many(store.db, store, "enrollment_updated", (
+            (sid, None, {"enrollment_id": eid, **trail.changes(before, changed), "source": "enrollment import"})
+            for eid, changed, sid, before in updates))
         progress(total, total)
 
 
@@ -695,9 +720,11 @@ KINDS: dict[str, ImportKind] = {k.key: k for k in (StudentsKind(), EnrollmentsKi
 def import_roster_file(store: Store, path, kind: str = "students", *, mapping_name: str | None = None,
                        dry_run: bool = False, skip_invalid: bool = False,
                        progress=None, cancelled=None) -> Report:
-    """The headless import: a saved mapping by name (or the guesses), then `run_import`."""
+    """The headless import: a saved mapping by name (or the guesses), then `run_import`
+    (ROSTER_IMPORT)."""
     from pathlib import Path
 
+    require(store, ROSTER_IMPORT)
     if kind not in KINDS:
         raise ImportRefused(f'unknown import kind "{kind}" (use {" or ".join(KINDS)})')
     columns = None

@@ -5,6 +5,9 @@ prefix of the course code, of a word of the title, or of a word of the provider'
 ("alg con" finds "Algebra I" from Missouri Connections Academy). The state's combined list
 holds a few thousand courses, so a parameterised scan with a LIMIT answers in well under a
 millisecond per keystroke; the code index serves a query that is a bare code prefix.
+
+Reading the catalog is open to everyone signed in (the wizard searches it); changing a course
+by hand needs ROSTER_IMPORT (core.access) and is recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from mocap_desktop.core.access import ROSTER_IMPORT, require
+from mocap_desktop.store import trail
 from mocap_desktop.store.db import Store
 
 SEGMENTS = ("A", "B", "FY", "")
@@ -223,8 +228,10 @@ class CatalogRepo:
     def save_course(self, course: CourseInput, course_id: int | None = None) -> int:
         """Add a course (course_id None) or change one. Returns its id.
 
-        Raises ValueError when another course of the same provider already has the code."""
-        with self.store.transaction():
+        Raises ValueError when another course of the same provider already has the code;
+        AccessDenied without ROSTER_IMPORT. The change is recorded in the audit trail."""
+        require(self.store, ROSTER_IMPORT)
+        with self.store.transaction() as db:
             provider_id = self.ensure_provider(course.provider_name)
             clash = self.conn.execute(
                 "SELECT id FROM courses WHERE provider_id = ? AND code = ? AND id IS NOT ?",
@@ -237,12 +244,28 @@ class CatalogRepo:
                 names = ", ".join(row)
                 cursor = self.conn.execute(
                     f"INSERT INTO courses ({names}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+                trail.note(db, self.store, "catalog_course_added", detail={
+                    "course_id": cursor.lastrowid, "provider": course.provider_name, "code": course.code,
+                    "after": {k: v for k, v in row.items() if k != "updated_at"}})
                 return cursor.lastrowid
+            fields = [k for k in row if k != "updated_at"]
+            old = self.conn.execute(f"SELECT {', '.join(fields)} FROM courses WHERE id = ?", (course_id,)).fetchone()
             sets = ", ".join(f"{k} = ?" for k in row)
             self.conn.execute(f"UPDATE courses SET {sets} WHERE id = ?", (*row.values(), course_id))
+            change = trail.changes(dict(zip(fields, old or ())), row, fields)
+            if change:
+                trail.note(db, self.store, "catalog_course_changed", detail={
+                    "course_id": course_id, "provider": course.provider_name, "code": course.code, **change})
             return course_id
 
     def set_active(self, course_id: int, active: bool) -> None:
-        with self.store.transaction():
+        """Put a course out of use or back (ROSTER_IMPORT; recorded in the audit trail)."""
+        require(self.store, ROSTER_IMPORT)
+        with self.store.transaction() as db:
+            old = self.conn.execute("SELECT active, code FROM courses WHERE id = ?", (course_id,)).fetchone()
             self.conn.execute("UPDATE courses SET active = ?, updated_at = ? WHERE id = ?",
                               (int(active), datetime.now().isoformat(timespec="seconds"), course_id))
+            if old is not None and bool(old[0]) != bool(active):
+                trail.note(db, self.store, "catalog_course_changed", detail={
+                    "course_id": course_id, "code": old[1], "before": {"active": bool(old[0])},
+                    "after": {"active": bool(active)}})

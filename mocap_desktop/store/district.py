@@ -1,9 +1,15 @@
-"""The district profile (one row) and the district calendar."""
+"""The district profile (one row) and the district calendar.
+
+Saving either needs DISTRICT_EDIT (core.access: the administrator) and is recorded in the audit
+trail: the profile's changed fields before and after, the calendar's terms and closed days.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from mocap_desktop.core.access import DISTRICT_EDIT, require
+from mocap_desktop.store import trail
 from mocap_desktop.store.db import Store
 
 
@@ -61,9 +67,16 @@ class DistrictRepo:
         return DistrictProfile(**{k: v for k, v in rows[0].items() if k in names})
 
     def save_profile(self, profile: DistrictProfile) -> None:
-        row = {"id": 1, **{f.name: getattr(profile, f.name) for f in fields(DistrictProfile)}}
+        require(self.store, DISTRICT_EDIT)
+        names = [f.name for f in fields(DistrictProfile)]
+        row = {"id": 1, **{name: getattr(profile, name) for name in names}}
+        old = self.profile()
         with self.store.transaction() as db:
             db["district"].upsert(row, pk="id")
+            before = {name: getattr(old, name) for name in names} if old else {}
+            change = trail.changes(before, row, names)
+            if change:
+                trail.note(db, self.store, "district_profile_changed", detail=change)
 
     def calendar(self) -> CalendarData:
         terms = [TermRow(**r) for r in self.store.query("SELECT * FROM terms ORDER BY position")]
@@ -71,7 +84,17 @@ class DistrictRepo:
         return CalendarData(terms, closed)
 
     def save_calendar(self, calendar: CalendarData) -> None:
+        require(self.store, DISTRICT_EDIT)
+        old = self.calendar()
         with self.store.transaction() as db:
+            def flat(c: CalendarData) -> dict[str, str]:
+                return {**{f"term {t.id}": f"{t.name}: {t.start} to {t.end}" for t in c.terms},
+                        **{f"closed {day}": reason or "closed" for day, reason in c.closed_days.items()}}
+
+            before, after = flat(old), flat(calendar)
+            change = trail.changes(before, after, sorted(before.keys() | after.keys()))
+            if change:
+                trail.note(db, self.store, "district_calendar_changed", detail=change)
             keep = [t.id for t in calendar.terms]
             db.execute(
                 f"DELETE FROM terms WHERE id NOT IN ({','.join('?' * len(keep))})", keep

@@ -86,6 +86,36 @@ class DisclosureRow:
     staff: str
 
 
+@dataclass(frozen=True)
+class QueueLetter:
+    """A letter as the print center lists it: who it goes to, where, what kind, which student,
+    and the bookkeeping of printing. Nothing of the request's case (waiver, IEP/504, findings,
+    explanations, notes) and not even its file or reference: the front desk sees this only."""
+
+    id: int
+    kind: str
+    language: str
+    status: str
+    recipient_name: str
+    recipient_address: str
+    recipient_zip: str
+    student_name: str
+    page_count: int
+    created_at: str
+    printed_at: str | None
+    print_count: int
+    students: tuple[str, ...] = field(default=())
+
+
+QUEUE_COLUMNS = ("id, kind, language, status, recipient_name, recipient_address, recipient_zip, student_name, "
+                 "page_count, created_at, printed_at, print_count, students")
+
+
+def _queue_letter(r: dict) -> QueueLetter:
+    names = tuple(name for _, name in json.loads(r.pop("students") or "[]"))
+    return QueueLetter(**r, students=names)
+
+
 _COLUMNS = ("id, kind, language, status, reference, recipient_name, recipient_address, recipient_zip, "
             "student_name, file, first_page, page_count, sha256, created_at, printed_at, print_count, "
             "request_id, student_id, guardian_id, batch, students")
@@ -169,6 +199,18 @@ class LetterRepo:
         return [_row(r) for r in self.store.query(
             f"SELECT {_COLUMNS} FROM letters WHERE status = 'printed' ORDER BY printed_at DESC, id DESC "
             f"LIMIT ?", (limit,))]
+
+    def queue(self, status: str = "pending", limit: int = 500) -> list[QueueLetter]:
+        """The print center's list: letters waiting (oldest first) or printed (newest first),
+        with the print queue's columns only (`QUEUE_COLUMNS`)."""
+        if status == "pending":
+            sql = f"SELECT {QUEUE_COLUMNS} FROM letters WHERE status = 'pending' ORDER BY created_at, id LIMIT ?"
+        elif status == "printed":
+            sql = (f"SELECT {QUEUE_COLUMNS} FROM letters WHERE status = 'printed' "
+                   "ORDER BY printed_at DESC, id DESC LIMIT ?")
+        else:
+            raise ValueError(f"unknown letter status {status!r}")
+        return [_queue_letter(r) for r in self.store.query(sql, (limit,))]
 
     def get(self, letter_id: int) -> LetterRow | None:
         rows = self.store.query(f"SELECT {_COLUMNS} FROM letters WHERE id = ?", (letter_id,))

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from dataclasses import dataclass, field
 
+from mocap_desktop.core.access import STUDENTS_READ, require
+from mocap_desktop.store import trail
 from mocap_desktop.store.db import Store
 
 # Letters NFKD leaves alone: they are letters of their own, not a letter plus an accent.
@@ -218,8 +220,10 @@ class StudentRepo:
     def search(self, text: str, limit: int = 50, after: Cursor | None = None) -> Page:
         """Students matching every word of `text` as a prefix, `limit` at a time.
 
-        With no words, the whole roster in name order (still a page at a time).
+        With no words, the whole roster in name order (still a page at a time). Needs
+        STUDENTS_READ.
         """
+        require(self.store, STUDENTS_READ)
         self.refresh_index()
         query = sorted(set(words(text)), key=lambda w: (-len(w), w))
         # A word that is a prefix of another query word adds nothing: 'jo john' == 'john'.
@@ -392,6 +396,9 @@ class StudentRepo:
 
     # --- detail ---------------------------------------------------------------------
     def detail(self, student_id: int) -> StudentDetail | None:
+        """The student's record as the lookup shows it (needs STUDENTS_READ); opening it is
+        recorded in the audit trail (`student_viewed`)."""
+        require(self.store, STUDENTS_READ)
         conn = self.conn
         row = conn.execute(
             "SELECT s.id, s.local_number, s.mosis_id, s.last_name, s.first_name, s.middle_name, "
@@ -428,6 +435,8 @@ class StudentRepo:
                 "SELECT id, reference, pathway, status, start_term, received, decision_due "
                 "FROM requests WHERE student_id = ? ORDER BY received DESC, id DESC", (student_id,))
         ]
+        with self.store.transaction() as db:
+            trail.note(db, self.store, "student_viewed", student_id=student_id)
         return StudentDetail(*values, guardians=guardians, enrollments=enrollments,
                              requests=requests)
 

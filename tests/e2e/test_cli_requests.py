@@ -1,4 +1,5 @@
-"""`mocap-desktop requests list|export` as IT uses them: real processes on the demo database."""
+"""`mocap-desktop requests list|export` as IT uses them: real processes on the demo database,
+signed in as the demo counselor (the queue is case detail: the administrator may not read it)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MOCAP_USER": "counselor",
+           "MOCAP_PASSWORD": "demo-counselor"}
     return subprocess.run([sys.executable, "-m", "mocap_desktop", *args], capture_output=True, text=True,
                           env=env, timeout=180)
 
@@ -74,3 +76,12 @@ def test_bad_input_exits_2_with_one_line(demo, tmp_path, args, message):
     result = cli("requests", *args, "--demo", "--data-dir", str(folder))
     assert result.returncode == 2 and message in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_the_administrator_may_not_read_the_queue(demo):
+    folder, _ = demo
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MOCAP_USER": "admin", "MOCAP_PASSWORD": "demo-admin"}
+    result = subprocess.run([sys.executable, "-m", "mocap_desktop", "requests", "list", "--demo", "--data-dir",
+                             str(folder)], capture_output=True, text=True, env=env, timeout=180)
+    assert result.returncode == 4 and "Administrator accounts cannot do this" in result.stderr
+    assert result.stdout == ""

@@ -1,7 +1,8 @@
 """A draft survives the process being killed between wizard pages: a child process drives the
 wizard's presenter on the real database file until it has moved past the course page, then is
 killed with SIGKILL (no clean-up, no atexit, no Qt shutdown). The next start finds the draft,
-resumes it where it was and submits it."""
+resumes it where it was and submits it. Both processes sign in as the demo counselor (the
+wizard's role)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ CHILD = textwrap.dedent("""
     from mocap_desktop.paths import DataDir
     from mocap_desktop.services.session import open_session
 
-    session = open_session(DataDir(Path({data!r})), demo=True)
+    session = open_session(DataDir(Path({data!r})), demo=True, login="counselor", password="demo-counselor")
     store = session.store
     presenter, view = make_presenter(store)
     presenter.start(student_id=clean_student(store))
@@ -69,7 +70,7 @@ def test_draft_survives_sigkill_between_pages_and_is_resumed(tmp_path):
         child.stdout.close()
         child.stderr.close()
 
-    session = open_session(DataDir(data), demo=True)
+    session = open_session(DataDir(data), demo=True, login="counselor", password="demo-counselor")
     try:
         store = session.store
         offer = draft_offer(store)

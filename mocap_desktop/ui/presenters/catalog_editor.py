@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
+from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.messages import format_credits
 from mocap_desktop.services.catalog import check_course, import_catalog
 from mocap_desktop.services.importing import ImportRefused
@@ -151,7 +152,7 @@ class CatalogEditorPresenter:
         except ValueError as err:
             self.view.show_field_errors({"code": str(err)})
             return None
-        except StoreError as err:
+        except (StoreError, AccessDenied) as err:
             self.view.show_error("The course was not saved", str(err))
             return None
         self.view.show_field_errors({})

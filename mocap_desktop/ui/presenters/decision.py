@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Protocol
 
+from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core import rule_name
 from mocap_desktop.core.lifecycle import TransitionRefused
 from mocap_desktop.core.messages import format_credits
@@ -144,7 +145,7 @@ class DecisionPresenter:
             self.view.show_error("The decision was not saved",
                                  "The decision does not meet the rules yet; see the messages in the dialog.")
             return
-        except (TransitionRefused, ReviewError, RequestError, StoreError) as err:
+        except (TransitionRefused, ReviewError, RequestError, StoreError, AccessDenied) as err:
             self.view.show_error("The decision was not saved", str(err))
             return
         self.saved = True

@@ -147,7 +147,7 @@ class DistrictProfilePresenter:
                 profile = replace(profile, logo_path=self._keep_logo(Path(profile.logo_path)))
             self.repo.save_profile(profile)
             service.set_board_appeal_days(self.store, form.board_appeal_days)
-        except (StoreError, OSError, LetterDataError) as err:
+        except (StoreError, OSError, LetterDataError) as err:  # OSError includes AccessDenied
             self.view.show_error("The district profile was not saved", str(err))
             return False
         log.info("District profile saved")

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Protocol
 
 from mocap_desktop import APP_NAME, __version__
+from mocap_desktop.core.access import AccessDenied
+from mocap_desktop.services.backup import backup
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.district import DistrictRepo
 
@@ -73,8 +75,8 @@ class MainPresenter:
         if dest is None:
             return
         try:
-            self.store.backup_to(dest)
-        except StoreError as err:
+            backup(self.store, dest)
+        except (StoreError, AccessDenied) as err:
             self.view.show_error("Backup failed", str(err))
         else:
             self.view.show_message("Backup complete", f"The database was copied and verified:\n{dest}")

@@ -4,6 +4,9 @@ The front desk sees who a letter goes to, the address, the kind of letter and th
 name; never the request's waiver, IEP/504 status, findings, explanations or notes. So the
 queue shows only those columns, and the preview shows the top of page 1 (letterhead, the
 address as the envelope window will show it, date, reference and student), not the body.
+The services enforce the same (core.access): the list and the preview need LETTERS_PRINT, and
+"Open as PDF" and the annual notice, which show whole letters, need LETTERS_MAKE, which the
+front desk does not have; the view is told which of those to offer (`set_allowed`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from mocap_desktop.core.access import LETTERS_MAKE, AccessDenied, user_of
 from mocap_desktop.letters.pages import PageImage, rasterize
 from mocap_desktop.services import letters as service
 from mocap_desktop.store import Store, StoreError
-from mocap_desktop.store.letters import LetterRepo, LetterRow
+from mocap_desktop.store.letters import QueueLetter
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +76,14 @@ class PrintCenterView(Protocol):
     def confirm(self, title: str, text: str) -> bool: ...
     def show_error(self, title: str, text: str) -> None: ...
     def show_status(self, text: str) -> None: ...
+    def set_allowed(self, open_as_pdf: bool, annual_notice: bool) -> None: ...
 
 
 def _when(stamp: str | None) -> str:
     return (stamp or "").replace("T", " ")[:16]
 
 
-def queue_row(r: LetterRow) -> QueueRow:
+def queue_row(r: QueueLetter) -> QueueRow:
     address = r.recipient_address.replace("\n", ", ")
     students = r.students if len(r.students) > 1 else (r.student_name,)
     return QueueRow(letter_id=r.id, kind=KIND_LABELS.get(r.kind, r.kind), recipient=r.recipient_name,
@@ -93,19 +98,20 @@ class PrintCenterPresenter:
         self.view = view
         self.store = store
         self.actor = actor
-        self.repo = LetterRepo(store)
         self.mode = WAITING
         self.rows: list[QueueRow] = []
         self.job_path = job_path or (lambda: service.print_job_path(store))
 
     # -- showing --------------------------------------------------------------------------------
     def start(self) -> None:
+        whole = user_of(self.store).can(LETTERS_MAKE)
+        self.view.set_allowed(open_as_pdf=whole, annual_notice=whole)
         self.refresh()
 
     def refresh(self) -> None:
         try:
-            letters = self.repo.pending() if self.mode == WAITING else self.repo.printed()
-        except StoreError as err:
+            letters = service.print_queue(self.store, self.mode)
+        except (StoreError, AccessDenied) as err:
             self.view.show_error("The letters cannot be read", str(err))
             return
         self.rows = [queue_row(r) for r in letters]
@@ -132,26 +138,18 @@ class PrintCenterPresenter:
         self.preview(ids[0])
 
     def preview(self, letter_id: int) -> None:
-        row = self.repo.get(letter_id)
-        if row is None:
-            self.view.show_preview(None, "That letter is no longer in the queue.")
-            return
+        """The top of page 1 only: enough to check the address and the kind, not the letter's body."""
+        row = next((r for r in self.rows if r.letter_id == letter_id), None)
         try:
-            image = self.preview_image(row)
-        except service.LetterDataError as err:
+            image = service.preview_top(self.store, letter_id, PREVIEW_DPI, PREVIEW_TOP_INCHES)
+        except (service.LetterDataError, AccessDenied, StoreError) as err:
             self.view.show_preview(None, str(err))
             return
-        pages = f"{row.page_count} page{'s' if row.page_count != 1 else ''}"
-        self.view.show_preview(image, f"{KIND_LABELS.get(row.kind, row.kind)} · "
-                                      f"{LANGUAGE_LABELS.get(row.language, row.language)} · {pages}")
-
-    def preview_image(self, row: LetterRow) -> PageImage:
-        """The top of page 1 only: enough to check the address and the kind, not the letter's body."""
-        path = self.store.path.parent / row.file
-        if not path.is_file():
-            raise service.LetterDataError(f"The file of letter {row.id} is missing ({row.file}).")
-        return rasterize(path, dpi=PREVIEW_DPI, first_page=row.first_page, count=1,
-                         top_inches=PREVIEW_TOP_INCHES)[0]
+        if row is None:
+            self.view.show_preview(image, "")
+            return
+        pages = f"{row.pages} page{'s' if row.pages != 1 else ''}"
+        self.view.show_preview(image, f"{row.kind} · {row.language} · {pages}")
 
     # -- printing -------------------------------------------------------------------------------
     def print_requested(self, ids: list[int], target: str = "printer") -> None:
@@ -160,8 +158,8 @@ class PrintCenterPresenter:
             return
         reprint = self.mode == PRINTED
         try:
-            job = service.print_letters(self.store, list(ids), self.job_path())
-        except (service.LetterDataError, service.LetterOutputError, StoreError) as err:
+            job = service.print_letters(self.store, list(ids), self.job_path(), target=target)
+        except (service.LetterDataError, service.LetterOutputError, StoreError, AccessDenied) as err:
             self.view.show_error("The letters were not printed", str(err))
             return
         delivery = PrintDelivery(job.path, len(job.letter_ids), job.pages, target,
@@ -180,7 +178,7 @@ class PrintCenterPresenter:
             return
         try:
             service.mark_printed(self.store, job.letter_ids, self.actor)
-        except StoreError as err:
+        except (StoreError, AccessDenied) as err:
             self.view.show_error("The letters printed but were not marked", str(err))
             return
         log.info("%d letters %s (%d pages)", count, "reprinted" if reprint else "printed", job.pages)
@@ -197,7 +195,7 @@ class PrintCenterPresenter:
             return
         try:
             result = service.annual_notice(self.store, self.job_path(), self.actor, new_only=new_only)
-        except (service.LetterDataError, service.LetterOutputError, StoreError) as err:
+        except (service.LetterDataError, service.LetterOutputError, StoreError, AccessDenied) as err:
             self.view.show_error("No annual notice was made", str(err))
             return
         delivery = PrintDelivery(result.path, result.letters, result.pages, target,

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Protocol
 
+from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.lifecycle import LABELS, machine
 from mocap_desktop.services import review
 from mocap_desktop.services.review import QueueFilter, QueueRow, ReviewError, format_day
@@ -171,8 +172,8 @@ class QueuePresenter:
         if path.suffix.lower() not in (".csv", ".xlsx"):
             path = path.with_suffix(".xlsx")
         try:
-            review.export_rows(self.rows(), path)
-        except ReviewError as err:
+            review.export_queue(self.store, self.rows(), path)
+        except (ReviewError, AccessDenied) as err:
             self.view.show_error("Export failed", str(err))
             return
         self.view.show_message("Queue exported", f"{_plural(len(self.ids), 'request')} written to\n{path}")

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Protocol
 
+from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.lifecycle import TransitionRefused
 from mocap_desktop.core.messages import ROLE_NAMES, format_credits
 from mocap_desktop.services import review
@@ -283,8 +284,10 @@ class RequestDetailPresenter:
     def start(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        self.detail = review.request_detail(self.store, self.request_id, self.today())
+    def reload(self, viewed: bool = True) -> None:
+        """Read the request again; opening it is recorded in the audit trail, a reload after an
+        action (itself recorded) is not."""
+        self.detail = review.request_detail(self.store, self.request_id, self.today(), viewed=viewed)
         self.view.show_page(build_page(self.detail))
 
     def action_requested(self, key: str) -> None:
@@ -293,11 +296,11 @@ class RequestDetailPresenter:
             raise ValueError(f"unknown action {key!r}")
         try:
             done = handler()
-        except (TransitionRefused, ReviewError, RequestError, StoreError) as err:
+        except (TransitionRefused, ReviewError, RequestError, StoreError, AccessDenied) as err:
             self.view.show_error("Not recorded", str(err))
             return
         if done:
-            self.reload()
+            self.reload(viewed=False)
             self.changed()
 
     # --- actions: each returns True when it wrote something ------------------------------------

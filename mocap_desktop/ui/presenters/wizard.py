@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from mocap_desktop import core
 from mocap_desktop.core import lifecycle
+from mocap_desktop.core.access import REQUESTS_CREATE, require
 from mocap_desktop.core.messages import format_credits, format_date
 from mocap_desktop.services import drafts
 from mocap_desktop.services import requests as svc
@@ -475,6 +476,7 @@ class RequestWizardPresenter:
         self._show_error("student", self._student_problem() or "")
 
     def _load_student(self, student_id: int) -> None:
+        require(self.store, REQUESTS_CREATE)  # the wizard reads the whole record, flags included
         rows = self.store.query(
             "SELECT s.*, COALESCE(b.name, '') AS building FROM students s "
             "LEFT JOIN buildings b ON b.code = s.building_code WHERE s.id = ?", (student_id,))

@@ -260,6 +260,12 @@ class PrintCenterWidget(QWidget):
         super().resizeEvent(event)
         self._fit_preview()
 
+    def set_allowed(self, open_as_pdf: bool, annual_notice: bool) -> None:
+        """Offer "Open as PDF" and the annual notice only to roles that may read whole letters
+        (the services refuse them to the others as well)."""
+        self.open_button.setVisible(open_as_pdf)
+        self.annual_button.setVisible(annual_notice)
+
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)
 

@@ -53,6 +53,9 @@ class FakeView:
     def show_status(self, text):
         self.statuses.append(text)
 
+    def set_allowed(self, open_as_pdf, annual_notice):
+        self.allowed = {"open_as_pdf": open_as_pdf, "annual_notice": annual_notice}
+
 
 @pytest.fixture
 def queued(store):

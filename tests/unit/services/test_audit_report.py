@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from mocap_desktop.core.access import AccessDenied
+from mocap_desktop.core.access import AccessDenied, User
 from mocap_desktop.services import audit_report as ar
 from mocap_desktop.services import letters
 from mocap_desktop.services.session import sign_in
@@ -170,8 +170,11 @@ def test_a_failed_export_leaves_the_old_file_and_no_partial(admin, tmp_path, mon
 def lettered(admin):
     """A demo student with a decision letter queued by the counselor (one disclosure)."""
     row = admin.store.query("SELECT id, student_id FROM requests WHERE status = 'approved' ORDER BY id LIMIT 1")[0]
-    letter_id = letters.queue_request_letter(admin.store, row["id"], "approved", actor="counselor",
-                                             at="2026-03-04T09:30:00")
+    admin.store.user = User("counselor", "Dana Whitfield", "counselor")  # the service records who is signed in
+    try:
+        letter_id = letters.queue_request_letter(admin.store, row["id"], "approved", at="2026-03-04T09:30:00")
+    finally:
+        admin.store.user = admin.user
     return row["student_id"], letter_id
 
 
