@@ -33,8 +33,10 @@ PEOPLE_MANAGE = "people.manage"          # accounts
 BACKUP = "backup"                        # backups and exports of the whole database
 AUDIT_READ = "audit.read"                # the audit trail and disclosure reports
 
+# The administrator prints but does not make or open whole letters: a decision letter carries the
+# denial's reasons and explanation, case detail the administrator does not read (issue 8).
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "administrator": frozenset({STUDENTS_READ, LETTERS_PRINT, LETTERS_MAKE, ROSTER_IMPORT,
+    "administrator": frozenset({STUDENTS_READ, LETTERS_PRINT, ROSTER_IMPORT,
                                 DISTRICT_EDIT, PEOPLE_MANAGE, BACKUP, AUDIT_READ}),
     "counselor": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_CREATE, REQUESTS_UPDATE,
                             LETTERS_PRINT, LETTERS_MAKE}),

@@ -1,4 +1,6 @@
-"""`mocap-desktop letters …` end to end: files written, exit codes, messages on stderr."""
+"""`mocap-desktop letters …` end to end: files written, exit codes, messages on stderr. The
+commands run signed in as a counselor (whole letters are theirs; the administrator may not make
+or read them)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,16 @@ from letters_seed import seed_request, seed_student  # noqa: E402
 from mocap_desktop.cli import main  # noqa: E402
 
 
+COUNSELOR = ("dana", "Dana Whitfield", "counselor-password")
+
+
 @pytest.fixture
-def seeded(data_dir, office):
+def seeded(data_dir, office, monkeypatch):
+    from mocap_desktop.services.session import add_person
+
+    add_person(office, COUNSELOR[0], COUNSELOR[1], "counselor", COUNSELOR[2])
+    monkeypatch.setenv("MOCAP_USER", COUNSELOR[0])
+    monkeypatch.setenv("MOCAP_PASSWORD", COUNSELOR[2])
     store = office.store
     sid, gid = seed_student(store, language="es")
     ids = {"received": seed_request(store, sid, gid, language="es"),
@@ -84,3 +94,15 @@ def test_annual_notice(seeded, tmp_path, capsys):
     assert len(pypdf.PdfReader(out).pages) >= 2
     assert run("letters", "annual-notice", "--data-dir", str(data_dir.root), "--since", "nope",
                "-o", str(out)) == 2
+
+
+def test_the_administrator_may_not_make_or_read_whole_letters(seeded, tmp_path, capsys, monkeypatch):
+    from conftest import OFFICE_ADMIN
+
+    data_dir, ids = seeded
+    monkeypatch.setenv("MOCAP_USER", OFFICE_ADMIN[0])
+    monkeypatch.setenv("MOCAP_PASSWORD", OFFICE_ADMIN[2])
+    out = tmp_path / "denied.pdf"
+    assert run("letters", "render", "--data-dir", str(data_dir.root), "--request", str(ids["denied"]),
+               "--kind", "denied", "-o", str(out)) == 4
+    assert "Administrator accounts cannot do this" in capsys.readouterr().err and not out.exists()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QTableView, QTextEdit, QWidget,
 )
 
+from mocap_desktop.core.access import User
 from mocap_desktop.services import audit_report as ar
 from mocap_desktop.services import letters
 from mocap_desktop.services.session import sign_in
@@ -114,7 +115,11 @@ def test_a_fetch_that_returns_nothing_stops_asking():
 def history(admin):
     store = admin.store
     row = store.query("SELECT id, student_id FROM requests WHERE status = 'approved' ORDER BY id LIMIT 1")[0]
-    letters.queue_request_letter(store, row["id"], "approved", actor="counselor", at="2026-03-04T09:30:00")
+    store.user = User("counselor", "Dana Whitfield", "counselor")  # letters are the counselor's to make
+    try:
+        letters.queue_request_letter(store, row["id"], "approved", at="2026-03-04T09:30:00")
+    finally:
+        store.user = admin.user
     with store.transaction() as db:
         for n in range(260):  # more than a page
             audit.record(db, "counselor", "counselor", "student_opened", at=f"2026-03-05T08:{n % 60:02d}:00",

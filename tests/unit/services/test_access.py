@@ -226,7 +226,7 @@ FORBIDDEN = {
                    "decision", "appeal", *WHOLE_LETTERS, *ADMIN_ONLY],
     "counselor": ["decision", "appeal", *ADMIN_ONLY],
     "decider": [*WIZARD, *ADMIN_ONLY],
-    "administrator": [*CASE_READS, *WIZARD, "start_review", "withdraw", "decision", "appeal"],
+    "administrator": [*CASE_READS, *WIZARD, "start_review", "withdraw", "decision", "appeal", *WHOLE_LETTERS],
 }
 ALLOWED = {
     "front_desk": ["print_queue", "preview_top", "print_to_printer", "mark_printed"],
@@ -234,8 +234,8 @@ ALLOWED = {
                   "print_queue", "preview_top", "print_to_printer", "mark_printed", *WHOLE_LETTERS],
     "decider": ["student_search", "student_detail", *CASE_READS, "start_review", "decision", "appeal",
                 "print_queue", "open_as_pdf", "queue_letter"],
-    "administrator": ["student_search", "student_detail", *ADMIN_ONLY, "print_queue", "open_as_pdf",
-                      "annual_notice"],
+    "administrator": ["student_search", "student_detail", *ADMIN_ONLY, "print_queue", "preview_top",
+                      "print_to_printer", "mark_printed"],
 }
 
 
