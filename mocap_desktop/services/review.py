@@ -9,8 +9,10 @@ Who may do what (core.access): reading the queue, a request, its findings and ti
 exports need REQUESTS_READ; status moves and the full-time track REQUESTS_UPDATE; decisions
 REQUESTS_DECIDE; appeals APPEALS_RECORD. With a person signed in, the lifecycle role and the
 name the timeline records are theirs, whatever the caller passes. Every change is recorded in
-the audit trail (before and after), and so are a request opened and an export. Dates are `date`; `today` always comes in as an argument so tests and
-the benchmark can pin it. Logs name requests by id, never students by name or ID.
+the audit trail (before and after), and so are a request opened and an export.
+
+Dates are `date`; `today` always comes in as an argument so tests and the benchmark can pin it.
+Logs name requests by id, never students by name or ID.
 """
 
 from __future__ import annotations
@@ -1075,7 +1077,8 @@ def record_input_sent(store: Store, request_id: int, sent_on: date, actor: str, 
             "input_due": row["input_due"], "on_time": bool(row["input_due"]) and sent_on.isoformat() <= row["input_due"]},
             stamp)
         trail.note(db, store, "full_time_input_sent", student_id=row["student_id"], request_id=request_id, detail={
-            "before": {"status": row["status"]}, "after": {"status": "input_sent", "input_sent_on": sent_on.isoformat()},
+            "before": {"status": row["status"]},
+            "after": {"status": "input_sent", "input_sent_on": sent_on.isoformat()},
             "input_due": row["input_due"], "recipient": "The virtual program's provider",
             "records": "The resident district's input on the full-time enrollment"})
     if letter:
