@@ -95,6 +95,8 @@ def build_main_window(session: Session) -> MainWindow:
                                (window.new_request_action, access.REQUESTS_CREATE),
                                (window.resume_draft_action, access.REQUESTS_CREATE)):
         action.setVisible(user.can(capability))
+    window.request_menu.menuAction().setVisible(
+        any(a.isVisible() for a in window.request_menu.actions() if not a.isSeparator()))
     window.presenters = [presenter]  # type: ignore[attr-defined]
     window.session = session  # type: ignore[attr-defined]
     window.import_roster_requested.connect(

@@ -120,13 +120,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from mocap_desktop.core.access import BACKUP, require
+    from mocap_desktop.services.backup import backup
     from mocap_desktop.store import StoreError
 
     session = _session(args)
     try:
-        require(session.store, BACKUP)
-        dest = session.store.backup_to(Path(args.dest))
+        dest = backup(session.store, Path(args.dest))
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)
     finally:
@@ -237,7 +236,8 @@ def _queue_filter(args: argparse.Namespace):
                        routing=args.routing or "", overdue=args.overdue, search=args.search or "")
 
 
-def _queue_rows(args: argparse.Namespace):
+def _queue_rows(args: argparse.Namespace, then: Callable | None = None):
+    """The queue as filtered by the arguments; `then(store, rows)` runs while still signed in."""
     from datetime import date
 
     from mocap_desktop.services.review import ReviewError, queue
@@ -249,9 +249,14 @@ def _queue_rows(args: argparse.Namespace):
         fail(f"--today: '{args.today}' is not a date YYYY-MM-DD", EXIT_BAD_INPUT)
     session = _session(args)
     try:
-        return queue(session.store, _queue_filter(args), today).rows
-    except (ReviewError, StoreError) as err:
+        rows = queue(session.store, _queue_filter(args), today).rows
+        if then is not None:
+            then(session.store, rows)
+        return rows
+    except StoreError as err:
         fail(str(err), EXIT_DATABASE)
+    except ReviewError as err:
+        fail(str(err), EXIT_PROBLEMS if then else EXIT_DATABASE)
     finally:
         session.close()
 
@@ -277,16 +282,12 @@ def cmd_requests_list(args: argparse.Namespace) -> int:
 
 
 def cmd_requests_export(args: argparse.Namespace) -> int:
-    from mocap_desktop.services.review import ReviewError, export_rows
+    from mocap_desktop.services.review import export_queue
 
     dest = Path(args.file)
     if dest.suffix.lower() not in (".csv", ".xlsx"):
         fail(f"{dest.name}: export to a .csv or .xlsx file", EXIT_BAD_INPUT)
-    rows = _queue_rows(args)
-    try:
-        export_rows(rows, dest)
-    except ReviewError as err:
-        fail(str(err), EXIT_PROBLEMS)
+    rows = _queue_rows(args, lambda store, found: export_queue(store, found, dest))
     print(f"{len(rows)} request{'s' if len(rows) != 1 else ''} written to {dest}")
     return EXIT_OK
 

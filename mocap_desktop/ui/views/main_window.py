@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Switch user…", None, self.switch_user_requested))
         file_menu.addAction(self._action("E&xit", "Ctrl+Q", self.close))
 
-        request_menu = bar.addMenu("&Request")
+        request_menu = self.request_menu = bar.addMenu("&Request")
         self.new_request_action = self._action(
             "&New MOCAP request…", "Ctrl+N", self.new_request_requested
         )
