@@ -23,7 +23,7 @@ class PageImage:
 
 
 def _open(source: bytes | Path) -> pdfium.PdfDocument:
-    return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+    return pdfium.PdfDocument(bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else str(source))
 
 
 def page_count(source: bytes | Path) -> int:
@@ -58,9 +58,12 @@ def rasterize(source: bytes | Path, *, dpi: float = 96, first_page: int = 1, cou
 
 @dataclass(frozen=True)
 class Part:
-    path: Path
+    path: bytes | Path
+    """The PDF: its bytes (a letter kept in the database) or a file."""
     first_page: int = 1
     page_count: int | None = None
+    name: str = ""
+    """What to call it in an error (a file's path when empty)."""
 
 
 def merge(parts: list[Part], out: BinaryIO) -> int:
@@ -68,12 +71,13 @@ def merge(parts: list[Part], out: BinaryIO) -> int:
     target = pdfium.PdfDocument.new()
     try:
         for part in parts:
-            source = pdfium.PdfDocument(str(part.path))
+            source = _open(part.path)
             try:
                 start = part.first_page - 1
                 stop = len(source) if part.page_count is None else start + part.page_count
                 if stop > len(source) or start < 0:
-                    raise ValueError(f"{part.path} has {len(source)} pages, not {stop}")
+                    label = part.name or (str(part.path) if isinstance(part.path, Path) else "a letter")
+                    raise ValueError(f"{label} has {len(source)} pages, not {stop}")
                 target.import_pages(source, pages=list(range(start, stop)))
             finally:
                 source.close()

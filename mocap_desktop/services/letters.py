@@ -1,7 +1,8 @@
 """Parent letters: the use cases shared by the print center, the letterhead editor and the CLI.
 
-Gather a letter's data from the database, render it, keep the file under the data folder's
-`letters/` subfolder with its SHA-256, record the letter and the disclosure; put the
+Gather a letter's data from the database, render it, keep its PDF inside the (encrypted)
+database, table `letter_files`, with its SHA-256 checked on every read, record the letter and
+the disclosure; put the
 pending letters into one PDF sorted by ZIP code and then name; and the annual notice for
 every family (or new enrollees only), each family in its own language.
 
@@ -13,13 +14,20 @@ the FERPA disclosure record.
 
 Errors for the user are `LetterDataError` (bad or missing data: says what to fix, names
 people by record id) and `LetterOutputError` (a file cannot be written). Nothing is left
-half-written: files are written to a temporary name and moved into place, and a letter row
-is only added once its file is complete.
+half-written: a letter's PDF and its row are added in one transaction, and output files are
+written to a temporary name and moved into place.
+
+No letter is kept as a plain file in the data folder: a lost laptop would give away names,
+addresses and a denial's reasons. A file is only written where a person asks for one (the
+command line's -o FILE, "Open as PDF"); a print job for the printer stays in memory
+(`print_letters` without `dest`). PDFs an older version kept under `letters/` are moved into
+the database and deleted (`adopt_letter_files`, at sign-in, and on reading a letter).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -61,7 +69,7 @@ __all__ = [
     "render_request_letter", "gather_request_letter", "print_letters", "mark_printed",
     "batch_pending", "annual_notice", "preview_letter", "preview_data", "sample_letter",
     "letterhead_from_profile", "notice_settings", "letters_root", "PrintJob", "AnnualNoticeResult",
-    "BOARD_APPEAL_DAYS_KEY", "print_queue", "preview_top", "PRINTER",
+    "BOARD_APPEAL_DAYS_KEY", "print_queue", "preview_top", "PRINTER", "letter_pdf", "adopt_letter_files",
 ]
 
 log = logging.getLogger(__name__)
@@ -261,25 +269,86 @@ def gather_request_letter(store: Store, request_id: int, kind: str, lang: str | 
     return data
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _store_bytes(store: Store, pdf: bytes, stem: str, when: date) -> tuple[str, str]:
-    """Keep `pdf` under letters/YYYY/MM/; returns (path relative to the data folder, sha256)."""
+def _store_bytes(store: Store, pdf: bytes, stem: str, when: date, sub: str | None = None) -> tuple[str, str]:
+    """Keep `pdf` in the database's `letter_files` under the name letters/YYYY/MM/STEM-SHA.pdf (a
+    key, not a file on disk); returns (that name, sha256). Call it inside the transaction that
+    adds the letter rows, so a failure keeps neither."""
     sha = hashlib.sha256(pdf).hexdigest()
-    folder = letters_root(store) / f"{when:%Y}" / f"{when:%m}"
+    key = f"letters/{sub or f'{when:%Y}/{when:%m}'}/{stem}-{sha[:10]}.pdf"
+    with store.transaction() as db:
+        db.execute("INSERT OR REPLACE INTO letter_files (file, pdf) VALUES (?, ?)", [key, pdf])
+    return key, sha
+
+
+def _legacy_file(store: Store, file: str) -> Path | None:
+    """A letter's PDF where an older version kept it (under the data folder), if it is there."""
+    if not file:
+        return None
+    path = store.path.parent / file
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LetterOutputError(f"Cannot create the letters folder {folder}: {exc.strerror or exc}.") from exc
-    path = folder / f"{stem}-{sha[:10]}.pdf"
-    atomic_output(path, lambda fh: fh.write(pdf))
-    return path.relative_to(store.path.parent).as_posix(), sha
+        path.resolve().relative_to(store.path.parent.resolve())
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
+def _adopt(store: Store, file: str, sha: str) -> bytes | None:
+    """Move the plain file `file` (an older version's) into `letter_files` and delete it when its
+    SHA-256 is the recorded one; its bytes, or None when it is missing or was changed (then it is
+    left where it is)."""
+    path = _legacy_file(store, file)
+    if path is None:
+        return None
+    pdf = path.read_bytes()
+    if hashlib.sha256(pdf).hexdigest() != sha:
+        return None
+    with store.transaction() as db:
+        db.execute("INSERT OR REPLACE INTO letter_files (file, pdf) VALUES (?, ?)", [file, pdf])
+    remove_file_quietly(path)
+    return pdf
+
+
+def adopt_letter_files(store: Store) -> int:
+    """Move every letter PDF an older version left under the data folder's `letters/` into the
+    database, deleting each file once it is in (only files whose SHA-256 is the recorded one);
+    returns how many. Cheap when there is nothing to move: it looks at the disk only when
+    `letters/` exists. Called at sign-in; reading a letter does the same for its own file."""
+    if not letters_root(store).is_dir():
+        return 0
+    moved = 0
+    rows = store.query("SELECT DISTINCT l.file, l.sha256 FROM letters l LEFT JOIN letter_files f ON f.file = l.file "
+                       "WHERE f.file IS NULL AND l.file != ''")
+    for r in rows:
+        try:
+            if _adopt(store, r["file"], r["sha256"]) is not None:
+                moved += 1
+        except OSError as exc:
+            log.warning("A kept letter file could not be moved into the database: %s", exc.strerror or exc)
+    if moved:
+        log.info("%d letter files moved from the data folder into the database", moved)
+    return moved
+
+
+def letter_pdf(store: Store, row: LetterRow) -> bytes:
+    """The kept PDF of letter `row`, from the database, its SHA-256 checked (a file an older
+    version left on disk is moved in first). No permission check: callers check theirs."""
+    found = store.query("SELECT pdf FROM letter_files WHERE file = ?", (row.file,))
+    if found:
+        pdf = bytes(found[0]["pdf"])
+    else:
+        try:
+            pdf = _adopt(store, row.file, row.sha256)
+        except OSError:
+            pdf = None
+        if pdf is None:
+            if _legacy_file(store, row.file) is not None:
+                raise LetterDataError(f"The file of letter {row.id} ({row.file}) was changed after it was made; "
+                                      "it was not printed. Make the letter again.")
+            raise LetterDataError(f"The file of letter {row.id} is missing ({row.file}); make the letter again.")
+    if hashlib.sha256(pdf).hexdigest() != row.sha256:
+        raise LetterDataError(f"The file of letter {row.id} ({row.file}) was changed after it was made; "
+                              "it was not printed. Make the letter again.")
+    return pdf
 
 
 def _safe(text: str) -> str:
@@ -327,21 +396,18 @@ def _keep_letter(store: Store, data: LetterData, pdf: bytes, request_id: int | N
     require(store, LETTERS_MAKE)
     staff, actor = trail.acting_login(store, actor), trail.acting_name(store, actor)
     stamp = at or now()
-    file, sha = _store_bytes(store, pdf, _safe(f"{data.reference or 'letter'}-{data.kind}-{data.language}"),
-                             data.letter_date)
-    letter = _new_letter(data, file, sha, page_count(pdf), status, request_id)
-    try:
-        with store.transaction() as db:
-            letter_id = LetterRepo(store).add(letter, staff, at=stamp)
-            if request_id is not None:
-                _event(store, request_id, "letter_queued" if status == "pending" else "letter_printed", actor,
-                       {"kind": data.kind, "letter_id": letter_id, "language": data.language}, stamp)
-            trail.note(db, store, "letter_queued" if status == "pending" else "letter_generated",
-                       student_id=letter.student_id, request_id=request_id,
-                       detail=_disclosed(letter, letter_id, letter.records))
-    except BaseException:
-        (store.path.parent / file).unlink(missing_ok=True)
-        raise
+    pages = page_count(pdf)
+    with store.transaction() as db:
+        file, sha = _store_bytes(store, pdf, _safe(f"{data.reference or 'letter'}-{data.kind}-{data.language}"),
+                                 data.letter_date)
+        letter = _new_letter(data, file, sha, pages, status, request_id)
+        letter_id = LetterRepo(store).add(letter, staff, at=stamp)
+        if request_id is not None:
+            _event(store, request_id, "letter_queued" if status == "pending" else "letter_printed", actor,
+                   {"kind": data.kind, "letter_id": letter_id, "language": data.language}, stamp)
+        trail.note(db, store, "letter_queued" if status == "pending" else "letter_generated",
+                   student_id=letter.student_id, request_id=request_id,
+                   detail=_disclosed(letter, letter_id, letter.records))
     log.info("Letter %s (%s, %s) kept for request %s", letter_id, data.kind, data.language, request_id)
     return letter_id
 
@@ -374,10 +440,13 @@ def render_request_letter(store: Store, request_id: int, kind: str, dest: Path, 
 
 @dataclass(frozen=True)
 class PrintJob:
-    path: Path
+    path: Path | None
+    """The file written, or None for a job kept in memory (`pdf`)."""
     letter_ids: tuple[int, ...]
     """In the order they are in the file: by ZIP code, then the recipient's name."""
     pages: int
+    pdf: bytes | None = None
+    """The combined PDF when it was not written to a file."""
 
 
 def mailing_order(rows: list[LetterRow]) -> list[LetterRow]:
@@ -385,20 +454,15 @@ def mailing_order(rows: list[LetterRow]) -> list[LetterRow]:
 
 
 def _checked_part(store: Store, row: LetterRow) -> Part:
-    path = store.path.parent / row.file
-    if not path.is_file():
-        raise LetterDataError(f"The file of letter {row.id} is missing ({row.file}); make the letter again.")
-    if _sha256(path) != row.sha256:
-        raise LetterDataError(f"The file of letter {row.id} ({row.file}) was changed after it was made; "
-                              "it was not printed. Make the letter again.")
-    return Part(path, row.first_page, row.page_count)
+    return Part(letter_pdf(store, row), row.first_page, row.page_count, name=f"letter {row.id}")
 
 
 PRINTER = "printer"
 
 
-def print_letters(store: Store, ids: list[int], dest: Path, target: str = PRINTER) -> PrintJob:
-    """One PDF of the letters `ids`, sorted by ZIP code then name, written atomically to `dest`.
+def print_letters(store: Store, ids: list[int], dest: Path | None, target: str = PRINTER) -> PrintJob:
+    """One PDF of the letters `ids`, sorted by ZIP code then name, written atomically to `dest`,
+    or, when `dest` is None, kept in memory (`PrintJob.pdf`: a job for the printer leaves no file).
 
     The letters are not marked printed here: call `mark_printed` once they are. `target` says
     where the file goes: to the printer (LETTERS_PRINT, the front desk's job), or anywhere a
@@ -416,6 +480,11 @@ def print_letters(store: Store, ids: list[int], dest: Path, target: str = PRINTE
         raise LetterDataError("No letters are selected.")
     ordered = mailing_order(rows)
     parts = [_checked_part(store, r) for r in ordered]
+    if dest is None:
+        buffer = io.BytesIO()
+        pages = merge(parts, buffer)
+        log.info("Print job of %d letters (%d pages) made", len(ordered), pages)
+        return PrintJob(None, tuple(r.id for r in ordered), pages, buffer.getvalue())
     pages = atomic_output(Path(dest), lambda fh: merge(parts, fh))
     log.info("Print job of %d letters (%d pages) written", len(ordered), pages)
     return PrintJob(Path(dest), tuple(r.id for r in ordered), pages)
@@ -459,14 +528,13 @@ def preview_top(store: Store, letter_id: int, dpi: float, top_inches: float) -> 
     row = LetterRepo(store).get(letter_id)
     if row is None:
         raise LetterDataError("That letter is no longer in the queue.")
-    path = store.path.parent / row.file
-    if not path.is_file():
-        raise LetterDataError(f"The file of letter {row.id} is missing ({row.file}).")
-    return rasterize(path, dpi=dpi, first_page=row.first_page, count=1, top_inches=top_inches)[0]
+    return rasterize(letter_pdf(store, row), dpi=dpi, first_page=row.first_page, count=1,
+                     top_inches=top_inches)[0]
 
 
 def print_job_path(store: Store, stamp: datetime | None = None) -> Path:
-    """Where the print center puts a combined PDF: letters/print/print-YYYYmmdd-HHMMSS.pdf."""
+    """Where the print center puts a combined PDF a person asked to open ("Open as PDF"):
+    letters/print/print-YYYYmmdd-HHMMSS.pdf. A job for the printer is not written here."""
     folder = letters_root(store) / "print"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = stamp or datetime.now()
@@ -499,8 +567,7 @@ def preview_letter(store: Store, letter_id: int, dpi: float = 80) -> list[PageIm
     row = LetterRepo(store).get(letter_id)
     if row is None:
         raise LetterDataError(f"No letter with id {letter_id}.")
-    part = _checked_part(store, row)
-    return rasterize(part.path, dpi=dpi, first_page=row.first_page, count=row.page_count)
+    return rasterize(letter_pdf(store, row), dpi=dpi, first_page=row.first_page, count=row.page_count)
 
 
 def preview_data(data: LetterData, dpi: float = 80, first_only: bool = False) -> list[PageImage]:
@@ -608,8 +675,8 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
 
     Each family gets one letter in its own language naming all its students; families are in
     ZIP then name order. A family without a complete mailing address is left out and listed
-    in `skipped`. The file is kept under letters/annual/ and every letter and disclosure is
-    recorded (as printed: the file goes straight to the printer), in the audit trail too.
+    in `skipped`. The PDF is written to `dest` and kept in the database, and every letter and
+    disclosure is recorded (as printed: the file goes straight to the printer), in the audit trail too.
     Needs LETTERS_MAKE.
     """
     require(store, LETTERS_MAKE)
@@ -640,12 +707,15 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
             yield data
 
     batch = write_letters(stream(), Path(dest), title="Annual notice of MOCAP rights")
-    sha = _sha256(Path(dest))
-    kept, _ = _copy_into_letters(store, Path(dest), f"annual/{today:%Y}", f"annual-notice-{today:%Y%m%d}", sha)
-    batch_id = f"annual-{today.isoformat()}-{sha[:8]}"
-    rows = [_new_letter(data, kept, sha, placement.page_count, "printed", None, placement.first_page, batch_id)
-            for (_, data), placement in zip(chosen, batch.placements)]
+    try:
+        pdf = Path(dest).read_bytes()
+    except OSError as exc:
+        raise LetterOutputError(f"Cannot read back {dest}: {exc.strerror or exc}.") from exc
     with store.transaction() as db:
+        kept, sha = _store_bytes(store, pdf, f"annual-notice-{today:%Y%m%d}", today, sub=f"annual/{today:%Y}")
+        batch_id = f"annual-{today.isoformat()}-{sha[:8]}"
+        rows = [_new_letter(data, kept, sha, placement.page_count, "printed", None, placement.first_page, batch_id)
+                for (_, data), placement in zip(chosen, batch.placements)]
         ids = LetterRepo(store).add_many(rows, actor)
         trail.note_many(db, store, "letter_generated", (
             (letter.student_id, None, _disclosed(letter, letter_id, letter.records))
@@ -657,26 +727,6 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
     log.info("Annual notice: %d letters, %d pages, %d families left out", result.letters, result.pages,
              len(result.skipped))
     return result
-
-
-def _copy_into_letters(store: Store, source: Path, sub: str, stem: str, sha: str) -> tuple[str, str]:
-    folder = letters_root(store) / sub
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LetterOutputError(f"Cannot create the letters folder {folder}: {exc.strerror or exc}.") from exc
-    target = folder / f"{stem}-{sha[:10]}.pdf"
-    if source.resolve() != target.resolve():
-        def copy(fh):
-            with open(source, "rb") as src:
-                while chunk := src.read(1 << 20):
-                    fh.write(chunk)
-        atomic_output(target, copy)
-    return target.relative_to(store.path.parent).as_posix(), sha
-
-
-def data_folder_file(store: Store, relative: str) -> Path:
-    return store.path.parent / relative
 
 
 def set_board_appeal_days(store: Store, days: int) -> None:

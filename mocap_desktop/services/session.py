@@ -157,7 +157,18 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     with store.transaction() as db:
         audit.record(db, user.login, user.role, "sign_in")
     log.info("Signed in (%s)", user.role)
+    _adopt_letter_files(store)
     return Session(data_dir, store, demo, user, ring, key)
+
+
+def _adopt_letter_files(store: Store) -> None:
+    """Move letter PDFs an older version kept as plain files into the encrypted database."""
+    from mocap_desktop.services.letters import adopt_letter_files
+
+    try:
+        adopt_letter_files(store)
+    except Exception as exc:  # noqa: BLE001 - never stop a sign-in; reading a letter tries again
+        log.warning("Letter files were not moved into the database: %s", exc)
 
 
 def reset_password(data_dir: DataDir, recovery_key: str, login: str, new_password: str,

@@ -344,6 +344,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
         """,
     ),
+    Migration(
+        "0011_letter_files",
+        # Each parent letter's PDF inside the encrypted database, not as a plain file in the data
+        # folder: `letters.file` is the key, `letters.sha256` is still checked on every read. Files
+        # an older version left under letters/ are moved in by services.letters.adopt_letter_files.
+        """
+        CREATE TABLE letter_files (
+            file TEXT PRIMARY KEY,
+            pdf BLOB NOT NULL);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,13 +7,20 @@ address as the envelope window will show it, date, reference and student), not t
 The services enforce the same (core.access): the list and the preview need LETTERS_PRINT, and
 "Open as PDF" and the annual notice, which show whole letters, need LETTERS_MAKE, which the
 front desk does not have; the view is told which of those to offer (`set_allowed`).
+
+A job for the printer is never left on disk: the letters come out of the encrypted database
+into memory (`PrintDelivery.data`) and are painted from there; only "Open as PDF", which a
+person asks for, writes a file (`job_path`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -61,11 +68,14 @@ class PrintDelivery:
     """A combined PDF ready to go to a printer or the system's PDF viewer."""
 
     path: Path
+    """The file to open ("viewer"); for the printer only the job's name (no such file is kept)."""
     letters: int
     pages: int
     target: str  # "printer" or "viewer"
     page_images: Callable[[float], Iterator[PageImage]]
     """Pictures of every page at a resolution, for painting on a printer."""
+    data: bytes | None = None
+    """The combined PDF, in memory, for the printer."""
 
 
 class PrintCenterView(Protocol):
@@ -158,12 +168,17 @@ class PrintCenterPresenter:
             return
         reprint = self.mode == PRINTED
         try:
-            job = service.print_letters(self.store, list(ids), self.job_path(), target=target)
+            dest = self.job_path() if target != "printer" else None
+            job = service.print_letters(self.store, list(ids), dest, target=target)
         except (service.LetterDataError, service.LetterOutputError, StoreError, AccessDenied) as err:
             self.view.show_error("The letters were not printed", str(err))
             return
-        delivery = PrintDelivery(job.path, len(job.letter_ids), job.pages, target,
-                                 lambda dpi, path=job.path: self._images(path, dpi))
+        if job.pdf is not None:
+            delivery = PrintDelivery(_job_name(), len(job.letter_ids), job.pages, target,
+                                     lambda dpi, pdf=job.pdf: self._images(pdf, dpi), job.pdf)
+        else:
+            delivery = PrintDelivery(job.path, len(job.letter_ids), job.pages, target,
+                                     lambda dpi, path=job.path: self._images(path, dpi))
         if not self.view.deliver(delivery):
             self.view.show_status("Nothing was printed; the letters are still "
                                   + ("in the printed list." if reprint else "waiting."))
@@ -193,13 +208,31 @@ class PrintCenterPresenter:
                                  f"Make the annual notice for {who}, each family in its own language, "
                                  "sorted by ZIP code then name? The notices are kept and recorded as sent."):
             return
+        to_printer = target == "printer"
         try:
-            result = service.annual_notice(self.store, self.job_path(), self.actor, new_only=new_only)
+            if to_printer:  # written to a temporary file (the service streams it), read and deleted
+                fd, name = tempfile.mkstemp(prefix="mocap-notice-", suffix=".pdf")
+                os.close(fd)
+                temp = Path(name)
+                try:
+                    result = service.annual_notice(self.store, temp, self.actor, new_only=new_only)
+                    pdf = temp.read_bytes()
+                finally:
+                    temp.unlink(missing_ok=True)
+            else:
+                result = service.annual_notice(self.store, self.job_path(), self.actor, new_only=new_only)
+        except OSError as err:
+            self.view.show_error("No annual notice was made", f"The print job could not be made: {err}")
+            return
         except (service.LetterDataError, service.LetterOutputError, StoreError, AccessDenied) as err:
             self.view.show_error("No annual notice was made", str(err))
             return
-        delivery = PrintDelivery(result.path, result.letters, result.pages, target,
-                                 lambda dpi, path=result.path: self._images(path, dpi))
+        if to_printer:
+            delivery = PrintDelivery(_job_name("annual-notice"), result.letters, result.pages, target,
+                                     lambda dpi, data=pdf: self._images(data, dpi), pdf)
+        else:
+            delivery = PrintDelivery(result.path, result.letters, result.pages, target,
+                                     lambda dpi, path=result.path: self._images(path, dpi))
         sent = self.view.deliver(delivery)
         left_out = (f" {len(result.skipped)} famil{'ies' if len(result.skipped) != 1 else 'y'} left out "
                     "for want of a mailing address.") if result.skipped else ""
@@ -209,11 +242,16 @@ class PrintCenterPresenter:
                 f"\n… and {len(result.skipped) - 20} more." if len(result.skipped) > 20 else ""))
         self.view.show_status(f"Annual notice: {result.letters} letters ({result.pages} pages) "
                               f"{('sent to the printer' if target == 'printer' else 'opened in your PDF viewer') if sent else 'kept'}"
-                              f" ({result.path}).{left_out}")
+                              f"{'' if to_printer else f' ({result.path})'}.{left_out}")
 
     @staticmethod
-    def _images(path: Path, dpi: float) -> Iterator[PageImage]:
+    def _images(source: Path | bytes, dpi: float) -> Iterator[PageImage]:
         from mocap_desktop.letters.pages import page_count
 
-        for number in range(1, page_count(path) + 1):
-            yield rasterize(path, dpi=dpi, first_page=number, count=1)[0]
+        for number in range(1, page_count(source) + 1):
+            yield rasterize(source, dpi=dpi, first_page=number, count=1)[0]
+
+
+def _job_name(stem: str = "print") -> Path:
+    """The name a printer job goes by (the printer's queue shows it); no such file is written."""
+    return Path(f"{stem}-{datetime.now():%Y%m%d-%H%M%S}.pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -110,7 +111,8 @@ def test_print_selected_makes_one_pdf_in_zip_order_and_marks_printed(store, tmp_
     presenter.print_requested(queued, "printer")
     [delivery] = view.deliveries
     assert delivery.letters == 2 and delivery.target == "printer"
-    reader = pypdf.PdfReader(delivery.path)
+    assert not delivery.path.exists() and not list(tmp_path.glob("job*.pdf"))  # the printer's job: in memory
+    reader = pypdf.PdfReader(io.BytesIO(delivery.data))
     assert "Amy Ávila" in reader.pages[0].extract_text()  # 65997 first
     assert view.rows == [] and view.summary == "No parent letters are waiting to be printed."
     assert all(r.print_count == 1 for r in LetterRepo(store).printed())
@@ -155,7 +157,8 @@ def test_a_missing_file_is_an_error_not_a_crash(store, tmp_path, queued):
     view = FakeView()
     presenter = presenter_for(store, tmp_path, view)
     presenter.start()
-    (store.path.parent / LetterRepo(store).get(queued[0]).file).unlink()
+    with store.transaction() as db:
+        db.execute("DELETE FROM letter_files WHERE file = ?", [LetterRepo(store).get(queued[0]).file])
     presenter.selection_changed([queued[0]])
     assert view.preview is None and "missing" in view.caption
     presenter.print_requested(queued, "printer")
@@ -187,3 +190,23 @@ def test_the_annual_notice_from_the_print_center(store, tmp_path):
     assert view.errors and f"guardian #{gid}" in view.errors[-1][1]
     assert view.statuses[-1].startswith("Annual notice: 1 letters") or "1 letter" in view.statuses[-1]
     assert "1 family left out" in view.statuses[-1]
+
+
+def test_the_annual_notice_for_the_printer_leaves_no_file(store, tmp_path, monkeypatch):
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    seed_student(store, "Ana", "Peña", guardian="Lucía Peña", language="es")
+    view = FakeView()
+    presenter = presenter_for(store, tmp_path, view)
+    presenter.start()
+    presenter.annual_notice_requested(False, "printer")
+    [delivery] = view.deliveries
+    assert delivery.target == "printer" and not delivery.path.exists()
+    assert "Junta de Educación" in pypdf.PdfReader(io.BytesIO(delivery.data)).pages[0].extract_text()
+    assert len(list(delivery.page_images(20))) == delivery.pages
+    assert list(temp.iterdir()) == [] and not list(tmp_path.glob("job*.pdf"))
+    assert not (store.path.parent / "letters").exists()
+    assert view.statuses[-1].startswith("Annual notice: 1 letters") and "sent to the printer" in view.statuses[-1]

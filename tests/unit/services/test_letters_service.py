@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,10 +21,15 @@ from mocap_desktop.services import letters as svc  # noqa: E402
 from mocap_desktop.store.letters import LetterRepo  # noqa: E402
 
 
-def pdf_text(path: Path, first: int = 1, count: int | None = None) -> str:
-    reader = pypdf.PdfReader(path)
+def pdf_text(path: Path | bytes, first: int = 1, count: int | None = None) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(path) if isinstance(path, bytes) else path)
     pages = reader.pages[first - 1: None if count is None else first - 1 + count]
     return " ".join(" ".join(p.extract_text() for p in pages).split())
+
+
+def kept_pdf(store, file: str) -> bytes:
+    [row] = store.query("SELECT pdf FROM letter_files WHERE file = ?", (file,))
+    return bytes(row["pdf"])
 
 
 def test_a_received_letter_is_kept_hashed_queued_and_disclosed(store):
@@ -33,10 +39,11 @@ def test_a_received_letter_is_kept_hashed_queued_and_disclosed(store):
     [row] = LetterRepo(store).pending()
     assert (row.id, row.kind, row.language, row.status) == (letter_id, "received", "en", "pending")
     assert row.reference == "MOCAP-2026-0001" and row.recipient_zip == "65999"
-    path = store.path.parent / row.file
-    assert path.is_file() and row.file.startswith("letters/2026/01/")
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
-    text = pdf_text(path)
+    assert row.file.startswith("letters/2026/01/")
+    assert not (store.path.parent / row.file).exists()  # in the encrypted database, not on disk
+    pdf = kept_pdf(store, row.file)
+    assert hashlib.sha256(pdf).hexdigest() == row.sha256 and svc.letter_pdf(store, row) == pdf
+    text = pdf_text(pdf)
     assert "Zoë Nguyễn-Peña" in text and "1234 Hickory Lane" in text and "January 20, 2026" in text
     [disclosure] = LetterRepo(store).disclosures(sid)
     assert disclosure.letter_id == letter_id and disclosure.staff == "counselor1"
@@ -52,7 +59,7 @@ def test_the_familys_language_picks_the_wording(store):
     svc.queue_request_letter(store, rid, "received", today=date(2026, 1, 6))
     [row] = LetterRepo(store).pending()
     assert row.language == "es"
-    text = pdf_text(store.path.parent / row.file)
+    text = pdf_text(kept_pdf(store, row.file))
     assert "Recibimos su solicitud" in text and "20 de enero de 2026" in text
 
 
@@ -65,6 +72,7 @@ def test_a_guardian_without_an_address_gets_no_letter_and_a_clear_message(store)
     assert "Lucía" not in str(err.value)
     assert LetterRepo(store).pending() == []
     assert not (store.path.parent / "letters").exists() or not any((store.path.parent / "letters").rglob("*.pdf"))
+    assert store.query("SELECT count(*) AS n FROM letter_files")[0]["n"] == 0
 
 
 def test_a_decision_letter_needs_a_recorded_decision(store):
@@ -85,7 +93,7 @@ def test_a_denial_letter_reads_reasons_and_explanation_from_the_decision(store):
                                  "explanation": "Two incomplete virtual courses last spring.", "on": "2026-01-16"})
     svc.queue_request_letter(store, rid, "denied", today=date(2026, 1, 16))
     [row] = LetterRepo(store).pending()
-    text = pdf_text(store.path.parent / row.file)
+    text = pdf_text(kept_pdf(store, row.file))
     for code in ("PRIOR_VIRTUAL_PERFORMANCE", "ACADEMIC_READINESS"):
         assert " ".join(reason_text(code).split()) in text
     assert "Two incomplete virtual courses last spring." in text
@@ -154,7 +162,8 @@ def test_a_reprint_counts_and_is_recorded(store, tmp_path):
 def test_a_changed_file_is_not_printed(store, tmp_path):
     ids = _three_families(store)
     row = LetterRepo(store).get(ids[1])
-    (store.path.parent / row.file).write_bytes(b"%PDF-1.4 something else")
+    with store.transaction() as db:
+        db.execute("UPDATE letter_files SET pdf = ? WHERE file = ?", [b"%PDF-1.4 something else", row.file])
     with pytest.raises(svc.LetterDataError, match=f"letter {ids[1]}.*changed"):
         svc.print_letters(store, ids, tmp_path / "job.pdf")
     assert not (tmp_path / "job.pdf").exists()
@@ -176,7 +185,7 @@ def test_render_to_a_file_keeps_a_copy_recorded_as_printed(store, tmp_path):
     assert "Recibimos su solicitud" in pdf_text(tmp_path / "one.pdf")
     row = LetterRepo(store).get(letter_id)
     assert row.status == "printed" and row.language == "es"
-    assert (store.path.parent / row.file).read_bytes() == (tmp_path / "one.pdf").read_bytes()
+    assert kept_pdf(store, row.file) == (tmp_path / "one.pdf").read_bytes()  # the -o FILE asked for
 
 
 def test_annual_notice_one_letter_per_family_in_its_language(store, tmp_path):
@@ -196,9 +205,10 @@ def test_annual_notice_one_letter_per_family_in_its_language(store, tmp_path):
     assert "Ana Peña" in text and "Mateo Peña" in text and "Junta de Educación" in text
     assert "Lan Nguyễn" not in text
     assert all(r["status"] == "printed" and r["kind"] == "annual_notice" for r in rows)
-    kept = store.path.parent / rows[0]["file"]
-    assert kept.read_bytes() == (tmp_path / "notice.pdf").read_bytes()
-    assert hashlib.sha256(kept.read_bytes()).hexdigest() == rows[0]["sha256"]
+    kept = kept_pdf(store, rows[0]["file"])
+    assert kept == (tmp_path / "notice.pdf").read_bytes()
+    assert hashlib.sha256(kept).hexdigest() == rows[0]["sha256"]
+    assert not (store.path.parent / "letters").exists()
     assert {x.student_id for s in (a, b, c) for x in LetterRepo(store).disclosures(s)} == {a, b, c}
 
 
@@ -228,3 +238,70 @@ def test_the_letterhead_sample_uses_the_profile(store):
     assert data.letterhead.district_name == PROFILE.name
     text = " ".join(pypdf.PdfReader(io.BytesIO(svc.render_letter(data))).pages[0].extract_text().split())
     assert "3 de marzo de 2026" in text and "Maple Valley, MO 65999" in text
+
+
+def _names_left_on_disk(folder: Path, *names: str) -> list[str]:
+    """Every file under `folder` holding a PDF or one of `names` (as UTF-8 or UTF-16BE)."""
+    found = []
+    needles = [b"%PDF"] + [n.encode(enc) for n in names for enc in ("utf-8", "utf-16-be")]
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path.relative_to(folder)}: {n!r}" for n in needles if n in data]
+    return found
+
+
+@pytest.fixture
+def encrypted_store(tmp_path):
+    from mocap_desktop.paths import DataDir
+    from mocap_desktop.store import open_store
+
+    data_dir = DataDir(tmp_path / "office").ensure()
+    s = open_store(data_dir.database(), key=os.urandom(32), backups=data_dir.backups)
+    yield s
+    s.close()
+
+
+def test_no_letter_is_left_in_the_data_folder_after_queueing_and_printing(encrypted_store):
+    store = encrypted_store
+    ids = _three_families(store)
+    data = store.path.parent
+    assert store.query("SELECT count(*) AS n FROM letter_files")[0]["n"] == 3
+    job = svc.print_letters(store, ids, None)  # the printer's job: in memory
+    assert job.path is None and job.pdf.startswith(b"%PDF") and job.pages >= 3
+    svc.mark_printed(store, job.letter_ids, actor="frontdesk")
+    svc.preview_top(store, ids[0], 40, 3.0)
+    svc.preview_letter(store, ids[0], 30)
+    students = [r["student_name"] for r in store.query("SELECT student_name FROM letters")]
+    assert students and _names_left_on_disk(data, *students) == []
+
+
+def test_a_letter_an_older_version_kept_on_disk_is_moved_into_the_database(store):
+    sid, gid = seed_student(store)
+    rid = seed_request(store, sid, gid)
+    letter_id = svc.queue_request_letter(store, rid, "received")
+    row = LetterRepo(store).get(letter_id)
+    pdf = kept_pdf(store, row.file)
+    with store.transaction() as db:  # as an older version left it: a plain file, nothing in the table
+        db.execute("DELETE FROM letter_files")
+    path = store.path.parent / row.file
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pdf)
+    assert svc.adopt_letter_files(store) == 1
+    assert not path.exists() and kept_pdf(store, row.file) == pdf
+    assert svc.adopt_letter_files(store) == 0
+
+    with store.transaction() as db:  # lazily, on the first read
+        db.execute("DELETE FROM letter_files")
+    path.write_bytes(pdf)
+    assert svc.letter_pdf(store, row) == pdf and not path.exists()
+
+    with store.transaction() as db:  # a changed file is refused and left alone
+        db.execute("DELETE FROM letter_files")
+    path.write_bytes(pdf + b"%changed")
+    assert svc.adopt_letter_files(store) == 0 and path.exists()
+    with pytest.raises(svc.LetterDataError, match="changed"):
+        svc.letter_pdf(store, row)
+    path.unlink()
+    with pytest.raises(svc.LetterDataError, match="missing"):
+        svc.letter_pdf(store, row)
