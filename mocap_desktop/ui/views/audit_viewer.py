@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -44,6 +43,7 @@ from mocap_desktop.ui.presenters.audit_viewer import (
     Fetch,
     FilterChoices,
 )
+from mocap_desktop.ui.views.tables import record_table
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY, _TOOLTIP, _ACCESSIBLE, _USER = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
@@ -305,24 +305,8 @@ class AuditViewerDialog(QDialog):
 
         # --- entries and detail ------------------------------------------------------------------------
         self.model = AuditTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setAccessibleName("Audit entries")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((150, 165, 135, 155, 170, 105, 80)):
-            header.resizeSection(column, width)
+        self.table = record_table(self.model, "auditTable", "Audit entries",
+                                  (150, 165, 135, 155, 170, 105, 80))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.detail = QTextBrowser()

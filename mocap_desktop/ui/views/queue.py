@@ -9,24 +9,22 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from mocap_desktop.services.review import QueueFilter
 from mocap_desktop.ui.presenters.queue import COLUMN_KEYS, COLUMNS, DAYS_COLUMN, DUE_COLUMN, FilterChoices, QueueLine
+from mocap_desktop.ui.views.tables import record_table
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -229,26 +227,11 @@ class QueueWidget(QWidget):
 
         self.model = QueueTableModel(self)
         self.model.sort_requested.connect(self.sort_requested)
-        self.table = QTableView()
-        self.table.setObjectName("queueTable")
-        self.table.setAccessibleName("Requests")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(False)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = record_table(self.model, "queueTable", "Requests",
+                                  (160, 72, 135, 160, 92, 92, 155, 72, 150), row_height=26, alternating=False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
-        for column, width in enumerate((160, 72, 135, 160, 92, 92, 155, 72, 150)):
-            header.resizeSection(column, width)
         header.sectionClicked.connect(self._header_clicked)
         self.table.doubleClicked.connect(lambda index: self.open_requested.emit(self.model.request_id(index.row())))
         layout.addWidget(self.table, 1)
