@@ -427,3 +427,26 @@ def ensure_demo_data(store: Store, today: date | None = None) -> bool:
         db["courses"].insert_all(courses, batch_size=500)
         _seed_requests(store, rng, today or date.today())
     return True
+
+
+DEMO_LETTERS = {"submitted": "received", "approved": "approved", "partially_approved": "partially_approved",
+                "denied": "denied", "input_sent": "full_time"}
+
+
+def queue_demo_letters(store: Store) -> int:
+    """Put the letters the seeded requests would have produced in the print center's queue, so
+    the front desk's screen has work in the demo. Returns how many were queued."""
+    from mocap_desktop.services.letters import LetterDataError, queue_request_letter
+
+    queued = 0
+    for row in store.query("SELECT id, status FROM requests ORDER BY id"):
+        kind = DEMO_LETTERS.get(row["status"])
+        if kind is None:
+            continue
+        try:
+            queue_request_letter(store, row["id"], kind, actor=COUNSELOR)
+        except LetterDataError:
+            continue
+        queued += 1
+    return queued
+

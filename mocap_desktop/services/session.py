@@ -266,12 +266,13 @@ def ensure_demo(data_dir: DataDir) -> None:
     login, name, role, title, password = DEMO_PEOPLE[0]
     session, _ = set_up(data_dir, login, name, password, demo=True, check=False)
     try:
-        from mocap_desktop.services.demo import ensure_demo_data
+        from mocap_desktop.services.demo import ensure_demo_data, queue_demo_letters
 
         for other in DEMO_PEOPLE[1:]:
             add_person(session, *other[:3], other[4], title=other[3])
         session.store.user = None  # the seed writes as the system
         ensure_demo_data(session.store)
+        queue_demo_letters(session.store)
     except BaseException:
         session.close(sign_out=False)
         keyring_path(path).unlink(missing_ok=True)

@@ -114,10 +114,11 @@ def test_a_fetch_that_returns_nothing_stops_asking():
 @pytest.fixture
 def history(admin):
     store = admin.store
-    row = store.query("SELECT id, student_id FROM requests WHERE status = 'approved' ORDER BY id LIMIT 1")[0]
+    # a request the demo queued no letter for, so this student's record holds exactly one
+    row = store.query("SELECT id, student_id FROM requests WHERE status = 'in_review' ORDER BY id LIMIT 1")[0]
     store.user = User("counselor", "Dana Whitfield", "counselor")  # letters are the counselor's to make
     try:
-        letters.queue_request_letter(store, row["id"], "approved", at="2026-03-04T09:30:00")
+        letters.queue_request_letter(store, row["id"], "received", at="2026-03-04T09:30:00")
     finally:
         store.user = admin.user
     with store.transaction() as db:

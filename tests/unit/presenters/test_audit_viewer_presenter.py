@@ -226,10 +226,10 @@ def test_an_export_that_cannot_be_written_is_an_error_not_a_crash(admin, tmp_pat
 
 
 def test_the_disclosure_report_for_the_chosen_or_selected_student_and_saving_it(admin, tmp_path):
-    row = admin.store.query("SELECT id, student_id FROM requests WHERE status = 'approved' ORDER BY id LIMIT 1")[0]
+    row = admin.store.query("SELECT id, student_id FROM requests WHERE status = 'in_review' ORDER BY id LIMIT 1")[0]
     admin.store.user = User("counselor", "Dana Whitfield", "counselor")  # the service records who is signed in
     try:
-        letters.queue_request_letter(admin.store, row["id"], "approved", at="2026-03-04T09:30:00")
+        letters.queue_request_letter(admin.store, row["id"], "received", at="2026-03-04T09:30:00")
     finally:
         admin.store.user = admin.user
     opened = add(admin.store, "student_opened", "2026-03-05T08:00:00", student_id=row["student_id"])

@@ -169,10 +169,10 @@ def test_a_failed_export_leaves_the_old_file_and_no_partial(admin, tmp_path, mon
 @pytest.fixture
 def lettered(admin):
     """A demo student with a decision letter queued by the counselor (one disclosure)."""
-    row = admin.store.query("SELECT id, student_id FROM requests WHERE status = 'approved' ORDER BY id LIMIT 1")[0]
+    row = admin.store.query("SELECT id, student_id FROM requests WHERE status = 'in_review' ORDER BY id LIMIT 1")[0]
     admin.store.user = User("counselor", "Dana Whitfield", "counselor")  # the service records who is signed in
     try:
-        letter_id = letters.queue_request_letter(admin.store, row["id"], "approved", at="2026-03-04T09:30:00")
+        letter_id = letters.queue_request_letter(admin.store, row["id"], "received", at="2026-03-04T09:30:00")
     finally:
         admin.store.user = admin.user
     return row["student_id"], letter_id
