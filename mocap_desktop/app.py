@@ -400,7 +400,9 @@ class IdleLock(QObject):
 
     def __init__(self, app: QApplication, session: Session, on_idle: Callable[[], None]):
         super().__init__()
-        minutes = float(session.store.setting("lock_minutes", "10") or 10)
+        from mocap_desktop.services.session import lock_minutes
+
+        minutes = lock_minutes(session.store)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(int(minutes * 60_000))

@@ -243,6 +243,30 @@ def change_password(session: Session, old: str, new: str) -> None:
         audit.record(db, session.user.login, session.user.role, "password_changed")
 
 
+LOCK_SETTING = "lock_minutes"
+DEFAULT_LOCK_MINUTES = 10
+
+
+def lock_minutes(store: Store) -> float:
+    """Minutes without keyboard or mouse input before the window locks (default 10)."""
+    try:
+        return float(store.setting(LOCK_SETTING) or DEFAULT_LOCK_MINUTES)
+    except ValueError:
+        return DEFAULT_LOCK_MINUTES
+
+
+def set_lock_minutes(session: Session, minutes: int) -> None:
+    """The administrator's choice of idle time before the screen locks (1 to 240 minutes)."""
+    require(session.store, PEOPLE_MANAGE)
+    if not 1 <= int(minutes) <= 240:
+        raise SessionError("Choose between 1 and 240 minutes.")
+    before = lock_minutes(session.store)
+    with session.store.transaction() as db:
+        db["settings"].upsert({"key": LOCK_SETTING, "value": str(int(minutes))}, pk="key")
+        audit.record(db, session.user.login, session.user.role, "lock_time_changed",
+                     detail={"before": before, "after": int(minutes)})
+
+
 def people(session: Session) -> list[dict]:
     require(session.store, PEOPLE_MANAGE)
     return session.store.query(

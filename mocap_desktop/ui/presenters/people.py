@@ -76,6 +76,7 @@ class PeopleView(Protocol):
     def confirm(self, title: str, text: str, action: str) -> bool: ...
     def clear_add_form(self) -> None: ...
     def clear_password_form(self) -> None: ...
+    def show_lock_minutes(self, minutes: int, editable: bool) -> None: ...
 
 
 class PeoplePresenter:
@@ -100,7 +101,17 @@ class PeoplePresenter:
         else:
             self.view.set_manage_enabled(False, "Only an administrator adds or removes people. "
                                                 "You can change your own password below.")
+        self.view.show_lock_minutes(int(sessions.lock_minutes(self.session.store)), self.can_manage)
         self.refresh()
+
+    def lock_minutes_changed(self, minutes: int) -> None:
+        try:
+            sessions.set_lock_minutes(self.session, minutes)
+        except (AccessDenied, SessionError, StoreError) as err:
+            self.view.show_status(str(err))
+            return
+        self.view.show_status(f"The screen now locks after {minutes} minutes without use "
+                              "(from the next sign-in).")
 
     def refresh(self) -> None:
         if not self.can_manage:

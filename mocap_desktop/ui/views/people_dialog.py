@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSpinBox,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -55,6 +56,7 @@ class PeopleDialog(QDialog):
     remove_requested = Signal(str)  # login
     change_password_requested = Signal(str, str, str)  # current, new, new again
     role_changed = Signal(str)
+    lock_minutes_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -191,6 +193,20 @@ class PeopleDialog(QDialog):
         layout.addWidget(self.signed_in)
         layout.addWidget(self.list_box, 1)
         layout.addLayout(lower)
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(1, 240)
+        self.lock_minutes.setSuffix(" minutes")
+        self.lock_minutes.setAccessibleName("Lock the screen after this many idle minutes")
+        self.lock_minutes.setKeyboardTracking(False)
+        self.lock_minutes.valueChanged.connect(self.lock_minutes_changed)
+        lock_label = QLabel("Loc&k the screen after")
+        lock_label.setBuddy(self.lock_minutes)
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(lock_label)
+        lock_row.addWidget(self.lock_minutes)
+        lock_row.addWidget(QLabel("without keyboard or mouse use"))
+        lock_row.addStretch(1)
+        layout.addLayout(lock_row)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.buttons)
@@ -261,6 +277,12 @@ class PeopleDialog(QDialog):
     def show_password_error(self, text: str) -> None:
         self._show(self.password_error, text)
 
+    def show_lock_minutes(self, minutes: int, editable: bool) -> None:
+        self.lock_minutes.blockSignals(True)
+        self.lock_minutes.setValue(minutes)
+        self.lock_minutes.blockSignals(False)
+        self.lock_minutes.setEnabled(editable)
+
     def show_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setAccessibleDescription(text)
@@ -320,6 +342,7 @@ def open_people_dialog(session, parent: QWidget | None = None) -> PeopleDialog:
     dialog.remove_requested.connect(presenter.remove_requested)
     dialog.change_password_requested.connect(presenter.change_password_requested)
     dialog.role_changed.connect(presenter.role_changed)
+    dialog.lock_minutes_changed.connect(presenter.lock_minutes_changed)
     dialog.presenter = presenter  # type: ignore[attr-defined]
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     presenter.start()

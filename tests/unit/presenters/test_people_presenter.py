@@ -39,6 +39,9 @@ class FakePeopleView:
         self.asked.append(text)
         return self.answer
 
+    def show_lock_minutes(self, minutes, editable):
+        self.lock = (minutes, editable)
+
 
 def started(session, **kw) -> tuple[PeoplePresenter, FakePeopleView]:
     view = FakePeopleView(**kw)
@@ -179,3 +182,18 @@ def test_the_services_refusal_is_shown_when_the_role_changes_underneath(admin):
     presenter.remove_requested("frontdesk")
     assert "cannot do this" in view.errors["list"]
     assert not view.status
+
+
+def test_the_administrator_sets_the_idle_lock_time_and_it_is_on_record(admin):
+    admin_session = admin
+    view = FakePeopleView()
+    presenter = PeoplePresenter(view, admin_session)
+    presenter.start()
+    assert view.lock == (10, True)
+    presenter.lock_minutes_changed(0)
+    assert "between 1 and 240" in view.status
+    presenter.lock_minutes_changed(25)
+    assert "25 minutes" in view.status
+    assert admin_session.store.setting("lock_minutes") == "25"
+    entry = admin_session.store.query("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    assert entry["action"] == "lock_time_changed" and '"after": 25' in entry["detail"]
