@@ -31,6 +31,7 @@ from mocap_desktop.services.importing import (
     Problem,
     Record,
     Report,
+    required_text,
     run_import,
 )
 from mocap_desktop.core.access import ROSTER_IMPORT, require
@@ -101,14 +102,6 @@ def split_suffix(title: str) -> tuple[str, str]:
     if m and m["base"].strip():
         return m["base"].strip(), {"1": "A", "a": "A", "2": "B", "b": "B"}[m["n"].lower()]
     return text, ""
-
-
-def _required(what: str) -> Callable[[str, ParseContext], str]:
-    def parse(value: str, ctx: ParseContext) -> str:
-        if not value:
-            raise FieldError(f"the {what} is missing")
-        return value
-    return parse
 
 
 def _code(value: str, ctx: ParseContext) -> str:
@@ -189,10 +182,10 @@ def _v(*names: str) -> tuple[str, ...]:
 CATALOG_FIELDS: tuple[Field, ...] = (
     Field("provider", "Provider", True, _v(
         "Provider Name", "Provider", "Vendor", "Vendor Name", "Content Provider", "Course Provider",
-        "MOCAP Provider", "Provider/Vendor"), _required("provider"),
+        "MOCAP Provider", "Provider/Vendor"), required_text("provider"),
         "the course provider, as the state list names it"),
     Field("title", "Course name", True, _v(
-        "Course Name", "Course Title", "Course", "Title", "Name", "CourseName"), _required("course name"),
+        "Course Name", "Course Title", "Course", "Title", "Name", "CourseName"), required_text("course name"),
         'the name with its suffix: "A"/"B" semester, "FY" full year'),
     Field("code", "Course ID code", True, _v(
         "Course ID Code", "Course ID", "CourseID", "Course Code", "CourseCode", "Course Number",

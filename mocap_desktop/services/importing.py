@@ -156,6 +156,14 @@ def parse_flag(value: str, ctx: ParseContext) -> int:
     raise FieldError(f'"{value}" is not yes or no (Y/N, Yes/No, 1/0)')
 
 
+def required_text(what: str) -> Callable[[str, ParseContext], str]:
+    def parse(value: str, ctx: ParseContext) -> str:
+        if not value:
+            raise FieldError(f"the {what} is missing")
+        return value
+    return parse
+
+
 def padded_code(width: int, what: str) -> Callable[[str, ParseContext], str]:
     def parse(value: str, ctx: ParseContext) -> str:
         code = value.replace("-", "").replace(" ", "")

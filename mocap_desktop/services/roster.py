@@ -27,6 +27,7 @@ from mocap_desktop.services.importing import (
     Record,
     Report,
     padded_code,
+    required_text,
     parse_date,
     parse_flag,
     required_date,
@@ -105,14 +106,6 @@ def parse_local_number(value: str, ctx: ParseContext) -> str:
     if len(value) > 20:
         raise FieldError(f'local student number "{value[:24]}…" is longer than 20 characters')
     return value
-
-
-def required_text(what: str) -> Callable[[str, ParseContext], str]:
-    def parse(value: str, ctx: ParseContext) -> str:
-        if not value:
-            raise FieldError(f"the {what} is missing")
-        return value
-    return parse
 
 
 @lru_cache(maxsize=65536)

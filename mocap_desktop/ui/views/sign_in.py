@@ -28,6 +28,23 @@ def _field(name: str, password: bool = False) -> QLineEdit:
     return edit
 
 
+def _form(*rows: tuple[str, QLineEdit]) -> QFormLayout:
+    form = QFormLayout()
+    for label, field in rows:
+        form.addRow(label, field)
+    return form
+
+
+def _error_label(name: str) -> QLabel:
+    """A red line under a form, hidden until there is a problem to name."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #A4161A; font-weight: 600;")
+    label.setAccessibleName(name)
+    label.hide()
+    return label
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(f"<h2>{text}</h2>")
     label.setAccessibleName(text)
@@ -55,12 +72,8 @@ class SignInDialog(QDialog):
         self.setWindowTitle(f"{APP_NAME} — sign in")
         self.setMinimumWidth(520)
         self.pages = QStackedWidget()
-        self.error = QLabel()
+        self.error = _error_label("Sign-in problem")
         self.error.setObjectName("signInError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #A4161A; font-weight: 600;")
-        self.error.setAccessibleName("Sign-in problem")
-        self.error.hide()
         layout = QVBoxLayout(self)
         if subtitle:
             layout.addWidget(_note(subtitle))
@@ -74,11 +87,9 @@ class SignInDialog(QDialog):
     # --- pages ------------------------------------------------------------------
     def _build_sign_in(self) -> None:
         page = QWidget()
-        form = QFormLayout()
         self.login = _field("Sign-in name")
         self.password = _field("Password", password=True)
-        form.addRow("&Sign-in name:", self.login)
-        form.addRow("&Password:", self.password)
+        form = _form(("&Sign-in name:", self.login), ("&Password:", self.password))
         self.hint = _note("")
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         forgot = QPushButton("&Forgot your password?")
@@ -101,15 +112,13 @@ class SignInDialog(QDialog):
 
     def _build_set_up(self) -> None:
         page = QWidget()
-        form = QFormLayout()
         self.admin_name = _field("Administrator's name")
         self.admin_login = _field("Administrator's sign-in name")
         self.admin_password = _field("New password", password=True)
         self.admin_again = _field("New password again", password=True)
-        form.addRow("Your &name:", self.admin_name)
-        form.addRow("&Sign-in name:", self.admin_login)
-        form.addRow("&Password (8 or more characters):", self.admin_password)
-        form.addRow("Password &again:", self.admin_again)
+        form = _form(("Your &name:", self.admin_name), ("&Sign-in name:", self.admin_login),
+                     ("&Password (8 or more characters):", self.admin_password),
+                     ("Password &again:", self.admin_again))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         create = buttons.addButton("&Create the database", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(lambda: self.set_up_requested.emit(
@@ -129,15 +138,12 @@ class SignInDialog(QDialog):
 
     def _build_reset(self) -> None:
         page = QWidget()
-        form = QFormLayout()
         self.recovery_input = _field("Recovery key")
         self.reset_login = _field("Sign-in name to reset")
         self.reset_password = _field("New password", password=True)
         self.reset_again = _field("New password again", password=True)
-        form.addRow("&Recovery key:", self.recovery_input)
-        form.addRow("&Sign-in name:", self.reset_login)
-        form.addRow("&New password:", self.reset_password)
-        form.addRow("Password &again:", self.reset_again)
+        form = _form(("&Recovery key:", self.recovery_input), ("&Sign-in name:", self.reset_login),
+                     ("&New password:", self.reset_password), ("Password &again:", self.reset_again))
         buttons = QDialogButtonBox()
         back = buttons.addButton("&Back", QDialogButtonBox.ButtonRole.RejectRole)
         reset = buttons.addButton("&Set the new password", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -233,12 +239,8 @@ class LockDialog(QDialog):
         self.setWindowTitle(f"{APP_NAME} — locked")
         self.setModal(True)
         self.password = _field("Password", password=True)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #A4161A; font-weight: 600;")
-        self.error.setAccessibleName("Unlock problem")
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow("&Password:", self.password)
+        self.error = _error_label("Unlock problem")
+        form = _form(("&Password:", self.password))
         buttons = QDialogButtonBox()
         switch = buttons.addButton("&Switch user…", QDialogButtonBox.ButtonRole.ResetRole)
         unlock = buttons.addButton("&Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -274,15 +276,9 @@ class ChangePasswordDialog(QDialog):
         self.old = _field("Current password", password=True)
         self.new = _field("New password", password=True)
         self.again = _field("New password again", password=True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #A4161A; font-weight: 600;")
-        self.error.setAccessibleName("Password problem")
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow("&Current password:", self.old)
-        form.addRow("&New password (8 or more characters):", self.new)
-        form.addRow("Password &again:", self.again)
+        self.error = _error_label("Password problem")
+        form = _form(("&Current password:", self.old),
+                     ("&New password (8 or more characters):", self.new), ("Password &again:", self.again))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         save = buttons.addButton("&Change password", QDialogButtonBox.ButtonRole.AcceptRole)
         save.setDefault(True)
