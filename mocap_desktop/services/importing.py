@@ -23,9 +23,11 @@ before and after).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -60,7 +62,7 @@ class FieldError(ValueError):
 
 # --- fields ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: cheap as part of a cache key
 class ParseContext:
     epoch: date = EXCEL_1900
     today: date = field(default_factory=date.today)
@@ -479,32 +481,37 @@ def _row_parser(kind: ImportKind, columns: dict[str, str], position: dict[str, i
 
         for each required field with an empty cell: problem "the <field> is missing"
         for each mapped field: value = field.parse(cell.strip()), or the FieldError's problem
+
+    A row that is all right (nearly every row) is read in one expression; only a row with a
+    problem goes through the fields one by one, to name every problem it has.
     """
-    lines = ["def parse_row(cells, number, ctx, problems):", "    bad = False", "    v = {"]
-    lines += [f"        {f.key!r}: cells[{position[columns[f.key]]}].strip(),"
-              for f in kind.fields if f.key in columns and f.parse is _text]
-    lines.append("    }")
     env: dict[str, Any] = {"Problem": Problem, "FieldError": FieldError}
-    for n, f in enumerate(kind.fields):
-        if f.key not in columns:
-            continue
-        i, header = position[columns[f.key]], columns[f.key]
-        env[f"H{n}"] = header
+    mapped = [(n, f, position[columns[f.key]]) for n, f in enumerate(kind.fields)
+              if f.key in columns]
+    required = [i for _, f, i in mapped if f.required]
+    fast = ", ".join(f"{f.key!r}: c[{i}]" if f.parse is _text else f"{f.key!r}: P{n}(c[{i}], ctx)"
+                     for n, f, i in mapped)
+    lines = ["def parse_row(cells, number, ctx, problems):",
+             "    c = [x.strip() for x in cells]",
+             f"    if {' and '.join(f'c[{i}]' for i in required) or 'True'}:",
+             "        try:",
+             f"            return {{{fast}}}",
+             "        except FieldError:",
+             "            pass",
+             "    bad = False",
+             "    v = {}"]
+    for n, f, i in mapped:
+        env[f"H{n}"], env[f"P{n}"] = columns[f.key], f.parse
+        indent = "    "
         if f.required:
             env[f"M{n}"] = f"the {f.label.lower()} is missing"
-            lines += [f"    if not cells[{i}].strip():",
+            lines += [f"    if not c[{i}]:",
                       f"        problems.append(Problem(number, H{n}, M{n}))",
-                      "        bad = True"]
-        if f.parse is _text:
-            continue
-        env[f"P{n}"] = f.parse
-        indent = "    "
-        lines.append(f"    raw = cells[{i}].strip()")
-        if f.required:  # an empty required cell was reported above
-            lines.append("    if raw:")
+                      "        bad = True",
+                      "    else:"]
             indent = "        "
         lines += [f"{indent}try:",
-                  f"{indent}    v[{f.key!r}] = P{n}(raw, ctx)",
+                  f"{indent}    v[{f.key!r}] = P{n}(c[{i}], ctx)",
                   f"{indent}except FieldError as err:",
                   f"{indent}    problems.append(Problem(number, H{n}, str(err)))",
                   f"{indent}    bad = True"]
@@ -560,6 +567,27 @@ def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str,
     Raises `ImportRefused` (nothing read), `ImportCancelled` (nothing written) or a
     `StoreError` (nothing written); `AccessDenied` without ROSTER_IMPORT."""
     require(store, ROSTER_IMPORT)
+    with _collector_paused():
+        return _run_import(store, path, kind, mapping, dry_run, skip_invalid, progress, cancelled,
+                           table)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused: a big file's rows are hundreds of thousands of plain
+    containers without cycles, and each full collection would walk them all again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, str] | None,
+                dry_run: bool, skip_invalid: bool, progress: Progress | None,
+                cancelled: CancelCheck | None, table: Table | None) -> Report:
     table = table or read_table(path)
     resolved = resolve_mapping(kind, table.headers, saved=mapping)
     refuse_missing(kind, table, resolved)

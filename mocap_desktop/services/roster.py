@@ -152,7 +152,6 @@ _student_row = operator.itemgetter(*STUDENT_COLUMNS)
 GUARDIAN_SLOTS = ("guardian", "guardian2", "mother", "father")
 GUARDIAN_COLUMNS = ("name", "relationship", "phone", "email", "preferred_language",
                     "receives_letters")
-_guardian_row = operator.itemgetter(*GUARDIAN_COLUMNS)
 
 _code4 = padded_code(4, "school code")
 _code6 = padded_code(6, "county-district code")
@@ -266,48 +265,44 @@ class _StudentWork:
     updates: list[tuple[int, dict]] = field(default_factory=list)  # (id, changed columns)
     clear_mosis: list[int] = field(default_factory=list)
     buildings: list[tuple[str, str]] = field(default_factory=list)
-    guardians: dict[str, list[dict]] = field(default_factory=dict)  # local number → guardians
+    guardians: dict[str, list[tuple]] = field(default_factory=dict)  # local number → (key, row)s
     guardian_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # local → folded name → id
     local_ids: dict[str, int] = field(default_factory=dict)  # students already in the database
     before: dict[int, dict] = field(default_factory=dict)  # id → the changed columns' old values
     guardians_changed: list[int] = field(default_factory=list)  # existing students whose guardians change
 
 
-@lru_cache(maxsize=4096)
-def _slot_keys(slot: str) -> tuple[str, ...]:
-    return tuple(f"{slot}_{part}" for part in (
-        "name", "first", "last", "relationship", "phone", "email", "language"))
+def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str, tuple]]]:
+    """A function giving the guardians one row names, as (folded name, row in GUARDIAN_COLUMNS
+    order), the first of them receiving letters. Built once per import for the mapped slots."""
+    layout = [(*(f"{slot}_{part}" for part in ("name", "first", "last", "relationship", "phone",
+                                               "email", "language")),
+               "Mother" if slot == "mother" else "Father" if slot == "father" else "")
+              for slot in slots]
 
-
-def _guardians_of(values: dict, slots: tuple[str, ...], home_language: str) -> list[dict]:
-    """The guardians one row names, the first of them receiving letters."""
-    out: list[dict] = []
-    keys: list[str] = []
-    get = values.get
-    for slot in slots:
-        k_name, k_first, k_last, k_rel, k_phone, k_email, k_lang = _slot_keys(slot)
-        name = get(k_name) or ""
-        first, last = get(k_first) or "", get(k_last) or ""
-        if first or last:
+    def read(values: dict) -> list[tuple[str, tuple]]:
+        out: list[tuple[str, tuple]] = []
+        get = values.get
+        for k_name, k_first, k_last, k_rel, k_phone, k_email, k_lang, relationship in layout:
+            name = get(k_name) or ""
+            first, last = get(k_first) or "", get(k_last) or ""
             if first and last:
                 name = f"{first} {last}"
             elif first:
                 name = name if name.startswith(first) else f"{first} {name}".strip()
-            elif not name:
+            elif last and not name:
                 name = last
-        if not name:
-            continue
-        key = fold(name).strip()
-        if key in keys:
-            continue
-        keys.append(key)
-        relationship = get(k_rel) or (
-            "Mother" if slot == "mother" else "Father" if slot == "father" else "")
-        out.append({"name": name, "relationship": relationship,
-                    "phone": get(k_phone) or "", "email": get(k_email) or "",
-                    "preferred_language": language_code(get(k_lang) or home_language),
-                    "receives_letters": 0 if out else 1, "key": key})
-    return out
+            if not name:
+                continue
+            key = fold(name).strip()
+            if any(key == k for k, _ in out):
+                continue
+            out.append((key, (name, get(k_rel) or relationship, get(k_phone) or "",
+                              get(k_email) or "",
+                              language_code(get(k_lang) or get("home_language") or ""),
+                              0 if out else 1)))
+        return out
+    return read
 
 
 class StudentsKind(ImportKind):
@@ -419,11 +414,12 @@ class StudentsKind(ImportKind):
             profile = DistrictRepo(store).profile()
             default_district = profile.code if profile else ""
         old_guardians = self._existing_guardians(conn, existing_ids) if guardian_mapped else {}
+        guardians_of = _guardians_reader(slots)
         defaults = {**STUDENT_DEFAULTS, "resident_district": default_district}
         for rec in keep:
             v = rec.values
             local = v["local_number"]
-            guardians = _guardians_of(v, slots, v.get("home_language", "")) if slots else []
+            guardians = guardians_of(v) if slots else []
             sid = existing_ids.get(local)
             if sid is None:
                 full = {**defaults, **v}
@@ -443,7 +439,7 @@ class StudentsKind(ImportKind):
             g_changed = False
             if guardians:
                 current = old_guardians.get(sid, {})
-                if any(current.get(g["key"], (0, None))[1] != _guardian_row(g) for g in guardians):
+                if any(current.get(key, (0, None))[1] != row for key, row in guardians):
                     g_changed = True
                     work.guardians[local] = guardians
                     work.guardian_ids[local] = {k: gid for k, (gid, _) in current.items()}
@@ -532,9 +528,8 @@ class StudentsKind(ImportKind):
                 current = work.guardian_ids.get(local, {})
                 if current:
                     reset.append((sid,))  # the file says again who receives letters
-                for g in guardians:
-                    gid = current.get(g["key"])
-                    values = _guardian_row(g)
+                for key, values in guardians:
+                    gid = current.get(key)
                     if gid is None:
                         inserts.append((sid, *values))
                     else:

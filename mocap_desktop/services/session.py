@@ -163,6 +163,8 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
 
 def _adopt_letter_files(store: Store) -> None:
     """Move letter PDFs an older version kept as plain files into the encrypted database."""
+    if not (store.path.parent / "letters").is_dir():
+        return  # nothing to move, and no need to load the letter renderer for it
     from mocap_desktop.services.letters import adopt_letter_files
 
     try:
