@@ -395,7 +395,8 @@ class StudentsKind(ImportKind):
                 owners.update(conn.execute(
                     f"SELECT mosis_id, local_number FROM students WHERE mosis_id IN "
                     f"({','.join('?' * len(chunk))})", chunk))
-            file_mosis = {r.values["local_number"]: r.values.get("mosis_id") for r in keep}
+            file_mosis = {r.values["local_number"]: r.values.get("mosis_id")
+                          for r in keep} if owners else {}
             for m, owner in owners.items():
                 rec = mosis_row[m]
                 local = rec.values["local_number"]

@@ -26,7 +26,7 @@ def test_each_role_sees_only_its_areas_and_commands(qtbot, demo_data_dir, login,
     visible = {a.text().replace("&", "") for m in window.menuBar().actions() for a in m.menu().actions()
                if a.isVisible()}
     assert not visible & set(hidden)
-    assert session.user.name in window.status_label.text()
+    assert session.user.name in window.status_label.full_text()
     session.close()
 
 

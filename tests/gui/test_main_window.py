@@ -32,10 +32,26 @@ def test_navigation_by_click_and_shortcut(qtbot, demo_session):
 def test_status_bar_names_the_district_and_database(qtbot, demo_session):
     window = build_main_window(demo_session)
     qtbot.addWidget(window)
-    text = window.status_label.text()
+    text = window.status_label.full_text()
     assert "Maple Valley R-IV School District (099-901)" in text
     assert "demo.sqlite (demo data)" in text
     assert "Maple Valley" in window.windowTitle()
+
+
+def test_a_long_status_gives_up_its_middle_in_a_narrow_window_and_keeps_the_whole_in_the_tooltip(
+        qtbot, demo_session):
+    window = build_main_window(demo_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    full = window.status_label.full_text()
+    assert window.status_label.text() == full  # room enough: nothing given up
+    window.resize(420, 700)
+    qtbot.waitUntil(lambda: window.status_label.text() != full)
+    shown = window.status_label.text()
+    assert "…" in shown and shown.startswith(full[:4]) and shown.endswith(full[-4:])
+    assert window.status_label.toolTip() == full
 
 
 def test_every_navigation_control_has_an_accessible_name(qtbot, demo_session):

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QSizePolicy,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,33 @@ from PySide6.QtWidgets import (
 )
 
 from mocap_desktop.ui.presenters.main import AboutInfo
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives up characters in the middle when space runs short (a long
+    database path), keeping the whole text in its tooltip and accessible description."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
+                                                   max(self.width(), 1)))
 
 
 @dataclass
@@ -108,7 +136,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel()
+        self.status_label = ElidedLabel()
         self.status_label.setAccessibleName("Status")
         self.statusBar().addPermanentWidget(self.status_label, 1)
         self._build_menus(areas)
@@ -169,7 +197,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def show_status(self, text: str) -> None:
-        self.status_label.setText(text)
+        self.status_label.set_full_text(text)
 
     def show_area(self, key: str) -> None:
         self.nav.setCurrentRow(self._keys.index(key))
