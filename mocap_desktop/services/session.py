@@ -154,7 +154,13 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
         raise SessionError("This account is no longer active. Ask the administrator.")
     user = User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
     store.user = user
+    refused = ring.take_refused()
     with store.transaction() as db:
+        for login_tried, at in refused:
+            audit.record(db, login_tried, "", "sign_in_failed",
+                         at=datetime.fromtimestamp(at).isoformat(timespec="seconds"),
+                         detail={"reason": "wrong password" if login_tried
+                                 else "no account has the name typed"})
         audit.record(db, user.login, user.role, "sign_in")
     log.info("Signed in (%s)", user.role)
     _adopt_letter_files(store)

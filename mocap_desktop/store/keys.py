@@ -29,6 +29,7 @@ KEY_BYTES = 32
 AAD = b"MOCAP Desktop database key v1"
 RECOVERY = "(recovery key)"
 FREE_ATTEMPTS = 5  # failed sign-ins in a row before each next one is slowed down
+MAX_REFUSED = 1000  # failed sign-ins kept for the audit trail between two sign-ins
 MAX_DELAY = 60.0
 
 
@@ -126,6 +127,10 @@ class Keyring:
     wrapped: dict[str, WrappedKey] = field(default_factory=dict)
     failures: dict[str, list[float]] = field(default_factory=dict)  # login -> [count, last time]
     params: KdfParams = field(default_factory=lambda: DEFAULT_KDF)
+    # Failed sign-ins not yet in the audit trail (which is inside the still-locked database):
+    # [login, time], the login only when it is a real account's (a password typed into the name
+    # box is never kept). The next sign-in moves them into the trail.
+    refused: list[list] = field(default_factory=list)
 
     @staticmethod
     def path_for(database: Path) -> Path:
@@ -141,11 +146,12 @@ class Keyring:
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise KeyringError(f"The key file {path} is damaged ({type(err).__name__}); "
                                "restore it from the backup folder.") from None
-        return cls(path, wrapped, data.get("failures", {}), params or DEFAULT_KDF)
+        return cls(path, wrapped, data.get("failures", {}), params or DEFAULT_KDF,
+                   data.get("refused", []))
 
     def save(self) -> None:
         data = {"version": 1, "keys": {k: w.to_json() for k, w in self.wrapped.items()},
-                "failures": self.failures}
+                "failures": self.failures, "refused": self.refused}
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(partial, self.path)
@@ -171,8 +177,9 @@ class Keyring:
         self.failures.pop(login, None)
 
     def delay_for(self, login: str, now: float | None = None) -> float:
-        """Seconds to wait before `login` may try again (0 while under five failures in a row)."""
-        count, last = self.failures.get(login, [0, 0.0])
+        """Seconds to wait before `login` may try again (0 while under five failures in a row).
+        Names that are no account's share one count, so no name typed is ever kept."""
+        count, last = self.failures.get(login if login in self.wrapped else "", [0, 0.0])
         if count < FREE_ATTEMPTS:
             return 0.0
         wait = min(MAX_DELAY, 2.0 ** (count - FREE_ATTEMPTS + 1))
@@ -182,9 +189,10 @@ class Keyring:
         """The database key for this person, or `WrongPassword`; counts failures in a row."""
         now = time.time() if now is None else now
         wait = self.delay_for(login, now)
+        wrapped = self.wrapped.get(login)
+        login = login if wrapped is not None else ""  # see delay_for
         if wait > 0:
             raise WrongPassword(f"Too many failed sign-ins. Try again in {wait:.0f} seconds.")
-        wrapped = self.wrapped.get(login)
         try:
             if wrapped is None:
                 WrappedKey.seal(b"\0" * KEY_BYTES, password, self.params)  # same time as a real try
@@ -193,12 +201,21 @@ class Keyring:
         except WrongPassword:
             count = self.failures.get(login, [0, 0.0])[0] + 1
             self.failures[login] = [count, now]
+            self.refused = [*self.refused, [login, now]][-MAX_REFUSED:]
             self.save()
             raise
         if login in self.failures:
             del self.failures[login]
             self.save()
         return key
+
+    def take_refused(self) -> list[tuple[str, float]]:
+        """The failed sign-ins kept since the last call, oldest first; the list is emptied."""
+        taken = [(str(login), float(at)) for login, at in self.refused]
+        if taken:
+            self.refused = []
+            self.save()
+        return taken
 
     def change_password(self, login: str, old: str, new: str) -> None:
         key = self.unlock(login, old)

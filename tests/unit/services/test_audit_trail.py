@@ -316,3 +316,32 @@ def test_many_entries_at_once_chain_like_single_ones(people):
         trail.note(db, admin.store, "two")
     assert [e["action"] for e in entries(admin.store)][-5:] == ["one", "many", "many", "many", "two"]
     assert audit.verify(admin.store).ok
+
+
+def test_failed_sign_ins_reach_the_trail_at_the_next_sign_in_without_what_was_typed(demo_data_dir):
+    from mocap_desktop.services.session import SessionError
+
+    for login, password in (("principal", "not the password"), ("demo-counselor", "x")):
+        with pytest.raises(SessionError):
+            sign_in(demo_data_dir, login, password, demo=True)
+    session = sign_in(demo_data_dir, "admin", "demo-admin", demo=True)
+    try:
+        rows = session.store.query(
+            "SELECT actor, action, detail FROM audit_log ORDER BY id DESC LIMIT 3")[::-1]
+        assert [(r["actor"], r["action"]) for r in rows] == [
+            ("principal", "sign_in_failed"), ("", "sign_in_failed"), ("admin", "sign_in")]
+        assert json.loads(rows[0]["detail"]) == {"reason": "wrong password"}
+        assert json.loads(rows[1]["detail"]) == {"reason": "no account has the name typed"}
+        # A password typed into the name box is kept nowhere: not in the trail, not on disk.
+        assert not session.store.query("SELECT 1 FROM audit_log WHERE detail LIKE '%demo-counselor%'")
+        files = b"".join(p.read_bytes() for p in demo_data_dir.root.rglob("*.keys"))
+        assert b"demo-counselor" not in files
+        assert audit.verify(session.store).ok
+    finally:
+        session.close()
+    # Moved, not copied: the next sign-in finds nothing more to record.
+    again = sign_in(demo_data_dir, "admin", "demo-admin", demo=True)
+    try:
+        assert again.store.query("SELECT count(*) AS n FROM audit_log WHERE action = 'sign_in_failed'")[0]["n"] == 2
+    finally:
+        again.close()

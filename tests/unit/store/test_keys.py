@@ -113,3 +113,17 @@ def test_a_tampered_copy_is_refused_not_misread(ring):
                                           wrapped.tag, wrapped.kdf)
     with pytest.raises(WrongPassword):
         ring.unlock("admin", "right")
+
+
+def test_names_that_are_no_account_share_one_count_and_are_not_kept(ring):
+    ring.add("admin", "right", new_database_key())
+    t = 1_000.0
+    for name in ("adnim", "Secret-Passw0rd", "x", "y", "z"):
+        with pytest.raises(WrongPassword):
+            ring.unlock(name, "whatever", now=t)
+    assert ring.delay_for("anyone-else", now=t) == pytest.approx(2.0)
+    assert ring.delay_for("admin", now=t) == 0.0  # a real account is not locked out by strangers
+    text = ring.path.read_text(encoding="utf-8")
+    assert "Secret-Passw0rd" not in text and "adnim" not in text
+    assert [login for login, _ in ring.take_refused()] == [""] * 5
+    assert ring.take_refused() == []
