@@ -29,7 +29,7 @@ from mocap_desktop.ui.presenters.queue import QueuePresenter
 from mocap_desktop.ui.presenters.request_detail import RequestDetailPresenter
 from mocap_desktop.ui.views.lookup import StudentLookupView
 from mocap_desktop.ui.views.decision_dialog import DecisionDialog
-from mocap_desktop.ui.views.main_window import Area, EmptyState, MainWindow
+from mocap_desktop.ui.views.main_window import Area, ElidedLabel, EmptyState, MainWindow
 from mocap_desktop.ui.views.queue import QueueWidget
 from mocap_desktop.ui.views.request_detail import RequestDetailDialog
 
@@ -201,7 +201,7 @@ def wire_queue(window: MainWindow, queue: QueueWidget, session: Session,
     queue.clear_requested.connect(presenter.clear_filters)
     queue.export_requested.connect(presenter.export_requested)
 
-    notice_label = QLabel()
+    notice_label = ElidedLabel(Qt.TextElideMode.ElideRight)
     notice_label.setObjectName("deadlineNotice")
     notice_label.setAccessibleName("Deadline notice")
     window.statusBar().addPermanentWidget(notice_label)
@@ -211,7 +211,7 @@ def wire_queue(window: MainWindow, queue: QueueWidget, session: Session,
     def show_deadlines() -> None:
         notice = presenter.notice()
         text = f"⚠ Review queue: {notice.text}" if notice else ""
-        notice_label.setText(text)
+        notice_label.set_full_text(text)
         notice_label.setStyleSheet("color: #A4161A; font-weight: 600;" if notice and notice.overdue
                                    else "color: #7A4B00; font-weight: 600;")
         notice_label.setVisible(bool(text))

@@ -158,7 +158,7 @@ def test_urgency_is_a_colour_and_words(window, session):
     assert window.queue.notice.isVisible()
     assert window.queue.notice.text().startswith("⚠ 1 request is overdue; 1 is due within 2 business days.")
     status = window.findChild(QWidget, "deadlineNotice")
-    assert status.text().startswith("⚠ Review queue: 1 request is overdue") and status.isVisible()
+    assert status.full_text().startswith("⚠ Review queue: 1 request is overdue") and status.isVisible()
     assert window.nav.item(0).text() == "Review queue ⚠ 2"
 
 
@@ -371,7 +371,7 @@ def test_the_app_window_opens_the_queue_with_a_notice(qtbot, demo_session):
     qtbot.addWidget(window)
     assert window.current_area() == "lookup"  # nothing jumps; the notice waits in the status bar
     notice = window.findChild(QWidget, "deadlineNotice")
-    assert notice.text().startswith("⚠ Review queue:") and "overdue" in notice.text()
+    assert notice.full_text().startswith("⚠ Review queue:") and "overdue" in notice.full_text()
     queue = window.queue
     assert queue.notice.text().startswith("⚠ ") and queue.model.line(0).urgency == "overdue"
     assert not any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QSizePolicy,
@@ -26,16 +26,26 @@ from mocap_desktop.ui.presenters.main import AboutInfo
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that gives up characters in the middle when space runs short (a long
-    database path), keeping the whole text in its tooltip and accessible description."""
+    """A one-line label that gives up characters (in the middle by default: a long database
+    path) when space runs short, keeping the whole text in its tooltip and accessible
+    description."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle) -> None:
         super().__init__()
         self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._mode = mode
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name: the whole text, when there is room
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - a few letters and the ellipsis
+        return QSize(min(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * 8),
+                     super().minimumSizeHint().height())
 
     def set_full_text(self, text: str) -> None:
         self._full = text
+        self.updateGeometry()
         self.setToolTip(text)
         self.setAccessibleDescription(text)
         self._elide()
@@ -48,8 +58,7 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
-                                                   max(self.width(), 1)))
+        self.setText(self.fontMetrics().elidedText(self._full, self._mode, max(self.width(), 1)))
 
 
 @dataclass
