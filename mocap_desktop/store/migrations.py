@@ -355,6 +355,50 @@ MIGRATIONS: tuple[Migration, ...] = (
             pdf BLOB NOT NULL);
         """,
     ),
+    Migration(
+        "0012_lean_student_search",
+        # One table for the search index (see store/students.py): each student's '' row, in
+        # name order, and a row for each further word; MOSIS IDs are searched through students'
+        # own index. No trigger on insert: new students are found in student_search_gaps, the
+        # id ranges that held no student when the index was last brought up to date. Changed
+        # and deleted students leave their old values in student_search_stale. The index is
+        # rebuilt on first use.
+        """
+        DROP TRIGGER students_search_insert;
+        DROP TRIGGER students_search_update;
+        DROP TRIGGER students_search_delete;
+        DROP TABLE student_search;
+        DROP TABLE student_search_dirty;
+        DROP TABLE student_search_gone;
+        DROP TABLE student_tokens;
+        DELETE FROM settings WHERE key = 'students.search_index';
+        CREATE TABLE student_tokens (
+            token TEXT NOT NULL, sort_key TEXT NOT NULL, student_id INTEGER NOT NULL,
+            PRIMARY KEY (token, sort_key, student_id)) WITHOUT ROWID;
+        CREATE TABLE student_search_gaps (low INTEGER NOT NULL, high INTEGER NOT NULL);
+        INSERT INTO student_search_gaps VALUES (-9223372036854775808, 9223372036854775807);
+        CREATE TABLE student_search_stale (
+            student_id INTEGER NOT NULL, last_name TEXT NOT NULL, first_name TEXT NOT NULL,
+            preferred_name TEXT NOT NULL, local_number TEXT NOT NULL, mosis_id TEXT);
+        CREATE TRIGGER students_search_update
+        AFTER UPDATE OF id, last_name, first_name, preferred_name, local_number, mosis_id
+        ON students
+        WHEN NEW.id IS NOT OLD.id OR NEW.last_name IS NOT OLD.last_name
+            OR NEW.first_name IS NOT OLD.first_name OR NEW.preferred_name IS NOT OLD.preferred_name
+            OR NEW.local_number IS NOT OLD.local_number OR NEW.mosis_id IS NOT OLD.mosis_id
+        BEGIN
+            INSERT INTO student_search_stale VALUES (OLD.id, OLD.last_name, OLD.first_name,
+                OLD.preferred_name, OLD.local_number, OLD.mosis_id);
+            INSERT INTO student_search_gaps SELECT OLD.id, OLD.id WHERE NEW.id IS NOT OLD.id
+                UNION ALL SELECT NEW.id, NEW.id WHERE NEW.id IS NOT OLD.id;
+        END;
+        CREATE TRIGGER students_search_delete AFTER DELETE ON students BEGIN
+            INSERT INTO student_search_stale VALUES (OLD.id, OLD.last_name, OLD.first_name,
+                OLD.preferred_name, OLD.local_number, OLD.mosis_id);
+            INSERT INTO student_search_gaps VALUES (OLD.id, OLD.id);
+        END;
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,19 +5,34 @@ Search works on *tokens*: a student's last, first and preferred names, local num
 ID, folded (lower case, accents removed, "Ł" to "l", "ß" to "ss", apostrophes dropped) and
 split into words; every query word must be a prefix of one of them, in any order.
 
-`student_tokens` holds one row per (token, search key, student), ordered that way. The search
-key (see `search_key`) is the student's folded words in name order, so the first page of any
-prefix is an index range read, a further page continues from the last row seen (keyset
-pagination), and the other words of a query are checked in the same row without a join.
-`student_search` holds each student's key once, for browsing the roster in name order.
+A student's *search key* (see `search_key`) is their folded words in name order. The matches
+of a word come ordered by (matching token, search key, student id), a page at a time: a further
+page continues from the last row seen (keyset pagination). Three index ranges are read in that
+order and merged:
 
-Any writer may insert, update or delete students: triggers (migration 0005) note the rows in
-`student_search_dirty` / `student_search_gone`, and the index is brought up to date before the
-next search.
+- `student_tokens` rows (token, search key, student) for the words of first and preferred
+  names and local numbers, the further words of last names, and names run together;
+- each student's one `student_tokens` row with the token '': the roster in name order for
+  browsing and, since a key starts with the last name, the matches of its first word;
+- students' own unique index on `mosis_id`, for MOSIS IDs (the key is made from the row).
+
+The other words of a query are checked against the key in the same row, without a join.
+Writing the index is what a bulk import pays for: about three short rows a student, sorted,
+many to a statement.
+
+No trigger runs on insert: `student_search_gaps` holds the id ranges that had no student when
+the index was last brought up to date (at first, all of them), and a student found in one is
+new. The import indexes its own new rows and closes their gaps. Triggers keep the old values of
+changed and deleted students in `student_search_stale` (their rows are found from them and
+removed) and reopen a deleted student's id. Whatever a writer did with INSERT, UPDATE or
+DELETE is indexed before the next search (INSERT OR REPLACE of a student is not: SQLite runs
+no delete trigger for it).
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import operator
 import re
 import unicodedata
@@ -63,10 +78,35 @@ _KEY_WORDS = re.compile("[ \x1f]+")
 
 
 @lru_cache(maxsize=65536)
-def _key_part(name: str) -> tuple[str, str]:
-    """One name's words for the key, and the words run together when there are several."""
-    parts = words(name)
-    return " ".join(parts), ("".join(parts) if len(parts) > 1 else "")
+def _key_part(name: str) -> tuple[str, str, tuple[str, ...]]:
+    """One name's words for the key, the words run together when there are several, the words."""
+    parts = tuple(words(name))
+    return " ".join(parts), ("".join(parts) if len(parts) > 1 else ""), parts
+
+
+def _number_part(local_number: str) -> tuple[str, str, tuple[str, ...]]:
+    """`_key_part` for a local number: each is different, so not cached."""
+    if local_number.isalnum() and local_number.isascii():
+        word = local_number.lower()
+        return word, "", (word,)
+    return _key_part.__wrapped__(local_number)
+
+
+def _entry(last: str, first: str, preferred: str, local_number: str,
+           mosis_id: str | None) -> tuple[str, tuple[str, ...]]:
+    """A student's search key, and the tokens of their `student_tokens` rows: every word but
+    the last name's first (their '' row serves it) and the MOSIS ID (students' index does).
+    The same row from two sources is read once."""
+    lw, lj, lt = _key_part(last)
+    fw, fj, ft = _key_part(first)
+    pw, pj, pt = _key_part(preferred)
+    nw, nj, nt = _number_part(local_number)
+    tokens = lt[1:] + ft + pt + nt  # a repeat is harmless: rows are inserted OR IGNORE
+    joined = ""
+    if lj or fj or pj or nj:
+        joined = " ".join(j for j in (lj, fj, pj, nj) if j)
+        tokens += tuple(joined.split(" "))
+    return f"\x1f{lw}\x1f{fw}\x1f{pw}\x1f{nw}\x1f{mosis_id or ''}\x1f{joined}", tokens
 
 
 def search_key(last: str, first: str, preferred: str, local_number: str,
@@ -79,9 +119,7 @@ def search_key(last: str, first: str, preferred: str, local_number: str,
     starts after a space or a "\x1f", so "is `w` a prefix of one of this student's words" is
     `instr(key, ' ' || w) OR instr(key, char(31) || w)`.
     """
-    parts = [_key_part(last), _key_part(first), _key_part(preferred), _key_part(local_number)]
-    joined = " ".join(j for _, j in parts if j)
-    return "\x1f" + "\x1f".join((*(w for w, _ in parts), mosis_id or "", joined))
+    return _entry(last, first, preferred, local_number, mosis_id)[0]
 
 
 def key_tokens(key: str) -> set[str]:
@@ -95,9 +133,23 @@ def student_tokens(last: str, first: str, preferred: str, local_number: str,
     return key_tokens(search_key(last, first, preferred, local_number, mosis_id))
 
 
-_first = operator.itemgetter(0)
+def _has_words(key: str, rest: list[str]) -> bool:
+    """Does each word of `rest` start one of the words of search key `key`?"""
+    return all(" " + w in key or "\x1f" + w in key for w in rest)
+
+
+def _word_filters(rest: list[str]) -> tuple[str, list[str]]:
+    """`_has_words` in SQL, for the `sort_key` of the rows read."""
+    sql = " AND (instr(sort_key, ?) > 0 OR instr(sort_key, ?) > 0)" * len(rest)
+    return sql, [p for w in rest for p in (" " + w, "\x1f" + w)]
+
+
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
 INDEX_SETTING, INDEX_VERSION = "students.search_index", "2"  # bump when search_key changes
 _COUNT_CAP = 2000  # how far a word's matches are counted when choosing which to walk
+_ROWS_PER_INSERT = 300  # 900 parameters: under the oldest SQLite limit (999)
+_INSERT_ROW = "INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)"
+_INSERT_ROWS = _INSERT_ROW + ", (?, ?, ?)" * (_ROWS_PER_INSERT - 1)
 
 
 def _upper_bound(prefix: str) -> str:
@@ -241,39 +293,86 @@ class StudentRepo:
         return self._scan(order, rest, limit, after)
 
     def _capped_count(self, word: str) -> int:
+        """How many rows match `word`, each of the three sources counted up to _COUNT_CAP."""
+        key = "\x1f" + word
         return self.conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM student_tokens WHERE token >= ? AND token < ? "
-            "LIMIT ?)", (word, _upper_bound(word), _COUNT_CAP)).fetchone()[0]
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM student_tokens "
+            "WHERE token >= ? AND token < ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 "
+            "FROM student_tokens WHERE token = '' AND sort_key >= ? AND sort_key < ? LIMIT ?)) + "
+            "(SELECT count(*) FROM (SELECT 1 FROM students WHERE mosis_id >= ? AND mosis_id < ? "
+            "LIMIT ?))",
+            (word, _upper_bound(word), _COUNT_CAP, key, _upper_bound(key), _COUNT_CAP,
+             word, _upper_bound(word), _COUNT_CAP)).fetchone()[0]
 
     def _scan(self, order: str, rest: list[str], limit: int, after: Cursor | None) -> Page:
-        """Walk `order`'s token range in index order, keeping students that match `rest` too.
+        """Walk `order`'s matches in (token, key, id) order, keeping students that match `rest`.
 
-        The other words are checked against the search key in the same index row, so a walk
-        over many rows reads nothing else. Results are ordered by the student's first token
-        that matches `order`, then by name; a student whose name matches `order` twice
-        ("an": Anderson, Anna) is kept at the first.
+        Results are ordered by the student's first token that matches `order`, then by name; a
+        student whose name matches `order` twice ("an": Anderson, Anna) is kept at the first.
         """
-        sql = ["SELECT token, sort_key, student_id FROM student_tokens",
-               "WHERE token >= ? AND token < ?"]
-        base: list = [order, _upper_bound(order)]
-        for word in rest:
-            sql.append("AND (instr(sort_key, ?) > 0 OR instr(sort_key, ?) > 0)")
-            base += [" " + word, "\x1f" + word]
-        sql.append("AND (token, sort_key, student_id) > (?, ?, ?)")
-        sql.append("ORDER BY token, sort_key, student_id LIMIT ?")
-        statement = " ".join(sql)
-        start = (after.token, after.sort_key, after.student_id) if after else ("", "", -1)
         keys: list[tuple] = []
+        start = (after.token, after.sort_key, after.student_id) if after else ("", "", -1)
         while len(keys) <= limit:
-            want = limit + 1 - len(keys)
-            batch = self.conn.execute(statement, [*base, *start, want]).fetchall()
+            batch, start = self._matches(order, rest, start, limit + 1 - len(keys))
             for token, key, sid in batch:
                 if min(t for t in key_tokens(key) if t.startswith(order)) == token:
                     keys.append((token, key, sid))
-            if len(batch) < want:
+            if start is None:
                 break
-            start = batch[-1]
         return self._page(keys, limit)
+
+    def _matches(self, order: str, rest: list[str], after: tuple,
+                 want: int) -> tuple[list[tuple], tuple | None]:
+        """Rows (token, key, id) after `after` matching `order` and `rest`, in order, from each
+        source; and where the next call starts (None when no source has more)."""
+        found = [self._token_rows(order, rest, after, want),
+                 self._last_name_rows(order, rest, after, want)]
+        if order.isdigit():
+            found.append(self._mosis_rows(order, rest, after, want))
+        # A source that gave `want` rows may have more after its last: rows up to the first
+        # such last row are all here.
+        ends = [end for _, end in found if end is not None]
+        end = min(ends) if ends else None
+        rows = sorted({r for rows, _ in found for r in rows if end is None or r <= end})
+        return rows, end
+
+    def _token_rows(self, order: str, rest: list[str], after: tuple, want: int):
+        filters, params = _word_filters(rest)
+        rows = self.conn.execute(
+            "SELECT token, sort_key, student_id FROM student_tokens WHERE token >= ? AND token < ?"
+            f"{filters} AND (token, sort_key, student_id) > (?, ?, ?) "
+            "ORDER BY token, sort_key, student_id LIMIT ?",
+            [max(order, after[0]), _upper_bound(order), *params, *after, want]).fetchall()
+        return rows, (rows[-1] if len(rows) == want else None)
+
+    def _last_name_rows(self, order: str, rest: list[str], after: tuple, want: int):
+        """Matches of the last name's first word: a range of '' rows, as their key starts with
+        it. A word ends at " " or "\x1f", below any letter or digit, so the keys whose first word
+        is `token` are those from "\x1f" + token + "\x1f" up to "\x1f" + token + "!"."""
+        token, key, sid = after
+        start = min(max((key, sid), ("\x1f" + token + "\x1f", -1)), ("\x1f" + token + "!", -1))
+        filters, params = _word_filters(rest)
+        prefix = "\x1f" + order
+        rows = self.conn.execute(
+            "SELECT sort_key, student_id FROM student_tokens WHERE token = '' "
+            f"AND sort_key >= ? AND sort_key < ?{filters} AND (sort_key, student_id) > (?, ?) "
+            "ORDER BY sort_key, student_id LIMIT ?",
+            [max(prefix, start[0]), _upper_bound(prefix), *params, *start, want]).fetchall()
+        rows = [(_KEY_WORDS.split(k, 2)[1], k, i) for k, i in rows]
+        return rows, (rows[-1] if len(rows) == want else None)
+
+    def _mosis_rows(self, order: str, rest: list[str], after: tuple, want: int):
+        """Matches of a MOSIS ID, from students' index; the key is made from the row. Of the
+        rows read, only one (the cursor's MOSIS ID, unique) can be at or before the cursor:
+        one more is read, so that a full read always moves on."""
+        fetched = self.conn.execute(
+            "SELECT mosis_id, last_name, first_name, preferred_name, local_number, id "
+            "FROM students WHERE mosis_id >= ? AND mosis_id < ? ORDER BY mosis_id LIMIT ?",
+            [max(order, after[0]), _upper_bound(order), want + 1]).fetchall()
+        rows = [(m, search_key(last, first, preferred, local, m), sid)
+                for m, last, first, preferred, local, sid in fetched]
+        return ([r for r in rows if r > after and _has_words(r[1], rest)],
+                rows[-1] if len(rows) > want else None)
 
     def _page(self, keys: list[tuple], limit: int) -> Page:
         more = len(keys) > limit
@@ -284,15 +383,13 @@ class StudentRepo:
         params: list = []
         where = ""
         if after is not None:
-            where = "WHERE (sort_key, student_id) > (?, ?)"
+            where = "AND (sort_key, student_id) > (?, ?)"
             params += [after.sort_key, after.student_id]
         keys = self.conn.execute(
-            f"SELECT '', sort_key, student_id FROM student_search {where} "
+            f"SELECT '', sort_key, student_id FROM student_tokens WHERE token = '' {where} "
             "ORDER BY sort_key, student_id LIMIT ?", [*params, limit + 1]
         ).fetchall()
-        more = len(keys) > limit
-        keys = keys[:limit]
-        return Page(self._rows([k[2] for k in keys]), Cursor(*keys[-1]) if more else None)
+        return self._page(keys, limit)
 
     def _rows(self, ids: Sequence[int]) -> list[StudentRow]:
         if not ids:
@@ -317,37 +414,61 @@ class StudentRepo:
             return self._reindex_dirty()
 
     def _reindex_dirty(self) -> int:
+        """Remove the rows of changed and deleted students, then index the changed ones again
+        and the students found in gaps. Returns how many students were indexed."""
         conn = self.conn
-        stale: list[tuple] = []
-        for sid, key, _ in conn.execute("SELECT * FROM student_search_gone"):
-            stale.extend((t, key, sid) for t in key_tokens(key))
-        rows = conn.execute(
-            "SELECT s.id, s.last_name, s.first_name, s.preferred_name, s.local_number, s.mosis_id, "
-            "x.sort_key FROM student_search_dirty d JOIN students s ON s.id = d.student_id "
-            "LEFT JOIN student_search x ON x.student_id = s.id"
-        ).fetchall()
-        new_rows, changed_rows, token_rows = [], [], []
-        for sid, last, first, preferred, local, mosis, old_key in rows:
-            key = search_key(last, first, preferred, local, mosis)
-            if old_key is None:
-                new_rows.append((sid, key))
-            elif old_key != key:
-                stale.extend((t, old_key, sid) for t in key_tokens(old_key))
-                changed_rows.append((key, sid))
-            else:
-                continue
-            token_rows.extend((t, key, sid) for t in key_tokens(key))
-        if stale:
-            conn.executemany(
-                "DELETE FROM student_tokens WHERE token = ? AND sort_key = ? AND student_id = ?",
-                stale)
-        conn.executemany("INSERT INTO student_search VALUES (?, ?, '')", new_rows)
-        conn.executemany("UPDATE student_search SET sort_key = ? WHERE student_id = ?", changed_rows)
-        token_rows.sort(key=_first)  # in index order: appends, not scattered writes
-        conn.executemany("INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)", token_rows)
-        conn.execute("DELETE FROM student_search_dirty")
-        conn.execute("DELETE FROM student_search_gone")
+        old: list[tuple] = []
+        for sid, *values in conn.execute("SELECT * FROM student_search_stale"):
+            key, tokens = _entry(*values)
+            old.extend((t, key, sid) for t in ("", *tokens))
+        conn.executemany(
+            "DELETE FROM student_tokens WHERE token = ? AND sort_key = ? AND student_id = ?", old)
+        columns = "s.id, s.last_name, s.first_name, s.preferred_name, s.local_number, s.mosis_id"
+        rows = {r[0]: r for r in conn.execute(
+            f"SELECT {columns} FROM student_search_gaps g JOIN students s "
+            "ON s.id BETWEEN g.low AND g.high")}
+        rows.update((r[0], r) for r in conn.execute(
+            f"SELECT {columns} FROM students s WHERE s.id IN "
+            "(SELECT student_id FROM student_search_stale)"))
+        self._write(rows.values())
+        conn.execute("DELETE FROM student_search_stale")
         return len(rows)
+
+    def _write(self, rows: Iterable[tuple]) -> None:
+        """Index students (id, last, first, preferred, local number, MOSIS ID) that have no
+        index rows yet, and take their ids out of the gaps."""
+        ids, names, tokens = [], [], []
+        for sid, last, first, preferred, local, mosis in rows:
+            key, own = _entry(last, first, preferred, local, mosis)
+            ids.append(sid)
+            names.append(("", key, sid))
+            tokens += [(t, key, sid) for t in own]
+        names.sort(key=_second)  # in index order: appends, not scattered writes
+        tokens.sort(key=_first)
+        # Many rows to a statement: a third cheaper than one statement a row.
+        rows = names + tokens
+        whole = len(rows) - len(rows) % _ROWS_PER_INSERT
+        flat = list(itertools.chain.from_iterable(rows[:whole]))
+        size = 3 * _ROWS_PER_INSERT
+        self.conn.executemany(_INSERT_ROWS, (flat[i:i + size] for i in range(0, whole * 3, size)))
+        self.conn.executemany(_INSERT_ROW, rows[whole:])
+        ids.sort()
+        self._close_gaps(ids)
+
+    def _close_gaps(self, ids: list[int]) -> None:
+        """Split the gaps that hold any of the (sorted) `ids` around them."""
+        conn = self.conn
+        for rowid, low, high in conn.execute(
+                "SELECT rowid, low, high FROM student_search_gaps").fetchall():
+            inside = ids[bisect.bisect_left(ids, low):bisect.bisect_right(ids, high)]
+            if not inside:
+                continue
+            gaps = [(low, inside[0] - 1), (inside[-1] + 1, high)]
+            if inside[-1] - inside[0] + 1 != len(inside):  # not one block (an import's): holes
+                gaps += [(a + 1, b - 1) for a, b in itertools.pairwise(inside) if b - a > 1]
+            conn.execute("DELETE FROM student_search_gaps WHERE rowid = ?", (rowid,))
+            conn.executemany("INSERT INTO student_search_gaps VALUES (?, ?)",
+                             [(a, b) for a, b in gaps if a <= b])
 
     def ensure_index_version(self) -> None:
         """Rebuild the index once if it was built by an older `search_key` (or never)."""
@@ -359,37 +480,21 @@ class StudentRepo:
     def index_new_students(self, rows: list[tuple]) -> None:
         """Index students just inserted in this transaction, from values the caller holds:
         (id, last, first, preferred, local number, MOSIS ID). Saves reading them back."""
-        if not rows:
-            return
-        search_rows, token_rows = [], []
-        for sid, last, first, preferred, local, mosis in rows:
-            key = search_key(last, first, preferred, local, mosis)
-            search_rows.append((sid, key))
-            token_rows.extend((t, key, sid) for t in key_tokens(key))
-        conn = self.conn
-        conn.executemany("INSERT INTO student_search VALUES (?, ?, '')", search_rows)
-        token_rows.sort(key=_first)
-        conn.executemany("INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)", token_rows)
-        low, high = min(r[0] for r in rows), max(r[0] for r in rows)
-        if high - low + 1 == len(rows):  # one block of new ids (the import's case)
-            conn.execute("DELETE FROM student_search_dirty WHERE student_id BETWEEN ? AND ?",
-                         (low, high))
-        else:
-            conn.executemany("DELETE FROM student_search_dirty WHERE student_id = ?",
-                             [(r[0],) for r in rows])
+        self._write(rows)
 
     def refresh_needed(self) -> bool:
         return self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM student_search_dirty) "
-            "OR EXISTS (SELECT 1 FROM student_search_gone)").fetchone()[0] == 1
+            "SELECT EXISTS (SELECT 1 FROM student_search_stale) OR EXISTS (SELECT 1 "
+            "FROM student_search_gaps g JOIN students s ON s.id BETWEEN g.low AND g.high)"
+        ).fetchone()[0] == 1
 
     def rebuild_index(self) -> None:
         """Index every student again (for a database written by an older tool)."""
         with self.store.transaction():
             self.conn.execute("DELETE FROM student_tokens")
-            self.conn.execute("DELETE FROM student_search")
-            self.conn.execute("DELETE FROM student_search_gone")
-            self.conn.execute("INSERT OR IGNORE INTO student_search_dirty SELECT id FROM students")
+            self.conn.execute("DELETE FROM student_search_stale")
+            self.conn.execute("DELETE FROM student_search_gaps")
+            self.conn.execute("INSERT INTO student_search_gaps VALUES (?, ?)", (-2**63, 2**63 - 1))
             self._reindex_dirty()
             self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                               (INDEX_SETTING, INDEX_VERSION))

@@ -47,7 +47,8 @@ def snapshot(path: Path) -> dict:
     try:
         assert store.query("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
         return {t: sorted((tuple(r.values()) for r in store.query(f"SELECT * FROM {t}")), key=repr)
-                for t in ("students", "guardians", "buildings", "student_tokens", "student_search")}
+                for t in ("students", "guardians", "buildings", "student_tokens",
+                          "student_search_gaps")}
     finally:
         store.close()
 

@@ -39,7 +39,7 @@ def dump(store) -> dict[str, list]:
     """Every row of every table an import may touch, to compare before and after."""
     return {t: sorted((tuple(r.values()) for r in store.query(f"SELECT * FROM {t}")), key=repr)
             for t in ("students", "guardians", "enrollments", "buildings", "student_tokens",
-                      "student_search", "student_search_dirty")}
+                      "student_search_gaps", "student_search_stale")}
 
 
 def student(store, local: str) -> dict:

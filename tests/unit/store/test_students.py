@@ -88,22 +88,29 @@ def test_results_are_ordered_by_the_matching_name_then_full_name(store):
     assert names == [("Smith", "John"), ("Johnson", "Emma"), ("Peña", "José")]
 
 
-def _roster(n, seed=5):
+def _roster(n, seed=5, digits=False):
+    """Invented students; with `digits`, local numbers of digits that MOSIS IDs start with too."""
     rng = random.Random(seed)
     lasts = ["Garcia", "García", "Gardner", "Smith", "Smithers", "Nguyễn", "Nguyen", "Anders",
              "Andersen", "Peña", "Penn", "Łukaszewicz", "Lukas"]
     firsts = ["Ana", "Andrea", "Anders", "Maria", "Mario", "Lukasz", "Łukasz", "Gary", "Sam"]
     out = []
     for i in range(n):
-        out.append((f"L{i:05d}", f"{3000000000 + i}", rng.choice(lasts), rng.choice(firsts),
+        out.append((f"{30000 + i}" if digits else f"L{i:05d}", f"{3000000000 + i}",
+                    rng.choice(lasts), rng.choice(firsts),
                     rng.choice(["", "Ann", "Garth"]), rng.choice(["", "", "Andy"]),
                     rng.choice(["K", "1", "9"])))
     return out
 
 
-@pytest.mark.parametrize("query", ["an", "gar", "a", "smith", "ma gar", "luk an", "l000", "30000001"])
-def test_keyset_pages_return_every_match_exactly_once(store, query):
-    people = _roster(700)
+@pytest.mark.parametrize("query, digits", [
+    ("an", False), ("gar", False), ("a", False), ("smith", False), ("ma gar", False),
+    ("luk an", False), ("l000", False), ("30000001", False),
+    # local numbers and MOSIS IDs with the same start: matches from both, merged
+    ("3", True), ("300", True), ("3000000001", True), ("30001 gar", True), ("gar 300", True),
+])
+def test_keyset_pages_return_every_match_exactly_once(store, query, digits):
+    people = _roster(700, digits=digits)
     add(store, people)
     repo = StudentRepo(store)
     seen, cursor, pages = [], None, 0
@@ -149,7 +156,7 @@ def test_any_writer_is_indexed_before_the_next_search(store):
     assert locals_of(repo.search("pena")) == ["2001"]
     assert locals_of(repo.search("ortiz")) == ["1002"]
     assert locals_of(repo.search("nguy")) == []
-    assert store.query("SELECT count(*) AS n FROM student_search_dirty")[0]["n"] == 0
+    assert store.query("SELECT count(*) AS n FROM student_search_stale")[0]["n"] == 0
     assert store.query("SELECT count(*) AS n FROM student_tokens WHERE token = 'nguyen'")[0]["n"] == 0
 
 
@@ -175,11 +182,61 @@ def test_single_word_search_is_an_index_range_read_without_a_sort(store):
     captured = []
     store.conn.set_trace_callback(captured.append)
     repo.search("gar")
+    repo.search("100000000")
     store.conn.set_trace_callback(None)
     sql = next(s for s in captured if "FROM student_tokens WHERE token >=" in s)
     plan = " ".join(str(r) for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
     assert "USING PRIMARY KEY (token>? AND token<?)" in plan
     assert "TEMP B-TREE" not in plan
+    # the other ranges read: last names (the '' rows) and MOSIS IDs (students' own index)
+    reads = [s for s in captured if "ORDER BY" in s and "count(*)" not in s]
+    assert any("token = ''" in s for s in reads) and any("mosis_id >=" in s for s in reads)
+    for sql in reads:
+        plan = " ".join(str(r) for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "SEARCH" in plan and "SCAN" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_students_written_with_any_id_are_indexed(store):
+    add(store, PEOPLE[:3])
+    repo = StudentRepo(store)
+    repo.search("x")  # index them
+
+    def insert(sid, local, last):
+        with store.transaction() as db:
+            db.execute(
+                "INSERT INTO students (id, local_number, last_name, first_name, birth_date, grade, "
+                "resident_district) VALUES (?, ?, ?, 'Ana', '2011-02-02', '4', '099901')",
+                (sid, local, last))
+
+    insert(50, "3050", "Fifty")  # far above the others: ids 4-49 never used
+    assert locals_of(repo.search("fifty")) == ["3050"]
+    insert(20, "3020", "Twenty")  # below the highest id, in ids never used
+    insert(-7, "3007", "Minus")
+    assert locals_of(repo.search("twenty")) == ["3020"]
+    assert locals_of(repo.search("minus")) == ["3007"]
+    with store.transaction() as db:  # a student in the middle leaves, another takes the id
+        db.execute("DELETE FROM students WHERE id = 2")
+    assert locals_of(repo.search("pena")) == []
+    insert(2, "3002", "Again")
+    assert locals_of(repo.search("again")) == ["3002"]
+    assert not repo.refresh_needed()
+
+
+def test_a_student_changed_twice_is_found_by_the_last_values_only(store):
+    add(store, PEOPLE[:3])
+    repo = StudentRepo(store)
+    repo.search("x")
+    with store.transaction() as db:
+        db.execute("UPDATE students SET last_name = 'Ortiz' WHERE local_number = '1002'")
+        db.execute("UPDATE students SET last_name = 'Vega', mosis_id = '4000000002' "
+                   "WHERE local_number = '1002'")
+    assert locals_of(repo.search("vega")) == ["1002"]
+    assert locals_of(repo.search("4000000002")) == ["1002"]
+    assert locals_of(repo.search("pena")) == locals_of(repo.search("ortiz")) == []
+    assert locals_of(repo.search("1000000002")) == []
+    assert store.query("SELECT count(*) AS n FROM student_tokens WHERE student_id = "
+                       "(SELECT id FROM students WHERE local_number = '1002') "
+                       "AND sort_key LIKE '%pena%'")[0]["n"] == 0
 
 
 def test_detail_has_guardians_enrollments_newest_first_and_requests(store):
