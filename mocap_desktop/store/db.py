@@ -266,6 +266,7 @@ def open_store(path: Path, *, key: bytes | None = None, backups: Path | None = N
 
 
 def _migrate(store: Store, current: int, target: int = SCHEMA_VERSION) -> None:
+    conn = store.conn
     for number, migration in enumerate(MIGRATIONS[current:target], start=current + 1):
         # executescript commits on its own; the migration's statements and the version
         # bump run inside one explicit transaction so a failure leaves the file as it was.
@@ -275,12 +276,22 @@ def _migrate(store: Store, current: int, target: int = SCHEMA_VERSION) -> None:
             f"INSERT INTO schema_migrations VALUES ({number}, '{migration.name}', "
             f"'{datetime.now().isoformat(timespec='seconds')}', '{__version__}');\n"
             f"PRAGMA user_version = {number};\n"
-            "COMMIT;"
         )
+        if migration.rebuilds_tables:
+            # SQLite's way to rebuild a table that others refer to: foreign keys off (only
+            # possible outside a transaction), and every reference checked before committing.
+            conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            store.conn.executescript(script)
-        except DB_ERRORS:
-            if store.conn.in_transaction:
-                store.conn.execute("ROLLBACK")
+            conn.executescript(script)
+            broken = migration.rebuilds_tables and conn.execute("PRAGMA foreign_key_check").fetchone()
+            if broken:
+                raise StoreError(f"Migration {migration.name} would break a reference from "
+                                 f"{broken[0]} to {broken[2]}; the database was left as it was.")
+            conn.execute("COMMIT")
+        except (*DB_ERRORS, StoreError):
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
         log.info("Applied migration %s", migration.name)

@@ -57,6 +57,74 @@ def test_previous_schema_is_upgraded_with_a_copy_taken_first(tmp_path):
         assert c.execute("SELECT value FROM settings WHERE key='marker'").fetchone() == ("kept",)
 
 
+def test_rebuilding_the_students_table_keeps_every_row_reference_and_rule(tmp_path):
+    """0013 rebuilds `students` (a cheaper grade check) with foreign keys off: guardians,
+    requests and letters that point at students must survive it untouched, and the rules of
+    the table must still hold afterwards."""
+    path = tmp_path / "rebuild.sqlite"
+    rebuild = next(n for n, m in enumerate(MIGRATIONS, start=1) if m.rebuilds_tables)
+    old = open_store(path, target=rebuild - 1)
+    old.conn.executescript("""
+        INSERT INTO buildings (code, name) VALUES ('4000', 'High School');
+        INSERT INTO students (id, local_number, mosis_id, last_name, first_name, birth_date, grade,
+                              building_code, resident_district)
+            VALUES (7, 'S7', '1234567890', 'Peña', 'José', '2010-01-02', '10', '4000', '099901'),
+                   (9, 'S9', NULL, 'Nguyễn', 'Thảo', '2012-03-04', 'K', NULL, '099901');
+        INSERT INTO guardians (student_id, name) VALUES (7, 'Ana Peña'), (9, 'Lan Nguyễn');
+        """)
+    old.conn.commit()
+    old.close()
+
+    store = open_store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert [tuple(r.values()) for r in store.query("SELECT id, local_number, grade FROM students ORDER BY id")] \
+        == [(7, "S7", "10"), (9, "S9", "K")]
+    assert store.query("SELECT count(*) AS n FROM guardians")[0]["n"] == 2  # no cascade on the drop
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    triggers = {r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                "AND tbl_name = 'students'")}
+    assert triggers == {"students_search_update", "students_search_delete"}
+    insert = ("INSERT INTO students (local_number, last_name, first_name, birth_date, grade, "
+              "resident_district, building_code) VALUES (?, 'A', 'B', '2011-01-01', ?, '099901', ?)")
+    for grade in ("0", "13", "KG", "1 ", "01", ""):
+        with pytest.raises(db_module.DB_ERRORS, match="CHECK"):
+            store.conn.execute(insert, (f"N{grade}", grade, None))
+    for n, grade in enumerate(("K", "1", "9", "10", "12")):
+        store.conn.execute(insert, (f"OK{n}", grade, None))
+    with pytest.raises(db_module.DB_ERRORS, match="FOREIGN KEY"):
+        store.conn.execute(insert, ("FK", "5", "9999"))
+    store.conn.rollback()
+    store.close()
+
+
+def test_a_rebuild_that_would_break_a_reference_is_refused_and_leaves_the_file(tmp_path, monkeypatch):
+    from mocap_desktop.store.migrations import Migration
+
+    path = tmp_path / "refs.sqlite"
+    store = open_store(path)
+    store.conn.executescript("""
+        INSERT INTO buildings (code, name) VALUES ('4000', 'High School');
+        INSERT INTO students (local_number, last_name, first_name, birth_date, grade,
+                              building_code, resident_district)
+            VALUES ('S1', 'Peña', 'José', '2010-01-02', '10', '4000', '099901');
+        """)
+    store.conn.commit()
+    store.close()
+    before = digest(path)
+    careless = Migration("9999_careless_rebuild", "DELETE FROM buildings;", rebuilds_tables=True)
+    monkeypatch.setattr(db_module, "MIGRATIONS", (*MIGRATIONS, careless))
+    with pytest.raises(db_module.StoreError, match="9999_careless_rebuild would break a reference "
+                                                    "from students to buildings"):
+        open_store(path, target=SCHEMA_VERSION + 1)
+    assert digest(path) == before
+    reopened = open_store(path)
+    assert reopened.query("SELECT count(*) AS n FROM buildings")[0]["n"] == 1
+    assert reopened.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    reopened.close()
+
+
 def test_reopening_a_current_database_changes_nothing(tmp_path):
     path = tmp_path / "same.sqlite"
     open_store(path).close()
