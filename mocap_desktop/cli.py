@@ -146,9 +146,10 @@ def cmd_rules_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_import_roster(args: argparse.Namespace) -> int:
+def _import_command(args: argparse.Namespace, run) -> int:
+    """What every import command does around `run(store, progress)` (a Report): sign in,
+    progress on a terminal, problems and notes on stderr, the summary line, the exit code."""
     from mocap_desktop.services.importing import ImportRefused
-    from mocap_desktop.services.roster import import_roster_file
     from mocap_desktop.store import StoreError
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -158,10 +159,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
 
     session = _session(args)
     try:
-        report = import_roster_file(
-            session.store, Path(args.file), args.kind, mapping_name=args.mapping,
-            dry_run=args.dry_run, skip_invalid=args.skip_invalid,
-            progress=progress if sys.stderr.isatty() else None)
+        report = run(session.store, progress if sys.stderr.isatty() else None)
     except ImportRefused as err:
         fail(str(err), EXIT_BAD_INPUT)
     except StoreError as err:
@@ -176,6 +174,14 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())
     return EXIT_PROBLEMS if report.problems and not report.written else EXIT_OK
+
+
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.roster import import_roster_file
+
+    return _import_command(args, lambda store, progress: import_roster_file(
+        store, Path(args.file), args.kind, mapping_name=args.mapping, dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid, progress=progress))
 
 
 def cmd_students_search(args: argparse.Namespace) -> int:
@@ -207,25 +213,10 @@ def cmd_students_search(args: argparse.Namespace) -> int:
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
     from mocap_desktop.services.catalog import import_catalog
-    from mocap_desktop.services.importing import ImportRefused
-    from mocap_desktop.store import StoreError
 
-    session = _session(args)
-    try:
-        report = import_catalog(session.store, Path(args.file), dry_run=args.dry_run,
-                                program_code=args.program, skip_invalid=args.skip_invalid)
-    except ImportRefused as err:
-        fail(str(err), EXIT_BAD_INPUT)
-    except StoreError as err:
-        fail(str(err), EXIT_DATABASE)
-    finally:
-        session.close()
-    for problem in report.problems:
-        print(problem, file=sys.stderr)
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(report.summary())
-    return EXIT_PROBLEMS if report.problems and not report.written else EXIT_OK
+    return _import_command(args, lambda store, progress: import_catalog(
+        store, Path(args.file), dry_run=args.dry_run, program_code=args.program,
+        skip_invalid=args.skip_invalid, progress=progress))
 
 
 def _queue_filter(args: argparse.Namespace):
