@@ -130,6 +130,9 @@ def _encrypt_or_replace(path: Path, key: bytes, demo: bool) -> None:
     shutil.move(encrypted, path)
 
 
+UNKNOWN_NAME = "(no account)"  # who a failed sign-in under a name that is no account's is by
+
+
 def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) -> Session:
     """Unlock the database with a person's password; refused for a wrong password, an unknown
     or deactivated person, with the next try slowed after five failures in a row."""
@@ -157,7 +160,7 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     refused = ring.take_refused()
     with store.transaction() as db:
         for login_tried, at in refused:
-            audit.record(db, login_tried, "", "sign_in_failed",
+            audit.record(db, login_tried or UNKNOWN_NAME, "", "sign_in_failed",
                          at=datetime.fromtimestamp(at).isoformat(timespec="seconds"),
                          detail={"reason": "wrong password" if login_tried
                                  else "no account has the name typed"})

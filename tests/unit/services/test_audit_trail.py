@@ -329,7 +329,7 @@ def test_failed_sign_ins_reach_the_trail_at_the_next_sign_in_without_what_was_ty
         rows = session.store.query(
             "SELECT actor, action, detail FROM audit_log ORDER BY id DESC LIMIT 3")[::-1]
         assert [(r["actor"], r["action"]) for r in rows] == [
-            ("principal", "sign_in_failed"), ("", "sign_in_failed"), ("admin", "sign_in")]
+            ("principal", "sign_in_failed"), ("(no account)", "sign_in_failed"), ("admin", "sign_in")]
         assert json.loads(rows[0]["detail"]) == {"reason": "wrong password"}
         assert json.loads(rows[1]["detail"]) == {"reason": "no account has the name typed"}
         # A password typed into the name box is kept nowhere: not in the trail, not on disk.
