@@ -45,10 +45,11 @@ def history(data_dir) -> None:
     counselor.close()
     principal = sign_in(data_dir, "principal", "demo-principal", demo=True)
     principal.close()
-    try:
-        sign_in(data_dir, "frontdesk", "wrong-password", demo=True)
-    except SessionError:
-        pass
+    for login, password in (("frontdesk", "wrong-password"), ("fronntdesk", "demo-frontdesk")):
+        try:
+            sign_in(data_dir, login, password, demo=True)  # refused: in the trail at the next sign-in
+        except SessionError:
+            pass
     frontdesk = sign_in(data_dir, "frontdesk", "demo-frontdesk", demo=True)
     frontdesk.close()
     admin = sign_in(data_dir, "admin", "demo-admin", demo=True)
