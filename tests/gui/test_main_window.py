@@ -47,7 +47,7 @@ def test_a_long_status_gives_up_its_middle_in_a_narrow_window_and_keeps_the_whol
     qtbot.waitExposed(window)
     full = window.status_label.full_text()
     assert window.status_label.text() == full  # room enough: nothing given up
-    window.resize(420, 700)
+    window.resize(683, 700)  # half of a 1366 px screen, beside the SIS
     qtbot.waitUntil(lambda: window.status_label.text() != full)
     shown = window.status_label.text()
     assert "…" in shown and shown.startswith(full[:4]) and shown.endswith(full[-4:])

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from mocap_desktop.ui.presenters.decision import CheckDisplay, DecisionForm, DecisionSetup
+from mocap_desktop.ui.views.layouts import FlowLayout
 
 FAIL_STYLE = "color: #A4161A; font-weight: 600;"
 OK_STYLE = "color: #1E6B34;"
@@ -80,10 +82,15 @@ class DecisionDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
-        columns = QHBoxLayout(body)
-        self.left, self.right = QVBoxLayout(), QVBoxLayout()
-        columns.addLayout(self.left, 11)
-        columns.addLayout(self.right, 10)
+        columns = FlowLayout(body, spacing=12)  # side by side; in a narrow window, one under the other
+        for column, stretch in ((left := QWidget(), 11), (right := QWidget(), 10)):
+            policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            policy.setHorizontalStretch(stretch)
+            column.setSizePolicy(policy)
+            columns.addWidget(column)
+        self.left, self.right = QVBoxLayout(left), QVBoxLayout(right)
+        for column_layout in (self.left, self.right):
+            column_layout.setContentsMargins(0, 0, 0, 0)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from mocap_desktop.ui.presenters.import_ import MappingRow, ProblemLine
+from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, group
 
 NOT_IN_FILE = "— not in this file —"
 LEVEL_STYLE = {
@@ -118,6 +118,7 @@ class ImportDialog(QDialog):
         self.file_label.setObjectName("importFile")
         self.file_label.setAccessibleName("File")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setWordWrap(True)
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("What the file holds")
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
@@ -132,24 +133,21 @@ class ImportDialog(QDialog):
         self.save_button = QPushButton("Save mapping…")
         self.save_button.setAccessibleName("Save mapping")
         self.save_button.clicked.connect(self.save_mapping_requested)
+        choices = FlowLayout(spacing=12)  # the saved mapping under the kind when narrow
+        choices.addWidget(group(kind_label, self.kind_combo))
+        choices.addWidget(group(saved_label, self.saved_combo, self.save_button))
         top.addWidget(self.browse_button, 0, 0)
-        top.addWidget(self.file_label, 0, 1, 1, 5)
-        top.addWidget(kind_label, 1, 0, Qt.AlignmentFlag.AlignRight)
-        top.addWidget(self.kind_combo, 1, 1)
-        top.addWidget(saved_label, 1, 2, Qt.AlignmentFlag.AlignRight)
-        top.addWidget(self.saved_combo, 1, 3)
-        top.addWidget(self.save_button, 1, 4)
-        top.setColumnStretch(5, 1)
+        top.addWidget(self.file_label, 0, 1)
+        top.addLayout(choices, 1, 0, 1, 2)
+        top.setColumnStretch(1, 1)
         layout.addLayout(top)
 
-        # Mapping | preview
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.setChildrenCollapsible(False)
+        # Mapping | preview; in a narrow window, the preview under the mapping
+        split = AdaptiveSplitter(side_by_side=820, sizes=[600, 580], stacked_sizes=[1, 1])
         mapping_box = QGroupBox("Columns: which column holds each field")
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_scroll = QScrollArea()
         self.mapping_scroll.setWidgetResizable(True)
-        self.mapping_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.mapping_scroll.setAccessibleName("Column mapping")
         self.mapping_widget = QWidget()
         self.mapping_grid = QGridLayout(self.mapping_widget)
@@ -170,7 +168,6 @@ class ImportDialog(QDialog):
         self.preview.setTabKeyNavigation(False)
         preview_layout.addWidget(self.preview)
         split.addWidget(preview_box)
-        split.setSizes([540, 640])
 
         # Problems
         problems_box = QGroupBox("Problems")
@@ -211,11 +208,8 @@ class ImportDialog(QDialog):
         self.progress.hide()
         layout.addWidget(self.progress)
 
-        buttons = QHBoxLayout()
         self.skip_invalid = QCheckBox("Import the valid rows only (skip rows with problems)")
         self.skip_invalid.setAccessibleName("Import the valid rows only")
-        buttons.addWidget(self.skip_invalid)
-        buttons.addStretch(1)
         self.check_button = QPushButton("Check rows")
         self.check_button.setAccessibleName("Check rows")
         self.check_button.setToolTip("Read every row and list the problems; nothing is saved")
@@ -232,7 +226,11 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.close)
         for b in (self.check_button, self.import_button, self.cancel_button, self.close_button):
             b.setAutoDefault(False)
-            buttons.addWidget(b)
+        buttons = FlowLayout()  # the buttons under the check box when narrow
+        buttons.addWidget(self.skip_invalid)
+        actions = group(self.check_button, self.import_button, self.cancel_button, self.close_button)
+        buttons.addWidget(actions)
+        buttons.setAlignment(actions, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(buttons)
 
     # --- intent ---------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -34,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from mocap_desktop.ui.presenters.lookup import DetailView, ResultLine, ResultPager
+from mocap_desktop.ui.views.layouts import AdaptiveSplitter
+from mocap_desktop.ui.views.tables import StretchColumn
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Grade", "Building", "Local number · MOSIS ID")
@@ -132,6 +133,7 @@ class StudentDetailPane(QWidget):
         self.heading.setWordWrap(True)
         self.subheading = QLabel()
         self.subheading.setObjectName("detailSubheading")
+        self.subheading.setWordWrap(True)
         titles.addWidget(self.heading)
         titles.addWidget(self.subheading)
         top.addLayout(titles, 1)
@@ -303,8 +305,8 @@ class StudentLookupView(QWidget):
         self.setAccessibleName("Student lookup")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
+        # The record beside the results on a whole screen, under them in half of one.
+        splitter = AdaptiveSplitter(side_by_side=720, sizes=[560, 440], stacked_sizes=[1, 1])
         layout.addWidget(splitter)
 
         left = QWidget()
@@ -341,12 +343,12 @@ class StudentLookupView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, 180)
         header.resizeSection(3, 170)
+        StretchColumn(self.table, 0, minimum=170)  # the name: whole, even when the table scrolls
         header.setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(lambda _index: self.open_current())
@@ -393,7 +395,6 @@ class StudentLookupView(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([560, 440])
 
         self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

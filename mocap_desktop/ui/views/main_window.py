@@ -118,7 +118,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("MainWindow")
         self.resize(1280, 760)
-        self.setMinimumSize(1000, 620)
         self._keys: list[str] = []
 
         self.nav = QListWidget()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from mocap_desktop.letters.pages import PageImage
 from mocap_desktop.ui.presenters.print_center import PRINT_DPI, PRINTED, WAITING, PrintDelivery, QueueRow
+from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, group
+from mocap_desktop.ui.views.tables import StretchColumn
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -32,6 +33,7 @@ WAITING_COLUMNS = (("kind", "Letter"), ("recipient", "Recipient"), ("address", "
                    ("student", "Student"), ("created", "Created"))
 PRINTED_COLUMNS = (("kind", "Letter"), ("recipient", "Recipient"), ("address", "Address"),
                    ("student", "Student"), ("printed", "Printed"), ("times_printed", "Times"))
+ADDRESS = 2  # in both lists: the column that takes the spare width
 
 
 def qimage(page: PageImage) -> QImage:
@@ -105,9 +107,9 @@ class PrintCenterWidget(QWidget):
         self.waiting_button = QRadioButton("&Waiting to print")
         self.printed_button = QRadioButton("Printed (for a &reprint)")
         self.waiting_button.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.waiting_button)
-        group.addButton(self.printed_button)
+        modes = QButtonGroup(self)
+        modes.addButton(self.waiting_button)
+        modes.addButton(self.printed_button)
         self.waiting_button.toggled.connect(
             lambda on: self.mode_changed.emit(WAITING if on else PRINTED))
         refresh = QPushButton("Refresh")
@@ -123,14 +125,12 @@ class PrintCenterWidget(QWidget):
         annual_menu.addAction("For new enrollees only…",
                               lambda: self.annual_notice_requested.emit(True, "viewer"))
         self.annual_button.setMenu(annual_menu)
-        top = QHBoxLayout()
+        top = FlowLayout(spacing=16)  # the buttons go under the title when the window is narrow
         top.addWidget(title)
-        top.addSpacing(16)
-        top.addWidget(self.waiting_button)
-        top.addWidget(self.printed_button)
-        top.addStretch(1)
-        top.addWidget(self.annual_button)
-        top.addWidget(refresh)
+        top.addWidget(group(self.waiting_button, self.printed_button))
+        actions = group(self.annual_button, refresh)
+        top.addWidget(actions)
+        top.setAlignment(actions, Qt.AlignmentFlag.AlignRight)
 
         self.model = LettersTableModel(self)
         self.table = QTableView()
@@ -145,6 +145,7 @@ class PrintCenterWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._address = StretchColumn(self.table, ADDRESS, minimum=160)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.print_button = QPushButton("&Print selected…")
@@ -194,12 +195,12 @@ class PrintCenterWidget(QWidget):
         right_layout.addWidget(self.preview_caption)
         right_layout.addWidget(note)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The preview beside the letters on a whole screen, under them in half of one.
+        splitter = AdaptiveSplitter(side_by_side=700, sizes=[780, 400], stacked_sizes=[3, 2])
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([780, 400])
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -234,11 +235,9 @@ class PrintCenterWidget(QWidget):
         widths = {"kind": 185, "recipient": 130, "student": 130, "created": 125, "printed": 125,
                   "times_printed": 46}
         for column, (key, _) in enumerate(self.model.columns):
-            if key == "address":
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            if key != "address":
                 header.resizeSection(column, widths.get(key, 120))
+        self._address.fit()
         self._update_buttons()
 
     def show_preview(self, image: PageImage | None, caption: str) -> None:

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from mocap_desktop.services.review import QueueFilter
 from mocap_desktop.ui.presenters.queue import COLUMN_KEYS, COLUMNS, DAYS_COLUMN, DUE_COLUMN, FilterChoices, QueueLine
+from mocap_desktop.ui.views.layouts import FlowLayout, group
 from mocap_desktop.ui.views.tables import record_table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -201,8 +203,7 @@ class QueueWidget(QWidget):
         bar.addWidget(search_label)
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        filters = FlowLayout(spacing=12)  # one row on a whole screen, two or three at half
 
         self.combos: dict[str, QComboBox] = {}
         for key, label in (("status", "S&tatus"), ("building", "&Building"), ("pathway", "&Pathway"),
@@ -214,15 +215,13 @@ class QueueWidget(QWidget):
             combo.currentIndexChanged.connect(lambda _i, k=key: self._combo_changed(k))
             caption = QLabel(label + ":")
             caption.setBuddy(combo)
-            filters.addWidget(caption)
-            filters.addWidget(combo)
+            filters.addWidget(group(caption, combo))  # a caption never leaves its combo
             self.combos[key] = combo
         self.overdue = QCheckBox("&Overdue only")
         self.overdue.setObjectName("queueOverdue")
         self.overdue.setAccessibleName("Show overdue requests only")
         self.overdue.toggled.connect(lambda on: None if self._filling else self.overdue_toggled.emit(on))
         filters.addWidget(self.overdue)
-        filters.addStretch(1)
         layout.addLayout(filters)
 
         self.model = QueueTableModel(self)
@@ -240,11 +239,11 @@ class QueueWidget(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self._open_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
 
-        buttons = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setObjectName("queueSummary")
         self.summary.setAccessibleName("Queue summary")
-        buttons.addWidget(self.summary, 1)
+        self.summary.setWordWrap(True)  # above the buttons, on two lines if need be, when narrow
+        self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.open_button = QPushButton("&Open request")
         self.open_button.setAccessibleName("Open the selected request")
         self.open_button.clicked.connect(self._open_current)
@@ -257,9 +256,12 @@ class QueueWidget(QWidget):
         self.export_button = QPushButton("E&xport…")
         self.export_button.setAccessibleName("Export the queue as shown to Excel or CSV")
         self.export_button.clicked.connect(self.export_requested)
-        for button in (self.clear_button, self.open_button, self.decide_button, self.export_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
+        footer = FlowLayout()
+        footer.addWidget(self.summary)
+        actions = group(self.clear_button, self.open_button, self.decide_button, self.export_button)
+        footer.addWidget(actions)
+        footer.setAlignment(actions, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(footer)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 

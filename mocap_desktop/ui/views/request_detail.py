@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -35,6 +36,7 @@ from mocap_desktop.ui.presenters.request_detail import (
     AppealAnswer, AppealPrompt, DetailPage, StepAnswer, StepPrompt,
 )
 from mocap_desktop.ui.views.appeal_dialog import AppealDialog, _pydate, date_edit
+from mocap_desktop.ui.views.layouts import FlowLayout
 
 URGENT_COLORS = {"overdue": ("#A4161A", "#FBE3E4"), "soon": ("#7A4B00", "#FFF3CD")}
 OUTCOME_COLORS = {"Fail": "#A4161A", "Note": "#7A4B00", "Waived": "#1F5FA8", "Pass": "#1E6B34"}
@@ -117,8 +119,7 @@ class RequestDetailDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.status)
-        self.actions = QHBoxLayout()
-        self.actions.setSpacing(6)
+        self.actions = FlowLayout()  # on two rows in a narrow window
         layout.addLayout(self.actions)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("detailTabs")
@@ -202,14 +203,17 @@ class RequestDetailDialog(QDialog):
             button.clicked.connect(lambda _=False, k=action.key: self.action_requested.emit(k))
             self.actions.addWidget(button)
             self.action_buttons[action.key] = button
-        self.actions.addStretch(1)
 
     def _request_tab(self, page: DetailPage) -> QWidget:
         body = QWidget()
         layout = QVBoxLayout(body)
-        row = QHBoxLayout()
-        row.addWidget(_facts("Student", page.student_facts), 1)
-        row.addWidget(_facts("Request", page.request_facts), 2)
+        row = FlowLayout(spacing=layout.spacing())  # side by side, or the request under the student
+        for box, stretch in ((_facts("Student", page.student_facts), 1),
+                             (_facts("Request", page.request_facts), 2)):
+            policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            policy.setHorizontalStretch(stretch)
+            box.setSizePolicy(policy)
+            row.addWidget(box)
         layout.addLayout(row)
         if page.courses:
             layout.addWidget(QLabel("<b>Courses</b>"))

@@ -3,7 +3,7 @@ editing, Tab leaves the table, fixed row height, columns the user can resize."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 
@@ -28,3 +28,30 @@ def record_table(model: QAbstractItemModel, object_name: str, accessible_name: s
     for column, width in enumerate(widths):
         header.resizeSection(column, width)
     return table
+
+
+class StretchColumn(QObject):
+    """Like QHeaderView's Stretch mode, `column` takes the width the other columns leave, but
+    never less than `minimum`: in a narrow window the table scrolls sideways instead of
+    squeezing its main column to nothing. Call `fit()` after the columns change."""
+
+    def __init__(self, table: QTableView, column: int, minimum: int):
+        super().__init__(table)
+        self.table, self.column, self.minimum = table, column, minimum
+        self.header = table.horizontalHeader()
+        self.header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self.header.sectionResized.connect(lambda index, _old, _new: index != self.column and self.fit())
+        table.viewport().installEventFilter(self)
+
+    def fit(self) -> None:
+        header = self.header
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != self.column and not header.isSectionHidden(c))
+        width = max(self.minimum, self.table.viewport().width() - others)
+        if self.column < header.count() and header.sectionSize(self.column) != width:
+            header.resizeSection(self.column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False

@@ -58,6 +58,7 @@ from mocap_desktop.ui.presenters.wizard import (
     StudentChoice,
     WizardState,
 )
+from mocap_desktop.ui.views.layouts import FlowLayout, WrapCheckBox, group
 
 BLANK_DATE = QDate(2000, 1, 1)  # a QDateEdit at its minimum shows "not entered"
 ERROR_COLOR = "#b00020"
@@ -209,6 +210,13 @@ class CompactList(QListWidget):
 class CompactBrowser(QTextBrowser):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(400, max(self.minimumHeight(), 80))
+
+
+def _widget(layout) -> QWidget:
+    widget = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    widget.setLayout(layout)
+    return widget
 
 
 def _scroll(content: QWidget) -> QScrollArea:
@@ -397,9 +405,10 @@ class PartTimePage(_Page):
         meter_layout.addWidget(self.meter)
         meter_layout.addWidget(legend)
         meter_layout.addWidget(self.meter_text, 1)
-        top = QHBoxLayout()
-        top.addLayout(left, 1)
-        top.addWidget(box, 1)
+        top = FlowLayout(spacing=self.layout_.spacing())  # the meter under the dates when narrow
+        for part in (_widget(left), box):
+            part.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            top.addWidget(part)
         self.layout_.addLayout(top)
 
         self.search = QLineEdit()
@@ -428,11 +437,13 @@ class PartTimePage(_Page):
         self.up.setAccessibleName("Move the selected course up")
         self.down = QPushButton("Move do&wn")
         self.down.setAccessibleName("Move the selected course down")
-        row = QHBoxLayout()
-        row.addWidget(_label("Courses in this request (the first ones count first toward the load):",
-                             self.selected, False), 1)
-        for b in (self.up, self.down, self.remove):
-            row.addWidget(b)
+        row = FlowLayout()  # the buttons under the caption when narrow
+        caption = _label("Courses in this request (the first ones count first toward the load):", self.selected)
+        caption.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row.addWidget(caption)
+        buttons = group(self.up, self.down, self.remove)
+        row.addWidget(buttons)
+        row.setAlignment(buttons, Qt.AlignmentFlag.AlignRight)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.selected, 2)
         self.layout_.addWidget(wizard.error_label("courses"))
@@ -746,7 +757,6 @@ class RequestWizard(QWizard):
             self.pages[cls.key] = page
         self.setStartId(0)
         self.resize(1120, 690)
-        self.setMinimumSize(820, 560)
         self.currentIdChanged.connect(self._page_changed)
 
     # --- building blocks ------------------------------------------------------------------------
@@ -1038,10 +1048,9 @@ class RequestWizard(QWizard):
         page.acks.clear()
         done = set(self.presenter.state.acknowledgements) if self.presenter else set()
         for item in view.acknowledgements:
-            box = QCheckBox(item.text)
+            box = WrapCheckBox(item.text)
             box.setAccessibleName(item.text)
             box.setChecked(item.key in done)
-            box.setStyleSheet("QCheckBox { padding: 2px; }")
             box.toggled.connect(lambda on, k=item.key: self.acknowledgement_toggled.emit(k, on))
             page.acks[item.key] = box
             page.acks_layout.addWidget(box)
