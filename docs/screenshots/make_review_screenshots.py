@@ -33,7 +33,7 @@ def main() -> int:
     from mocap_desktop.ui.views.appeal_dialog import AppealDialog
 
     folder = Path(tempfile.mkdtemp(prefix="mocap-review-shots-"))
-    session = open_session(DataDir(folder).ensure(), demo=True)
+    session = open_session(DataDir(folder).ensure(), demo=True, login="counselor", password="demo-counselor")
     store = session.store
     store.set_setting("staff_name", "Dana Whitfield")
     window = app_module.build_main_window(session)

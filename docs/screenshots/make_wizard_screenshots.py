@@ -30,7 +30,7 @@ def main() -> int:
     from mocap_desktop.ui.views.wizard import open_request_wizard
 
     folder = Path(tempfile.mkdtemp(prefix="mocap-shots-"))
-    session = open_session(DataDir(folder).ensure(), demo=True)
+    session = open_session(DataDir(folder).ensure(), demo=True, login="counselor", password="demo-counselor")
     store = session.store
     window = build_main_window(session)
     window.setGeometry(0, 0, 1366, 728)
