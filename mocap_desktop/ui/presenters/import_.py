@@ -297,6 +297,8 @@ class ImportPresenter:
             self.checked = report
             verdict = (f"Would add {report.added:,} and update {report.updated:,} {report.noun}; "
                        f"{report.unchanged:,} unchanged.")
+            if report.duplicates:
+                verdict += f" {report.duplicates:,} repeated row(s) will be skipped."
             if report.problems:
                 verdict += (f" {report.rejected:,} row(s) have problems (listed below): fix the file "
                             "and check again, or import the valid rows only.")

@@ -115,6 +115,7 @@ def test_check_lists_every_bad_row_then_import_writes_in_one_go(store):
     presenter.check_requested()
     assert [(p.row, p.column) for p in view.problems] == [("9", "State_StudentNumber")]
     assert view.message[1] == "warning" and "Would add 5" in view.message[0]
+    assert "1 repeated row(s) will be skipped." in view.message[0]  # row 7 repeats row 3
     assert view.actions == (True, True) and count(store) == 0
     presenter.import_requested(skip_invalid=False)
     assert count(store) == 0 and view.message[1] == "error"
