@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,30 @@ def folder_size(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
+# Libraries PyInstaller leaves to the system on Linux (glibc, the GL drivers, libxcb): a bundled
+# program may need them without the bundle carrying them.
+SYSTEM_LIBRARIES = re.compile(
+    r"ld-linux.*|ld64\.so.*|lib(c|m|dl|pthread|rt|util|resolv|crypt|nsl|anl|BrokenLocale|thread_db)\.so.*"
+    r"|libnss_.*|libE?(Open)?GLX?(ESv1_CM|ESv2)?(dispatch)?\.so.*|libdrm\.so.*|libxcb(-dri.*)?\.so.*"
+    r"|libwayland-(client|cursor|egl|server)\.so.*")
+
+
+def missing_libraries(bundle: Path) -> dict[str, set[str]]:
+    """Linux: the libraries that programs in the bundle need (ELF NEEDED) but that are neither in
+    it nor left to the system. A library dropped by mocap.spec that something still needs shows up
+    here even on a machine where the system has a copy (which the smoke test would load)."""
+    present = {f.name for f in bundle.rglob("*")}
+    missing: dict[str, set[str]] = {}
+    for file in bundle.rglob("*"):
+        if file.is_symlink() or not file.is_file() or file.open("rb").read(4) != b"\x7fELF":
+            continue
+        dump = subprocess.run(["objdump", "-p", str(file)], capture_output=True, text=True).stdout
+        for needed in re.findall(r"^\s+NEEDED\s+(\S+)$", dump, re.MULTILINE):
+            if needed not in present and not SYSTEM_LIBRARIES.fullmatch(needed):
+                missing.setdefault(needed, set()).add(str(file.relative_to(bundle)))
+    return missing
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="run the bundle's --smoke-test after building")
@@ -38,6 +63,13 @@ def main() -> int:
     print(f"bundle: {bundle}  size: {folder_size(bundle) / 1e6:.1f} MB  "
           f"built in {time.monotonic() - started:.0f} s")
     if args.check:
+        if sys.platform.startswith("linux"):
+            missing = missing_libraries(bundle)
+            for name, users in sorted(missing.items()):
+                print(f"missing from the bundle: {name}, needed by {', '.join(sorted(users))}", file=sys.stderr)
+            if missing:
+                return 1
+            print("libraries: everything the bundle's programs link is in it or left to the system")
         with tempfile.TemporaryDirectory() as data:
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
             for extra in ([], ["--demo"]):

@@ -374,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--smoke-test", action="store_true",
-                        help="open and migrate the database, build the main window offscreen, quit")
+                        help="open and migrate the database, build the main window offscreen, make, preview "
+                        "and print (to PDF) sample letters, write and read an .xlsx, quit")
     _database_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
