@@ -306,7 +306,8 @@ class StudentLookupView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # The record beside the results on a whole screen, under them in half of one.
-        splitter = AdaptiveSplitter(side_by_side=720, sizes=[560, 440], stacked_sizes=[1, 1])
+        # Proportions: at 1280 px the results show their four columns whole (about 630 px).
+        splitter = AdaptiveSplitter(side_by_side=720, sizes=[640, 420], stacked_sizes=[1, 1])
         layout.addWidget(splitter)
 
         left = QWidget()
