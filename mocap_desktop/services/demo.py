@@ -105,6 +105,20 @@ SPANISH_SURNAMES = {"Peña", "Hernández", "Martínez", "López", "González", "
                     "Ramírez", "Muñoz", "Ortiz", "Jiménez"}
 GUARDIAN_FIRST = ("Jennifer Michael Sarah David Laura Robert Karen Brian Angela Kevin "
                   "Lucía Carlos Rosa Javier Lan Tuấn Ewa Marek Selma Adnan Nicole Jason").split()
+
+
+def _guardian_first(first: str, relationship: str, taken: list[str]) -> str:
+    """A mother with a woman's name and a father with a man's (GUARDIAN_FIRST alternates them),
+    never the name of the student's other guardian; the choice is moved along the list, so the
+    seed's random sequence stays the same."""
+    i = GUARDIAN_FIRST.index(first)
+    if relationship in ("Mother", "Father"):
+        i -= (i % 2) - (relationship == "Father")
+    while GUARDIAN_FIRST[i % len(GUARDIAN_FIRST)] in taken:
+        i += 2
+    return GUARDIAN_FIRST[i % len(GUARDIAN_FIRST)]
+
+
 STREETS = ("Oak Street", "Elm Avenue", "Hickory Lane", "Walnut Drive", "Sycamore Court",
            "Prairie Road", "Mill Creek Road", "Church Street", "Highway 19", "Ozark Trail")
 TOWNS = [("Maple Valley", "65999"), ("Cedar Ridge", "65998"), ("Bluff Springs", "65997"),
@@ -196,12 +210,17 @@ def _students(rng: random.Random, today: date) -> tuple[list[dict], list[dict], 
             "updated_at": "2026-08-01T07:30:00",
         })
         spanish = students[-1]["home_language"] == "Spanish"
+        given: list[str] = []
         for n in range(1 if rng.random() < 0.3 else 2):
+            first = rng.choice(GUARDIAN_FIRST)
+            relationship = ["Mother", "Father", "Guardian", "Grandparent"][
+                n if rng.random() < 0.9 else rng.randint(2, 3)]
+            first = _guardian_first(first, relationship, given)
+            given.append(first)
             guardians.append({
                 "student_id": sid,
-                "name": f"{rng.choice(GUARDIAN_FIRST)} {last}",
-                "relationship": ["Mother", "Father", "Guardian", "Grandparent"][
-                    n if rng.random() < 0.9 else rng.randint(2, 3)],
+                "name": f"{first} {last}",
+                "relationship": relationship,
                 "phone": f"(573) 555-{rng.randint(1000, 9999)}",
                 "email": f"family{sid}.{n}@mail.example",
                 "address1": street, "city": town, "state": "MO", "zip": zip_code,

@@ -59,3 +59,20 @@ def test_requests_in_every_state_with_findings_snapshots(tmp_path):
     assert any(not r["eligible"] for r in rows)
     outcomes = {f["outcome"] for r in rows for f in json.loads(r["evaluation"])["findings"]}
     assert {"pass", "fail", "waived", "warn"} <= outcomes
+
+
+def test_families_read_as_families(tmp_path):
+    """Mothers have women's names, fathers men's, and no student's two guardians share one."""
+    from mocap_desktop.services.demo import GUARDIAN_FIRST
+
+    store = seeded(tmp_path / "f.sqlite")
+    women, men = set(GUARDIAN_FIRST[0::2]), set(GUARDIAN_FIRST[1::2])
+    rows = store.query("SELECT student_id, name, relationship FROM guardians ORDER BY student_id, id")
+    firsts: dict[int, list[str]] = {}
+    for r in rows:
+        first = r["name"].split()[0]
+        assert r["relationship"] != "Mother" or first in women, r
+        assert r["relationship"] != "Father" or first in men, r
+        assert first not in firsts.get(r["student_id"], []), r
+        firsts.setdefault(r["student_id"], []).append(first)
+    assert sum(len(v) == 2 for v in firsts.values()) > 1000
