@@ -796,15 +796,6 @@ class LetterOutcome:
     message: str = ""
 
 
-def _letters_service():
-    """`services.letters` (the print center's queue); None in a build without it."""
-    try:
-        from mocap_desktop.services import letters
-    except ImportError:
-        return None
-    return letters if hasattr(letters, "queue_request_letter") else None
-
-
 def queue_decision_letter(store: Store, request_id: int, kind: str, actor: str,
                           at: str | None = None) -> LetterOutcome:
     """Queue the parent letter that goes with a decision or a step of the full-time track
@@ -813,11 +804,10 @@ def queue_decision_letter(store: Store, request_id: int, kind: str, actor: str,
     The decision stands whether or not the letter can be made; when it cannot (no mailing
     address, say) the timeline says why, so the office can fix the record and queue it again.
     """
-    service = _letters_service()
-    if service is None:
-        return LetterOutcome(False, kind, "Letters are not available in this version.")
+    from mocap_desktop.services import letters  # here: the renderer loads only when a letter is made
+
     try:
-        service.queue_request_letter(store, request_id, kind, actor=actor)
+        letters.queue_request_letter(store, request_id, kind, actor=actor)
     except Exception as err:  # noqa: BLE001 - a letter problem must not undo a decision
         message = str(err) or type(err).__name__
         with store.transaction() as db:

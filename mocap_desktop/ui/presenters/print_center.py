@@ -29,6 +29,7 @@ from mocap_desktop.letters.pages import PageImage, rasterize
 from mocap_desktop.services import letters as service
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.letters import QueueLetter
+from mocap_desktop.ui.presenters.audit_viewer import format_when
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class PrintCenterView(Protocol):
 
 
 def _when(stamp: str | None) -> str:
-    return (stamp or "").replace("T", " ")[:16]
+    return format_when(stamp) if stamp else ""
 
 
 def queue_row(r: QueueLetter) -> QueueRow:

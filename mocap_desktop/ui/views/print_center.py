@@ -232,8 +232,9 @@ class PrintCenterWidget(QWidget):
     def show_rows(self, rows: list[QueueRow], mode: str) -> None:
         self.model.set_rows(rows, mode)
         header = self.table.horizontalHeader()
-        widths = {"kind": 185, "recipient": 130, "student": 130, "created": 125, "printed": 125,
-                  "times_printed": 46}
+        moment = self.fontMetrics().horizontalAdvance("Sep 30, 2026 12:59 PM") + 16
+        widths = {"kind": 185, "recipient": 130, "student": 130, "created": moment,
+                  "printed": moment, "times_printed": 46}
         for column, (key, _) in enumerate(self.model.columns):
             if key != "address":
                 header.resizeSection(column, widths.get(key, 120))
