@@ -418,9 +418,20 @@ def queue_request_letter(store: Store, request_id: int, kind: str, actor: str = 
 
     Returns the letter's id. Raises `LetterDataError` (nothing kept) when the data cannot make
     a correct letter, e.g. the guardian has no mailing address. `at` (ISO time) stamps the
-    letter and its `letter_queued` event, so a caller can date them with its own event.
+    letter and its `letter_queued` event, so a caller can date them with its own event. The
+    same letter to the same person at the same address already waiting in the queue is not
+    made twice: its id is returned.
     """
+    require(store, LETTERS_MAKE)
     data = gather_request_letter(store, request_id, kind, lang, today)
+    rec = data.recipient
+    waiting = store.query(
+        "SELECT id FROM letters WHERE status = 'pending' AND request_id = ? AND kind = ? AND language = ? "
+        "AND guardian_id IS ? AND recipient_name = ? AND recipient_address = ? ORDER BY id LIMIT 1",
+        (request_id, data.kind, data.language, rec.guardian_id, rec.name,
+         "\n".join(rec.address_lines()[1:])))
+    if waiting:
+        return waiting[0]["id"]
     return _keep_letter(store, data, render_letter(data), request_id, actor, "pending", at)
 
 

@@ -53,6 +53,20 @@ def test_a_received_letter_is_kept_hashed_queued_and_disclosed(store):
     assert [e["kind"] for e in events] == ["letter_queued"]
 
 
+def test_the_same_letter_is_not_queued_twice_but_a_new_address_makes_a_new_one(store):
+    sid, gid = seed_student(store)
+    rid = seed_request(store, sid, gid)
+    first = svc.queue_request_letter(store, rid, "received", today=date(2026, 1, 6))
+    audit = store.query("SELECT count(*) AS n FROM audit_log")[0]["n"]
+    assert svc.queue_request_letter(store, rid, "received", today=date(2026, 1, 6)) == first
+    assert [r.id for r in LetterRepo(store).pending()] == [first]
+    assert store.query("SELECT count(*) AS n FROM audit_log")[0]["n"] == audit  # nothing disclosed again
+    store.conn.execute("UPDATE guardians SET address1 = '77 Sycamore Court' WHERE id = ?", (gid,))
+    store.conn.commit()
+    moved = svc.queue_request_letter(store, rid, "received", today=date(2026, 1, 6))
+    assert moved != first and [r.id for r in LetterRepo(store).pending()] == [first, moved]
+
+
 def test_the_familys_language_picks_the_wording(store):
     sid, gid = seed_student(store, language="es")
     rid = seed_request(store, sid, gid, language="es")
