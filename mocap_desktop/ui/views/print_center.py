@@ -145,7 +145,7 @@ class PrintCenterWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self._address = StretchColumn(self.table, ADDRESS, minimum=160)
+        self._address = StretchColumn(self.table, ADDRESS, minimum=150)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.print_button = QPushButton("&Print selected…")
@@ -232,9 +232,10 @@ class PrintCenterWidget(QWidget):
     def show_rows(self, rows: list[QueueRow], mode: str) -> None:
         self.model.set_rows(rows, mode)
         header = self.table.horizontalHeader()
-        moment = self.fontMetrics().horizontalAdvance("Sep 30, 2026 12:59 PM") + 16
-        widths = {"kind": 185, "recipient": 130, "student": 130, "created": moment,
-                  "printed": moment, "times_printed": 46}
+        text = self.fontMetrics().horizontalAdvance
+        moment = text("Sep 30, 2026 12:59 PM") + 16
+        widths = {"kind": text("Request received (Spanish)") + 16, "recipient": 130, "student": 130,
+                  "created": moment, "printed": moment, "times_printed": 46}
         for column, (key, _) in enumerate(self.model.columns):
             if key != "address":
                 header.resizeSection(column, widths.get(key, 120))
