@@ -499,7 +499,7 @@ def _smoke_test(app: QApplication, folder: DataDir, demo: bool) -> int:
             else:
                 session, _ = set_up(DataDir(Path(scratch)).ensure(), "smoke", "Smoke Test",
                                     secrets.token_urlsafe(16))
-                where = f"a throwaway database ({folder.database()} was not opened)"
+                where = f"a throwaway database (the office database at {folder.database()} was left closed)"
         except (StoreError, SessionError, NeedsSetUp) as err:
             print(f"mocap-desktop: {err}", file=sys.stderr)
             return 3
