@@ -1255,7 +1255,7 @@ class RequestDetail:
     birth_date: date
     local_number: str
     flags: tuple[str, ...]
-    start_term: str
+    start_term: str  # the term's name ("Spring 2027"), as the district calendar calls it
     start_date: str
     received: date
     in_person_credits: Decimal
@@ -1450,13 +1450,14 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
         for a in store.query("SELECT * FROM appeals WHERE request_id = ? ORDER BY id", (request_id,)))
     enrollments = tuple(store.query("SELECT * FROM enrollments WHERE student_id = ? ORDER BY entry, id",
                                     (row["student_id"],)))
+    term = store.query("SELECT name FROM terms WHERE id = ?", (row["start_term"],))
     return RequestDetail(
         request_id=request_id, reference=row["reference"], status=row["status"], pathway=row["pathway"],
         routing=row["routing"], student_id=row["student_id"],
         student=_display_name(student["last_name"], student["first_name"], student["preferred_name"]),
         grade=student["grade"], building=student["building_name"] or student["building_code"] or "",
         birth_date=date.fromisoformat(student["birth_date"]), local_number=student["local_number"], flags=flags,
-        start_term=row["start_term"], start_date=row.get("start_date") or "",
+        start_term=term[0]["name"] if term else row["start_term"], start_date=row.get("start_date") or "",
         received=date.fromisoformat(row["received"]),
         in_person_credits=Decimal(str(row["in_person_credits"])), courses=tuple(courses),
         district_obligated_credits=format_credits(snapshot.get("district_obligated_credits", 0)),

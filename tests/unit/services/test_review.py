@@ -513,3 +513,10 @@ def test_demo_seed_records_decisions_and_appeals_through_the_service(tmp_path):
     assert review.queue_notice(store, date(2026, 11, 27)).overdue >= 1
     store.close()
 
+
+
+def test_the_detail_names_the_start_term_as_the_calendar_does(demo_session):
+    store = demo_session.store
+    row = store.query("SELECT r.id, t.name FROM requests r JOIN terms t ON t.id = r.start_term ORDER BY r.id LIMIT 1")[0]
+    assert review.request_detail(store, row["id"]).start_term == row["name"]
+    assert row["name"][0].isupper() and "-" not in row["name"]  # "Spring 2027", not the id "2027-spring"
