@@ -41,7 +41,6 @@ def add_requests(store, count: int, seed: int = 7) -> None:
     students = [r["id"] for r in store.query("SELECT id FROM students WHERE grade IN ('9','10','11','12')")]
     courses = store.query("SELECT code, title, credits FROM courses ORDER BY id")
     template = store.query("SELECT evaluation FROM requests LIMIT 1")[0]["evaluation"]
-    statuses = list(lifecycle.PART_TIME) + list(lifecycle.FULL_TIME)
     first = store.query("SELECT coalesce(max(id), 0) AS n FROM requests")[0]["n"] + 1
     requests, lines, appeals = [], [], []
     for n in range(first, first + count):

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QtMsgType, QTimer, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from mocap_desktop import APP_NAME, __version__
 from mocap_desktop.logsetup import configure_logging
@@ -29,7 +29,8 @@ from mocap_desktop.ui.presenters.queue import QueuePresenter
 from mocap_desktop.ui.presenters.request_detail import RequestDetailPresenter
 from mocap_desktop.ui.views.lookup import StudentLookupView
 from mocap_desktop.ui.views.decision_dialog import DecisionDialog
-from mocap_desktop.ui.views.main_window import Area, ElidedLabel, EmptyState, MainWindow
+from mocap_desktop.ui.views.dialogs import present
+from mocap_desktop.ui.views.main_window import Area, ElidedLabel, MainWindow
 from mocap_desktop.ui.views.queue import QueueWidget
 from mocap_desktop.ui.views.request_detail import RequestDetailDialog
 
@@ -154,11 +155,7 @@ def open_district_profile(parent, session: Session):
     presenter = DistrictProfilePresenter(dialog, session.store, session.data_dir.root)
     dialog.form_changed.connect(presenter.form_changed)
     dialog.save_requested.connect(presenter.save_requested)
-    dialog.presenter = presenter  # type: ignore[attr-defined]
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    presenter.start()
-    dialog.open()
-    return dialog
+    return present(dialog, presenter)
 
 
 def open_import_dialog(parent, session: Session, on_imported=lambda: None, path: Path | None = None):
@@ -180,11 +177,8 @@ def open_import_dialog(parent, session: Session, on_imported=lambda: None, path:
     dialog.import_requested.connect(presenter.import_requested)
     dialog.cancel_requested.connect(presenter.cancel_requested)
     dialog.may_close = presenter.close_requested
-    dialog.presenter, dialog.runner = presenter, runner  # type: ignore[attr-defined]
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    presenter.start(path)
-    dialog.open()
-    return dialog
+    dialog.runner = runner  # type: ignore[attr-defined]
+    return present(dialog, presenter, path)
 
 
 def wire_queue(window: MainWindow, queue: QueueWidget, session: Session,
@@ -305,11 +299,7 @@ def open_request_detail(parent, session: Session, request_id: int, actor: str,
         decide=lambda rid: run_decision_dialog(dialog, session, rid, actor, today),
         changed=changed, export_folder=session.data_dir.root / "exports")
     dialog.action_requested.connect(presenter.action_requested)
-    dialog.presenter = presenter  # type: ignore[attr-defined]
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    presenter.start()
-    dialog.show()
-    return dialog
+    return present(dialog, presenter, show=dialog.show)  # not modal: beside the queue
 
 
 def make_decision_dialog(parent, session: Session, request_id: int, actor: str,

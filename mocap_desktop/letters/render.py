@@ -563,7 +563,7 @@ class LetterWriter:
                 names = names[:4] + [w.text("more_students", count=str(len(names) - 4))]
             rows.append((w.text("students_label"), names))
         for size in (8.5, 8.0, 7.5, 7.0, 6.5):
-            label_size, leading = size - 1, size * 1.22
+            label_size = size - 1
             lines: list[tuple[str, str, float]] = []
             for label, values in rows:
                 lines.append((REGULAR, label, label_size))
@@ -578,7 +578,7 @@ class LetterWriter:
             is_label = fs == label_size
             if is_label and y < _y(META_TOP):
                 y -= 2.5
-            y -= fs * 1.22 if not is_label else label_size * 1.22
+            y -= fs * 1.22
             c.setFont(font, fs)
             c.setFillColor(MUTED if is_label else INK)
             c.drawString(META_LEFT, y + 0.22 * fs, text)

@@ -18,6 +18,7 @@ from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.services import audit_report as reports
 from mocap_desktop.services.audit_report import AuditEntry, AuditFilter, AuditReportError
 from mocap_desktop.store import Store, StoreError
+from mocap_desktop.ui.presenters.display import Choice, format_when
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 DETAIL_CELL = 90
 PROBLEMS = (AccessDenied, AuditReportError, StoreError)
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -92,19 +87,6 @@ class AuditViewerView(Protocol):
     def show_disclosure_report(self, sheet: DisclosureSheet) -> None: ...
     def show_message(self, title: str, text: str) -> None: ...
     def show_error(self, title: str, text: str) -> None: ...
-
-
-def _clock(moment: datetime) -> str:
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
-
-
-def format_when(at: str) -> str:
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return at
-    return f"{moment:%b} {moment.day}, {moment.year} {_clock(moment)}"
 
 
 def _summary_of(detail: dict) -> str:

@@ -29,7 +29,7 @@ from mocap_desktop.letters.pages import PageImage, rasterize
 from mocap_desktop.services import letters as service
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.letters import QueueLetter
-from mocap_desktop.ui.presenters.audit_viewer import format_when
+from mocap_desktop.ui.presenters.display import format_when
 
 log = logging.getLogger(__name__)
 

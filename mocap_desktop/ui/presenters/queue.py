@@ -17,6 +17,7 @@ from mocap_desktop.core.lifecycle import LABELS, machine
 from mocap_desktop.services import review
 from mocap_desktop.services.review import QueueFilter, QueueRow, ReviewError, format_day
 from mocap_desktop.store import Store, StoreError
+from mocap_desktop.ui.presenters.display import Choice
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,6 @@ class QueueLine:
     """`overdue`, `soon` or `""`: the view colours by it; the text already says it."""
     tooltip: str
     can_decide: bool = False
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
 
 
 @dataclass(frozen=True)

@@ -872,7 +872,7 @@ class RequestWizardPresenter:
                 f"reached the district (RSMo 161.670.3(4)).")
         today = self.today()
         if due < today:
-            text += f" That date has passed: send the input today."
+            text += " That date has passed: send the input today."
         else:
             left = self._calendar.business_days_between(today, due)
             text += f" {left} school day{'s' if left != 1 else ''} left."

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -43,6 +42,7 @@ from mocap_desktop.ui.presenters.audit_viewer import (
     Fetch,
     FilterChoices,
 )
+from mocap_desktop.ui.views.dialogs import MessageBoxes, present
 from mocap_desktop.ui.views.tables import record_table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -197,7 +197,7 @@ class DisclosureReportDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class AuditViewerDialog(QDialog):
+class AuditViewerDialog(MessageBoxes, QDialog):
     """Implements `AuditViewerView` for `AuditViewerPresenter`."""
 
     person_changed = Signal(str)
@@ -448,11 +448,7 @@ class AuditViewerDialog(QDialog):
         self.disclosure_dialog = dialog
         dialog.open()
 
-    def show_message(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
 
     # --- helpers -------------------------------------------------------------------------------------
     def current_entry_id(self) -> int | None:
@@ -506,8 +502,4 @@ def open_audit_viewer(session, parent: QWidget | None = None, export_folder: Pat
     dialog.disclosure_report_requested.connect(presenter.disclosure_report_requested)
     dialog.disclosure_save_requested.connect(presenter.disclosure_save_requested)
     dialog.verify_requested.connect(presenter.verify_requested)
-    dialog.presenter = presenter  # type: ignore[attr-defined]
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    presenter.start()
-    dialog.open()
-    return dialog
+    return present(dialog, presenter)

@@ -38,11 +38,12 @@ from mocap_desktop.ui.presenters.catalog_editor import (
     CourseForm,
     ImportPreview,
 )
+from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 ERROR_COLOR = "#b00020"
 
 
-class CatalogEditorDialog(QDialog):
+class CatalogEditorDialog(MessageBoxes, QDialog):
     search_changed = Signal(str)
     course_selected = Signal(int)
     new_requested = Signal()
@@ -317,8 +318,6 @@ class CatalogEditorDialog(QDialog):
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
 
 
 def open_catalog_editor(store, parent: QWidget | None = None) -> CatalogEditorDialog:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from mocap_desktop.ui.presenters.decision import CheckDisplay, DecisionForm, DecisionSetup
 from mocap_desktop.ui.views.layouts import FlowLayout
+from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 FAIL_STYLE = "color: #A4161A; font-weight: 600;"
 OK_STYLE = "color: #1E6B34;"
@@ -50,7 +50,7 @@ def _rule_label(name: str) -> QLabel:
     return label
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(MessageBoxes, QDialog):
     """Implements `DecisionView` for `DecisionPresenter`."""
 
     form_changed = Signal(object)
@@ -259,8 +259,6 @@ class DecisionDialog(QDialog):
         self.checks.setAccessibleDescription(check.summary)
         self.save_button.setEnabled(check.can_save)
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
 
     def close_saved(self, message: str) -> None:
         self.saved_message = message

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -69,35 +67,6 @@ class Area:
     label: str
     widget: QWidget
     shortcut: str = ""
-
-
-class EmptyState(QWidget):
-    """An honest 'nothing here yet' panel with one action that helps."""
-
-    action_requested = Signal()
-
-    def __init__(self, heading: str, text: str, action: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        title = QLabel(f"<h2>{heading}</h2>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body = QLabel(text)
-        body.setWordWrap(True)
-        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(title)
-        layout.addWidget(body)
-        if action:
-            button = QPushButton(action)
-            button.setAccessibleName(action.rstrip("…"))
-            button.clicked.connect(self.action_requested)
-            row = QHBoxLayout()
-            row.addStretch(1)
-            row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
-        layout.addStretch(2)
-        self.setAccessibleName(heading)
 
 
 class MainWindow(QMainWindow):

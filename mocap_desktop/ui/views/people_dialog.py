@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from mocap_desktop.ui.presenters.people import COLUMNS, NewPerson, PeoplePresenter, PersonLine, RoleChoice
+from mocap_desktop.ui.views.dialogs import present
 
 ERROR_STYLE = "color: #A4161A;"
 STATUS_STYLE = "color: #1B5E20;"
@@ -343,8 +344,4 @@ def open_people_dialog(session, parent: QWidget | None = None) -> PeopleDialog:
     dialog.change_password_requested.connect(presenter.change_password_requested)
     dialog.role_changed.connect(presenter.role_changed)
     dialog.lock_minutes_changed.connect(presenter.lock_minutes_changed)
-    dialog.presenter = presenter  # type: ignore[attr-defined]
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    presenter.start()
-    dialog.open()
-    return dialog
+    return present(dialog, presenter)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from mocap_desktop.services.review import QueueFilter
 from mocap_desktop.ui.presenters.queue import COLUMN_KEYS, COLUMNS, DAYS_COLUMN, DUE_COLUMN, FilterChoices, QueueLine
 from mocap_desktop.ui.views.layouts import FlowLayout, group
 from mocap_desktop.ui.views.tables import record_table
+from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -149,7 +149,7 @@ class QueueTableModel(QAbstractTableModel):
             self.sort_requested.emit(COLUMN_KEYS[column], order == Qt.SortOrder.DescendingOrder)
 
 
-class QueueWidget(QWidget):
+class QueueWidget(MessageBoxes, QWidget):
     """The queue area. Implements `QueueView` for `QueuePresenter`."""
 
     filter_changed = Signal(str, str)
@@ -324,11 +324,7 @@ class QueueWidget(QWidget):
                                               "Excel workbook (*.xlsx);;CSV (*.csv)")
         return Path(name) if name else None
 
-    def show_message(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
 
     # --- helpers -------------------------------------------------------------------------------------
     def current_request_id(self) -> int | None:

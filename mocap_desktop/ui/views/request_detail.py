@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -37,6 +36,7 @@ from mocap_desktop.ui.presenters.request_detail import (
 )
 from mocap_desktop.ui.views.appeal_dialog import AppealDialog, _pydate, date_edit
 from mocap_desktop.ui.views.layouts import FlowLayout
+from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 URGENT_COLORS = {"overdue": ("#A4161A", "#FBE3E4"), "soon": ("#7A4B00", "#FFF3CD")}
 OUTCOME_COLORS = {"Fail": "#A4161A", "Note": "#7A4B00", "Waived": "#1F5FA8", "Pass": "#1E6B34"}
@@ -98,7 +98,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
-class RequestDetailDialog(QDialog):
+class RequestDetailDialog(MessageBoxes, QDialog):
     """Implements `RequestDetailView` for `RequestDetailPresenter`."""
 
     action_requested = Signal(str)
@@ -181,11 +181,7 @@ class RequestDetailDialog(QDialog):
         name, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
         return Path(name) if name else None
 
-    def show_message(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
 
     # --- building the page ---------------------------------------------------------------------
     def _build_actions(self, page: DetailPage) -> None:

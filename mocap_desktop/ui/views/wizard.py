@@ -59,6 +59,7 @@ from mocap_desktop.ui.presenters.wizard import (
     WizardState,
 )
 from mocap_desktop.ui.views.layouts import FlowLayout, WrapCheckBox, group
+from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 BLANK_DATE = QDate(2000, 1, 1)  # a QDateEdit at its minimum shows "not entered"
 ERROR_COLOR = "#b00020"
@@ -717,7 +718,7 @@ class DonePage(_Page):
         self.layout_.addStretch(1)
 
 
-class RequestWizard(QWizard):
+class RequestWizard(MessageBoxes, QWizard):
     """The `RequestWizardView` for `RequestWizardPresenter`."""
 
     student_search_requested = Signal(str)
@@ -1089,8 +1090,6 @@ class RequestWizard(QWizard):
         clicked = box.clickedButton()
         return "keep" if clicked is keep else "discard" if clicked is discard else "stay"
 
-    def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
 
 
 def open_request_wizard(store, parent: QWidget | None = None, *, student_id: int | None = None,

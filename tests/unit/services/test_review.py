@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from review_seed import COUNSELOR, TODAY, add_student, small_district, submit  # noqa: E402
+from review_seed import COUNSELOR, TODAY, small_district, submit  # noqa: E402
 
 from mocap_desktop.core.lifecycle import TransitionRefused  # noqa: E402
 from mocap_desktop.services import review  # noqa: E402
