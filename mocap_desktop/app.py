@@ -233,9 +233,12 @@ def wire_queue(window: MainWindow, queue: QueueWidget, session: Session,
 def wire_wizard(window: MainWindow, session: Session) -> None:
     """The enrollment wizard (Request → New, the lookup's start-a-request button, a saved draft)
     and the course catalog editor."""
-    window.new_request_requested.connect(lambda: open_wizard(window, session))
+    window.new_request_requested.connect(lambda: new_request(window, session))
     window.resume_draft_requested.connect(lambda: offer_saved_draft(window, session, asked=True))
     window.catalog_requested.connect(lambda: open_catalog(window, session))
+    window.draft_banner.resume_clicked.connect(
+        lambda: window.draft_offer and open_wizard(window, session, draft_id=window.draft_offer.draft_id))
+    window.draft_banner.discard_clicked.connect(lambda: discard_offered_draft(window, session))
     lookup = getattr(window, "lookup", None)
     if lookup is not None and hasattr(lookup, "start_request_requested"):
         lookup.start_request_requested.connect(
@@ -247,6 +250,8 @@ def open_wizard(window: MainWindow, session: Session, student_id: int | None = N
     """A window-modal request wizard; after a submit every area that can refresh does."""
     from mocap_desktop.ui.views.wizard import open_request_wizard
 
+    banner_shown = window.draft_banner.isVisible()
+    window.draft_banner.hide()
     wizard = open_request_wizard(session.store, window, student_id=student_id, draft_id=draft_id,
                                  actor=review.current_actor(session.store))
 
@@ -257,14 +262,55 @@ def open_wizard(window: MainWindow, session: Session, student_id: int | None = N
                 refresh()
 
     wizard.submitted.connect(submitted)
+    if banner_shown:  # offered again, or the next one, once this one is done with
+        wizard.finished.connect(lambda _result: show_draft_banner(window, session))
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.wizard = wizard  # type: ignore[attr-defined]
     wizard.open()
     return wizard
 
 
+def show_draft_banner(window: MainWindow, session: Session) -> None:
+    """At start-up: the newest unfinished request in a line across the window, with Resume and
+    Discard. Never a question that takes the keyboard: the person may already be typing."""
+    from mocap_desktop.ui.presenters.wizard import draft_offer
+
+    window.draft_offer = offer = (  # type: ignore[attr-defined]
+        draft_offer(session.store) if session.user.can(access.REQUESTS_CREATE) else None)
+    window.draft_banner.show_text(offer.text if offer else "")
+
+
+def discard_offered_draft(window: MainWindow, session: Session) -> None:
+    from mocap_desktop.ui.presenters.wizard import discard_draft
+    from mocap_desktop.ui.views.dialogs import ask
+
+    offer = getattr(window, "draft_offer", None)
+    if offer is None or ask(window, "Discard the unfinished request?",
+                            offer.text + "\n\nWhat was entered in it is lost.",
+                            [("discard", "Discard draft"), ("keep", "Keep it")], "keep", "keep") != "discard":
+        return
+    discard_draft(session.store, offer.draft_id)
+    show_draft_banner(window, session)
+
+
+def new_request(window: MainWindow, session: Session) -> None:
+    """Request → New (Ctrl+N): for the student selected in the lookup when there is one; when an
+    unfinished request is waiting (for that student, or any when none is selected), offer it first."""
+    from mocap_desktop.ui.presenters.wizard import draft_offer
+    from mocap_desktop.ui.views.wizard import ask_resume_draft
+
+    lookup = next((p for p in getattr(window, "presenters", []) if isinstance(p, LookupPresenter)), None)
+    student_id = lookup.selected if lookup is not None and window.current_area() == "lookup" else None
+    offer = draft_offer(session.store, student_id)
+    answer = ask_resume_draft(window, offer.text, new_request=True) if offer else "new"
+    if answer == "resume":
+        open_wizard(window, session, draft_id=offer.draft_id)
+    elif answer == "new":
+        open_wizard(window, session, student_id=student_id)
+
+
 def offer_saved_draft(window: MainWindow, session: Session, asked: bool = False) -> None:
-    """At start-up (and from Request → Resume): offer the newest unfinished request back."""
+    """Request → Resume a saved draft: offer the newest unfinished request back."""
     from mocap_desktop.ui.presenters.wizard import discard_draft, draft_offer
     from mocap_desktop.ui.views.wizard import ask_resume_draft
 
@@ -278,6 +324,8 @@ def offer_saved_draft(window: MainWindow, session: Session, asked: bool = False)
         open_wizard(window, session, draft_id=offer.draft_id)
     elif answer == "discard":
         discard_draft(session.store, offer.draft_id)
+        if window.draft_banner.isVisible():
+            show_draft_banner(window, session)
 
 
 def open_catalog(window: MainWindow, session: Session):
@@ -354,13 +402,14 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
         window.lock_requested.connect(lambda: lock(window, session, switching))
         idle = IdleLock(app, session, lambda: lock(window, session, switching))
         window.show()
-        QTimer.singleShot(0, lambda: offer_saved_draft(window, session)
-                          if session.user.can(access.REQUESTS_CREATE) else None)
+        show_draft_banner(window, session)
         try:
             code = app.exec()
         finally:
             idle.stop()
+            close_dialogs(window)
             session.close()
+            window.deleteLater()
         if not switching:
             return code
 
@@ -422,9 +471,7 @@ def lock(window: MainWindow, session: Session, switching: list) -> None:
     central = window.centralWidget()
     central.hide()
     window.menuBar().setEnabled(False)
-    for child in window.findChildren(QDialog):
-        if child.isVisible() and not isinstance(child, LockDialog):
-            child.hide()
+    kept_open = close_dialogs(window)
     dialog = LockDialog(window, session.user.label)
     presenter = LockPresenter(dialog, session)
     dialog.unlock_requested.connect(presenter.unlock_requested)
@@ -433,6 +480,25 @@ def lock(window: MainWindow, session: Session, switching: list) -> None:
     window.locked = False  # type: ignore[attr-defined]
     central.show()
     window.menuBar().setEnabled(True)
+    if not switching:
+        for child in kept_open:
+            child.show()
+
+
+def close_dialogs(window: MainWindow) -> list[QDialog]:
+    """Close every window over `window` (the window locks, or the person signs out): message boxes
+    first, then the dialogs; the wizard keeps its draft without asking. A dialog that cannot close
+    yet (an import finishing its write) is hidden instead and returned, to come back on unlock."""
+    from mocap_desktop.ui.views.sign_in import LockDialog
+
+    kept = []
+    open_ = [d for d in window.findChildren(QDialog) if d.isVisible() and not isinstance(d, LockDialog)]
+    for child in sorted(open_, key=lambda d: not isinstance(d, QMessageBox)):
+        getattr(child, "close_keeping_draft", child.reject)()
+        if child.isVisible():
+            child.hide()
+            kept.append(child)
+    return kept
 
 
 def change_password_dialog(window: MainWindow, session: Session) -> None:

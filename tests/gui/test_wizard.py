@@ -37,6 +37,7 @@ def open_wizard(qtbot, store, **kwargs) -> RequestWizard:
     wizard = open_request_wizard(store, today=TODAY, actor="GUI Test (counselor)", **kwargs)
     # No modal boxes in tests: closing keeps the draft, errors are recorded.
     wizard.ask_keep_draft = lambda: "keep"
+    wizard.confirm_submit = lambda text: wizard.dialogs.append(("confirm", text)) or True
     wizard.dialogs = []
     wizard.show_error = lambda title, text: wizard.dialogs.append((title, text))
     qtbot.addWidget(wizard)

@@ -272,6 +272,7 @@ class RequestWizardView(Protocol):
     def show_review(self, summary: ReviewSummary) -> None: ...
     def show_done(self, done: DoneView) -> None: ...
     def ask_keep_draft(self) -> str: ...  # "keep", "discard" or "stay"
+    def confirm_submit(self, text: str) -> bool: ...
     def show_error(self, title: str, text: str) -> None: ...
 
 
@@ -334,7 +335,7 @@ class RequestWizardPresenter:
             else:
                 self.draft_id = saved.id
                 self.state = WizardState.from_dict(saved.body)
-                page = self.state.page if self.state.page in PAGES[:-1] else "student"
+                page = self.resume_page()
         if draft_id is None or self.draft_id is None:
             today = self.today()
             term = self._default_term()
@@ -354,6 +355,12 @@ class RequestWizardPresenter:
         self._refresh_term_hint()
         if page != "student":
             self.view.go_to_page(page)
+
+    def resume_page(self) -> str:
+        """Where a resumed draft opens: the page it was saved on, but never past the family page
+        (the review page's Enter submits); the wizard stops earlier at a page with a problem."""
+        saved = self.state.page if self.state.page in PAGES else "student"
+        return PAGES[min(PAGES.index(saved), PAGES.index("family"))]
 
     def choices(self) -> Choices:
         terms = [TermChoice(t.id, f"{t.name} ({_range(date.fromisoformat(t.start), date.fromisoformat(t.end))})",
@@ -1150,6 +1157,12 @@ class RequestWizardPresenter:
         return ReviewSummary(headline, sections,
                              [self._finding_row(f) for f in evaluation.findings] if evaluation else [])
 
+    def _submit_question(self) -> str:
+        what = "full-time virtual program" if self.state.pathway == "full_time" else "part-time course"
+        return (f"Submit {self._student_name()}'s {what} request? It is stored as received, its deadlines "
+                "start, and a \"request received\" letter is queued for the family. A submitted request "
+                "cannot be taken back, only withdrawn.")
+
     def submit(self) -> bool:
         """Store the request (the commit page). False, with the reason shown, when it cannot be."""
         if self.submitted is not None:
@@ -1159,6 +1172,8 @@ class RequestWizardPresenter:
                 self.view.show_error("The request is not complete",
                                      f"Go back to the {PAGE_TITLES[page]} page: something there needs attention.")
                 return False
+        if not self.view.confirm_submit(self._submit_question()):
+            return False
         family = FamilyDetails(self.state.guardian_id or 0, self.state.address1, self.state.address2,
                                self.state.city, self.state.state.upper(), self.state.zip, self.state.language,
                                list(self.state.acknowledgements))
@@ -1192,9 +1207,10 @@ class DraftOffer:
     others: int  # further saved drafts after this one
 
 
-def draft_offer(store: Store) -> DraftOffer | None:
-    """The newest saved draft as a sentence for the resume question, or None when there is none."""
-    saved = drafts.list_drafts(store, limit=50)
+def draft_offer(store: Store, student_id: int | None = None) -> DraftOffer | None:
+    """The newest saved draft (for `student_id` when given) as a sentence for the resume question,
+    or None when there is none."""
+    saved = [d for d in drafts.list_drafts(store, limit=50) if student_id is None or d.student_id == student_id]
     if not saved:
         return None
     d = saved[0]

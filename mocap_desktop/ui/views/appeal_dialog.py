@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,6 +46,22 @@ def date_edit(name: str, day: date | None) -> QDateEdit:
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setDate(_qdate(day or date.today()))
     return edit
+
+
+class TabLeavesCell(QStyledItemDelegate):
+    """Tab in a cell being edited keeps what was typed and goes on to the next control, as it does
+    everywhere else (Qt's own moves to the next cell, round and round the table)."""
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            table = self.parent()
+            table.setFocus(Qt.FocusReason.OtherFocusReason)
+            table.focusNextPrevChild(event.key() == Qt.Key.Key_Tab)
+            return True
+        return super().eventFilter(editor, event)
 
 
 class AppealDialog(QDialog):
@@ -112,7 +131,11 @@ class AppealDialog(QDialog):
         self.documents.horizontalHeader().setStretchLastSection(True)
         self.documents.verticalHeader().setVisible(False)
         self.documents.setTabKeyNavigation(False)
-        self.documents.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.documents.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                       | QAbstractItemView.EditTrigger.SelectedClicked
+                                       | QAbstractItemView.EditTrigger.EditKeyPressed
+                                       | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.documents.setItemDelegate(TabLeavesCell(self.documents))
         for doc in prompt.documents:
             self._add_row(doc.label, doc.location)
         layout.addWidget(self.documents, 1)

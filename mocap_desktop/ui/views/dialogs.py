@@ -6,7 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+
+def ask(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, str]],
+        default: str, escape: str, icon: QMessageBox.Icon = QMessageBox.Icon.Question) -> str:
+    """A question with one button per (key, label) choice; the chosen key (`escape` when the box
+    is closed). The buttons carry no mnemonics: in a message box those take plain letters, so a
+    name typed into the window behind would answer it."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    buttons = {}
+    for key, label in choices:
+        role = QMessageBox.ButtonRole.RejectRole if key == escape else QMessageBox.ButtonRole.AcceptRole
+        buttons[key] = box.addButton(label.replace("&", ""), role)
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(buttons[escape])
+    box.exec()
+    return next((key for key, button in buttons.items() if button is box.clickedButton()), escape)
 
 
 class MessageBoxes:

@@ -10,13 +10,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QSizePolicy,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -57,6 +60,44 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         self.setText(self.fontMetrics().elidedText(self._full, self._mode, max(self.width(), 1)))
+
+
+class DraftBanner(QFrame):
+    """A line across the top of the window about an unfinished request, with Resume and Discard.
+    It waits for the person: nothing in it takes the focus or a key on its own."""
+
+    resume_clicked = Signal()
+    discard_clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("draftBanner")
+        self.setAccessibleName("Unfinished request")
+        self.setStyleSheet("QFrame#draftBanner { background: #FFF4D6; border-bottom: 1px solid #E0C27A; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setAccessibleName("Unfinished request")
+        layout.addWidget(self.text, 1)
+        self.resume = QPushButton("Resume")
+        self.resume.setAccessibleName("Resume the unfinished request")
+        self.discard = QPushButton("Discard…")
+        self.discard.setAccessibleName("Discard the unfinished request")
+        self.later = QPushButton("Not now")
+        self.later.setAccessibleName("Hide this message")
+        for button in (self.resume, self.discard, self.later):
+            button.setAutoDefault(False)
+            layout.addWidget(button)
+        self.resume.clicked.connect(self.resume_clicked)
+        self.discard.clicked.connect(self.discard_clicked)
+        self.later.clicked.connect(self.hide)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.text.setText(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(text))
 
 
 @dataclass
@@ -107,10 +148,16 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.draft_banner = DraftBanner()
+        outer.addWidget(self.draft_banner)
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
         self.status_label = ElidedLabel()

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -59,7 +58,7 @@ from mocap_desktop.ui.presenters.wizard import (
     WizardState,
 )
 from mocap_desktop.ui.views.layouts import FlowLayout, WrapCheckBox, group
-from mocap_desktop.ui.views.dialogs import MessageBoxes
+from mocap_desktop.ui.views.dialogs import MessageBoxes, ask
 
 BLANK_DATE = QDate(2000, 1, 1)  # a QDateEdit at its minimum shows "not entered"
 ERROR_COLOR = "#b00020"
@@ -82,8 +81,18 @@ def _set_date(edit: QDateEdit, iso: str) -> None:
     edit.blockSignals(False)
 
 
+class DateEdit(QDateEdit):
+    """A date that may be "not entered". Tab leaves it while it shows that text (Qt's own date
+    edit would keep Tab there, looking for a day or month section to move to)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt's name)
+        if self.date() == self.minimumDate() and self.specialValueText():
+            return QWidget.focusNextPrevChild(self, forward)
+        return super().focusNextPrevChild(forward)
+
+
 def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("MM/dd/yyyy")
     edit.setMinimumDate(BLANK_DATE)
@@ -1078,18 +1087,21 @@ class RequestWizard(MessageBoxes, QWizard):
         self.pages["done"].text.setText(f"<h2>{html.escape(done.reference)}</h2>{lines}")
 
     def ask_keep_draft(self) -> str:
-        box = QMessageBox(QMessageBox.Icon.Question, "Keep this request as a draft?",
-                          "The request has not been submitted. Keep it as a draft to finish later "
-                          "(it is offered when MOCAP Desktop starts), or discard it?", parent=self)
-        keep = box.addButton("&Keep draft", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        stay = box.addButton("&Continue editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(stay)
-        box.exec()
-        clicked = box.clickedButton()
-        return "keep" if clicked is keep else "discard" if clicked is discard else "stay"
+        return ask(self, "Keep this request as a draft?",
+                   "The request has not been submitted. Keep it as a draft to finish later (Request → "
+                   "Resume a saved draft), or discard it?",
+                   [("keep", "Keep draft"), ("discard", "Discard"), ("stay", "Continue editing")],
+                   default="keep", escape="stay")
 
+    def confirm_submit(self, text: str) -> bool:
+        return ask(self, "Submit the request?", text,
+                   [("submit", "Submit request"), ("back", "Not yet")], default="back", escape="back") == "submit"
+
+    def close_keeping_draft(self) -> None:
+        """Close without asking (the window locks or the person changes): the draft is kept."""
+        if self.presenter is not None:
+            self.presenter.save_draft()
+        QWizard.reject(self)
 
 
 def open_request_wizard(store, parent: QWidget | None = None, *, student_id: int | None = None,
@@ -1105,15 +1117,10 @@ def open_request_wizard(store, parent: QWidget | None = None, *, student_id: int
     return wizard
 
 
-def ask_resume_draft(parent: QWidget | None, text: str) -> str:
-    """"resume", "later" or "discard" for a saved draft described by `text`."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Resume the unfinished request?",
-                      text + "\n\nResume it now?", parent=parent)
-    resume = box.addButton("&Resume", QMessageBox.ButtonRole.AcceptRole)
-    later = box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
-    discard = box.addButton("&Discard draft", QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(resume)
-    box.setEscapeButton(later)
-    box.exec()
-    clicked = box.clickedButton()
-    return "resume" if clicked is resume else "discard" if clicked is discard else "later"
+def ask_resume_draft(parent: QWidget | None, text: str, new_request: bool = False) -> str:
+    """"resume", "later" or "discard" for a saved draft described by `text`; when the person asked
+    for a new request, "new" instead of "discard"."""
+    other = ("new", "Start a new request") if new_request else ("discard", "Discard draft")
+    return ask(parent, "Resume the unfinished request?", text + "\n\nResume it now?",
+               [("resume", "Resume"), other, ("later", "Cancel" if new_request else "Later")],
+               default="resume", escape="later")

@@ -11,8 +11,9 @@ TODAY = date(2026, 11, 27)  # the demo roster's date: Fall 2026 is under way, Sp
 
 
 class FakeWizardView:
-    def __init__(self, keep_answer: str = "keep"):
+    def __init__(self, keep_answer: str = "keep", submit_answer: bool = True):
         self.calls: list[tuple] = []
+        self.submit_answer = submit_answer
         self.errors: dict[str, str] = {}
         self.values: dict[str, str] = {}
         self.keep_answer = keep_answer
@@ -74,6 +75,10 @@ class FakeWizardView:
     def ask_keep_draft(self):
         self.calls.append(("ask_keep_draft",))
         return self.keep_answer
+
+    def confirm_submit(self, text):
+        self.calls.append(("confirm_submit", text))
+        return self.submit_answer
 
     def show_error(self, title, text):
         self.dialogs.append((title, text))
