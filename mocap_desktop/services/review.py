@@ -713,13 +713,16 @@ def check_decision_form(store: Store, request_id: int, form: DecisionForm, lang:
     checks = []
     approved, denied = [c for c in courses if form.courses.get(c) == "approved"], \
         [c for c in courses if form.courses.get(c) == "denied"]
+    approve = core.Decision("approve", role, (), "", form.in_person_options_considered)
+    deny = core.Decision("deny", role, tuple(form.reasons), form.explanation, form.in_person_options_considered)
+    if courses and not approved and not denied:  # nothing chosen yet: no choice breaks a rule
+        both = [core.check_decision(d, evaluation, policy, lang=lang) for d in (approve, deny)]
+        findings = tuple(min(pair, key=lambda f: _RANK[f.outcome]) for pair in zip(*(c.findings for c in both)))
+        return DecisionCheckResult(findings, tuple(missing), policy.id, policy.version)
     if approved or evaluation.pathway == "full_time" and not denied:
-        checks.append(core.check_decision(core.Decision("approve", role, (), "", form.in_person_options_considered),
-                                          evaluation, policy, lang=lang))
+        checks.append(core.check_decision(approve, evaluation, policy, lang=lang))
     if denied or not checks:
-        checks.append(core.check_decision(
-            core.Decision("deny", role, tuple(form.reasons), form.explanation, form.in_person_options_considered),
-            evaluation, policy, lang=lang))
+        checks.append(core.check_decision(deny, evaluation, policy, lang=lang))
     return DecisionCheckResult(_merge(checks), tuple(missing), policy.id, policy.version)
 
 

@@ -252,7 +252,7 @@ def test_decision_dialog_shows_each_rule_failure_inline(qtbot, session, change, 
     dialog.show()
     fill(dialog)
     assert dialog.save_button.isEnabled() and not any(
-        getattr(dialog, n).isVisible() for n in ("r12", "r13", "r14", "r15"))
+        getattr(dialog, n).text() for n in ("r12", "r13", "r14", "r15"))
     fill(dialog, **change)
     inline = getattr(dialog, label)
     assert inline.isVisible() and message in inline.text()
@@ -271,7 +271,51 @@ def test_decision_dialog_r15_for_an_ineligible_student(qtbot, session):
     assert dialog.r15.isVisible() and "does not meet the eligibility rules" in dialog.r15.text()
     assert not dialog.save_button.isEnabled()
     fill(dialog, choice="denied", attest=False)
-    assert dialog.save_button.isEnabled() and not dialog.r15.isVisible()
+    assert dialog.save_button.isEnabled() and not dialog.r15.text()
+
+
+def test_nothing_is_said_about_a_denial_before_anything_is_denied(qtbot, session):
+    dialog = app_module.make_decision_dialog(None, session, session.ids["ineligible"], ACTOR, lambda: TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not any(getattr(dialog, n).text() for n in ("r12", "r14", "r15"))
+    assert "Choose approve or deny for every course" in dialog.checks.text()
+    assert not dialog.save_button.isEnabled()
+
+
+def test_the_form_keeps_its_place_as_rule_messages_come_and_go(qtbot, session):
+    """A message appearing or going never moves the fields below it (a click meant for the
+    name must not land on the date)."""
+    dialog = app_module.make_decision_dialog(None, session, session.ids["overdue"], ACTOR, lambda: TODAY)
+    qtbot.addWidget(dialog)
+    dialog.resize(1366 // 2, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    def places():
+        QApplication.processEvents()
+        return [w.mapTo(dialog, w.rect().topLeft()).y() for w in (dialog.attestation, dialog.name, dialog.decided_on)]
+
+    fill(dialog, reasons=(), explanation="", role="section_504_team")
+    assert dialog.r12.text() and dialog.r13.text()
+    with_messages = places()
+    fill(dialog)
+    assert not dialog.r12.text() and not dialog.r13.text()
+    assert places() == with_messages
+
+
+def test_the_signed_in_principal_is_who_decided(qtbot, demo_data_dir):
+    from mocap_desktop.services.session import sign_in
+
+    principal = sign_in(demo_data_dir, "principal", "demo-principal", demo=True)
+    try:
+        request_id = principal.store.query("SELECT id FROM requests WHERE status = 'submitted' LIMIT 1")[0]["id"]
+        dialog = app_module.make_decision_dialog(None, principal, request_id, principal.user.name)
+        qtbot.addWidget(dialog)
+        assert dialog.name.text() == principal.user.name and dialog.role.currentData() in ("principal", "iep_team",
+                                                                                            "section_504_team")
+    finally:
+        principal.close(sign_out=False)
 
 
 def test_decision_dialog_controls_are_keyboard_reachable_and_named(qtbot, session):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Protocol
 
-from mocap_desktop.core.access import AccessDenied
+from mocap_desktop.core.access import AccessDenied, user_of
 from mocap_desktop.core import rule_name
-from mocap_desktop.core.lifecycle import TransitionRefused
+from mocap_desktop.core.lifecycle import DECIDER, TransitionRefused
 from mocap_desktop.core.messages import format_credits
 from mocap_desktop.services import review
 from mocap_desktop.services.requests import RequestError, active_policy
@@ -51,6 +51,8 @@ class DecisionSetup:
     decided_on: date
     routing_note: str
     eligible_note: str
+    name: str = ""
+    """Who decided, filled with the signed-in principal or designee."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class DecisionPresenter:
 
     def start(self) -> None:
         detail = review.request_detail(self.store, self.request_id, self.today())
+        user = user_of(self.store)
         policy = active_policy(self.store)
         courses = tuple(CourseChoice(c.code, c.title, c.provider, format_credits(c.credits),
                                      "beyond a full-time load" if c.fte == "beyond" else "within")
@@ -123,6 +126,7 @@ class DecisionPresenter:
                           for code, meaning, allowed in review.reason_choices(self.store)),
             roles=tuple((r, ROLE_LABELS[r]) for r in roles),
             role=default_role, decided_on=self.today(), routing_note=routing_note, eligible_note=eligible_note,
+            name=user.name if user.role == DECIDER else "",
         ))
 
     def form_changed(self, form: DecisionForm) -> CheckDisplay:

@@ -135,12 +135,24 @@ def _pairs(*pairs: tuple[str, object]) -> Pairs:
     return tuple((label, str(value)) for label, value in pairs if value not in (None, ""))
 
 
-def build_page(detail: RequestDetail) -> DetailPage:
+def due_text(detail: RequestDetail, today: date) -> str:
+    """The clock in the header, one sentence: what is due and when; for a request still waiting
+    for its decision, when it is deemed approved, or that it already is."""
+    deemed = detail.deemed_approved_on if detail.can_decide else None
+    if deemed is not None and deemed <= today:
+        return f"Deemed approved on {format_day(deemed)}: no decision was sent by then"
+    if not detail.due:
+        return ""
+    text = (f"{review.DUE_KIND_LABELS.get(detail.due_kind, 'Due')} {format_day(detail.due)} — "
+            f"{review.days_left_text(detail.days_left)}")
+    if deemed is not None and detail.due_kind == "decision":
+        text += f"; deemed approved on {format_day(deemed)} if none is sent by then"
+    return text
+
+
+def build_page(detail: RequestDetail, today: date) -> DetailPage:
     """The detail as the screen shows it: words and dates, no objects."""
-    due = ""
-    if detail.due:
-        due = f"{review.DUE_KIND_LABELS.get(detail.due_kind, 'Due')} {format_day(detail.due)} — " \
-              f"{review.days_left_text(detail.days_left)}"
+    due = due_text(detail, today)
     student = _pairs(("Student", detail.student), ("Grade", detail.grade), ("Building", detail.building),
                      ("Local number", detail.local_number), ("Birth date", format_day(detail.birth_date)),
                      ("Plans and activities", ", ".join(detail.flags) or "None recorded"))
@@ -151,9 +163,6 @@ def build_page(detail: RequestDetail) -> DetailPage:
     if detail.pathway == "part_time":
         request += [("In-person credits", format_credits(detail.in_person_credits)),
                     ("District pays for", review.credits_text(detail.district_obligated_credits))]
-        if detail.can_decide and detail.deemed_approved_on:
-            request.append(("Deemed approved on", format_day(detail.deemed_approved_on) +
-                            " if no decision is made and sent by then"))
     else:
         request += [("Provider", detail.provider or "—"), ("Host district", detail.host_district or "—"),
                     ("Family's reasons", ", ".join(detail.family_reasons) or "—")]
@@ -263,7 +272,8 @@ def actions_for(detail: RequestDetail) -> tuple[Action, ...]:
         out.append(Action("withdraw", "Withdraw…"))
     if "closed" in nxt:
         out.append(Action("close", "Close request"))
-    out.append(Action("packet", "Appeal packet (PDF)…"))
+    if detail.decision:
+        out.append(Action("packet", "Appeal packet (PDF)…"))
     return tuple(out)
 
 
@@ -288,7 +298,7 @@ class RequestDetailPresenter:
         """Read the request again; opening it is recorded in the audit trail, a reload after an
         action (itself recorded) is not."""
         self.detail = review.request_detail(self.store, self.request_id, self.today(), viewed=viewed)
-        self.view.show_page(build_page(self.detail))
+        self.view.show_page(build_page(self.detail, self.today()))
 
     def action_requested(self, key: str) -> None:
         handler = getattr(self, f"_do_{key}", None)

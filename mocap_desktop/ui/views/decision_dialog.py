@@ -41,12 +41,15 @@ MARKS = {"fail": "✗", "pass": "✓", "not_applicable": "–", "warn": "!", "wa
 
 
 def _rule_label(name: str) -> QLabel:
+    """A rule's message under the part of the form it is about. Its two lines are kept while it
+    is empty, so the fields below never move under the pointer as messages come and go."""
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setStyleSheet(FAIL_STYLE)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing() * 2 + 2)
     return label
 
 
@@ -238,6 +241,7 @@ class DecisionDialog(MessageBoxes, QDialog):
         for value, label in setup.roles:
             self.role.addItem(label, value)
         self.role.setCurrentIndex(max(0, self.role.findData(setup.role)))
+        self.name.setText(setup.name)
         self.decided_on.setDate(QDate(setup.decided_on.year, setup.decided_on.month, setup.decided_on.day))
         self._loading = False
         self._changed()
@@ -248,7 +252,6 @@ class DecisionDialog(MessageBoxes, QDialog):
             message = check.failing(place)
             label.setText(f"✗ {message}" if message else "")
             label.setAccessibleName(message)
-            label.setVisible(bool(message))
         lines = []
         for line in check.lines:
             style = FAIL_STYLE if line.outcome == "fail" else OK_STYLE if line.outcome == "pass" else "color:#555;"

@@ -238,15 +238,23 @@ def test_detail_page_shows_everything_and_the_allowed_actions(store, queue):
     RequestDetailPresenter(view, store, queue["overdue"], COUNSELOR, lambda: TODAY).start()
     page = view.last("show_page")[0]
     assert page.title == "MOCAP-2026-0001 · Nguyễn-Peña, Zoë" and page.status == "Submitted"
-    assert page.due_text == "Decision due Nov 24, 2026 — Overdue by 2 days" and page.urgency == "overdue"
+    assert page.due_text == ("Decision due Nov 24, 2026 — Overdue by 2 days; deemed approved on Dec 10, 2026 "
+                             "if none is sent by then") and page.urgency == "overdue"
+    assert "Deemed approved on" not in dict(page.request_facts)  # said once, in the header
     assert dict(page.request_facts)["Who decides"] == "Building"
     assert page.courses[0][:2] == ("CHEMA", "CHEMA title")
     assert [f.rule for f in page.findings] == ["R01", "R02", "R03", "R04", "R06", "R07", "R09"]
     assert page.then_label.startswith("At submission (Nov 10, 2026) — policy mo-default 2026.1 — eligible")
     assert page.findings_note == "Nothing has changed since submission."
-    assert [a.key for a in page.actions] == ["start_review", "decide", "withdraw", "packet"]
+    assert [a.key for a in page.actions] == ["start_review", "decide", "withdraw"]  # no packet before a decision
     assert [t[2] for t in page.timeline] == ["Request created (part-time courses).",
                                              "Rules checked under policy mo-default 2026.1: eligible."]
+
+
+def test_detail_header_says_when_a_request_is_already_deemed_approved(store, queue):
+    view = Recorder()
+    RequestDetailPresenter(view, store, queue["overdue"], COUNSELOR, lambda: date(2026, 12, 11)).start()
+    assert view.last("show_page")[0].due_text == "Deemed approved on Dec 10, 2026: no decision was sent by then"
 
 
 def test_detail_actions_walk_a_denial_through_board_and_state(store, queue, tmp_path):
@@ -327,7 +335,7 @@ def test_full_time_steps_from_the_detail(store, queue, district):
     view = Recorder()
     presenter = RequestDetailPresenter(view, store, rid, COUNSELOR, lambda: TODAY)
     presenter.start()
-    assert [a.key for a in view.last("show_page")[0].actions] == ["input_sent", "withdraw", "packet"]
+    assert [a.key for a in view.last("show_page")[0].actions] == ["input_sent", "withdraw"]
     view.answers["ask_step"] = StepAnswer({"sent_on": TODAY}, text="Attendance and grades")
     presenter.action_requested("input_sent")
     view.answers["ask_step"] = StepAnswer({"answered_on": date(2026, 12, 3)}, "accepted", "")
@@ -336,7 +344,7 @@ def test_full_time_steps_from_the_detail(store, queue, district):
     presenter.action_requested("transfer")
     page = view.last("show_page")[0]
     assert page.status == "Transferred"
-    assert [a.key for a in page.actions] == ["records_sent", "close", "packet"]
+    assert [a.key for a in page.actions] == ["records_sent", "close"]
     assert page.enrollments[-2][5] == "Dec 4, 2026" and page.enrollments[-1][:1] == ("099950",)
     assert dict(page.full_time_facts)["Host district's answer"] == "Accepted on Dec 3, 2026"
     view.answers["ask_step"] = StepAnswer({"sent_on": date(2026, 12, 7)})
