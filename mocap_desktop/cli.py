@@ -222,7 +222,8 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 def _queue_filter(args: argparse.Namespace):
     from mocap_desktop.services.review import QueueFilter
 
-    scope = {"open": "", "awaiting": "awaiting", "all": "all", "closed": "closed"}.get(args.status, args.status)
+    scope = {"open": "", "awaiting": "awaiting", "decided": "decided", "all": "all", "closed": "closed"}.get(
+        args.status, args.status)
     return QueueFilter(status=scope, building=args.building or "", pathway=args.pathway or "",
                        routing=args.routing or "", overdue=args.overdue, search=args.search or "")
 
@@ -447,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     requests = commands.add_parser("requests", help="MOCAP requests: the review queue").add_subparsers(
         dest="requests_command", metavar="COMMAND", required=True)
-    statuses = ["open", "awaiting", "all", "closed", "submitted", "in_review", "approved", "partially_approved",
+    statuses = ["open", "awaiting", "decided", "all", "closed", "submitted", "in_review", "approved", "partially_approved",
                 "denied", "board_appeal", "board_upheld", "board_overturned", "state_appeal", "state_upheld",
                 "state_overturned", "notice_received", "input_sent", "host_accepted", "host_declined",
                 "transferred", "withdrawn"]
@@ -458,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("file", metavar="FILE")
     for sub in (listing, export):
         sub.add_argument("--status", default="open", choices=statuses, metavar="S",
-                         help="open (default), awaiting, all, closed, or one status such as submitted")
+                         help="open (default: a step is owed), decided (not closed), all, closed, or one status such as submitted")
         sub.add_argument("--overdue", action="store_true", help="only requests past their due date")
         sub.add_argument("--building", metavar="CODE", help="only students of this building")
         sub.add_argument("--pathway", choices=("part_time", "full_time"))

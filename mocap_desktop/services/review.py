@@ -136,14 +136,15 @@ def _functions(store: Store) -> None:
 
 # --- the queue --------------------------------------------------------------------------------
 
-OPEN, AWAITING, ALL, CLOSED = "", "awaiting", "all", "closed"
+OPEN, AWAITING, DECIDED, ALL, CLOSED = "", "awaiting", "decided", "all", "closed"
 SORT_KEYS = ("student", "pathway", "courses", "building", "received", "due", "days_left", "routing", "status")
 
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """What the queue shows. `status`: `""` open requests, `awaiting` those where the office owes
-    something, `all`, `closed` (closed or withdrawn), or one status."""
+    """What the queue shows. `status`: `""` open requests (the office or an appeal owes a step;
+    `awaiting` is the same), `decided` (the decision stands, not yet closed), `all`, `closed`
+    (closed or withdrawn), or one status."""
 
     status: str = OPEN
     building: str = ""
@@ -396,10 +397,10 @@ def _display_name(last: str, first: str, preferred: str = "") -> str:
 
 
 def _in_scope(status: str, scope: str) -> bool:
-    if scope == OPEN:
-        return status not in lifecycle.CLOSED
-    if scope == AWAITING:
+    if scope in (OPEN, AWAITING):
         return status in lifecycle.AWAITING_ACTION
+    if scope == DECIDED:
+        return status not in lifecycle.AWAITING_ACTION and status not in lifecycle.CLOSED
     if scope == CLOSED:
         return status in lifecycle.CLOSED
     return scope == ALL or status == scope
@@ -432,7 +433,7 @@ def _counts(flt: QueueFilter, groups: Counter, shown: int) -> QueueCounts:
 
     status_counts = facet(0, "status")
     scope_counts = {scope: sum(n for s, n in status_counts.items() if in_scope(s, scope))
-                    for scope in (OPEN, AWAITING, ALL, CLOSED)}
+                    for scope in (OPEN, AWAITING, DECIDED, ALL, CLOSED)}
     overdue = sum(n for g, n in groups.items() if keep(g, "overdue") and g[4] == 2)
     soon_n = sum(n for g, n in groups.items() if keep(g, "overdue") and g[4] == 1)
     open_overdue = sum(n for g, n in groups.items() if g[0] not in lifecycle.CLOSED and g[4] == 2)

@@ -420,3 +420,29 @@ def test_the_app_window_opens_the_queue_with_a_notice(qtbot, demo_session):
     assert queue.notice.text().startswith("⚠ ") and queue.model.line(0).urgency == "overdue"
     assert not any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
+
+
+def test_after_a_decision_the_queue_stays_at_the_most_urgent_rows(qtbot, demo_session):
+    window = app_module.build_main_window(demo_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 500)
+    window.show()
+    window.show_area("queue")
+    qtbot.waitExposed(window)
+    queue = window.queue
+    queue.combos["status"].setCurrentIndex(queue.combos["status"].findData("all"))
+    qtbot.waitUntil(lambda: queue.table.verticalScrollBar().maximum() > 0)
+    row = next(r for r in range(queue.model.rowCount()) if queue.model.line(r).can_decide)
+    assert row < 5 and queue.model.line(0).urgency == "overdue"
+    queue.table.selectRow(row)  # one of the most urgent requests, in sight
+    request_id = queue.current_request_id()
+    store = demo_session.store
+    codes = [r["code"] for r in store.query("SELECT c.code FROM request_courses rc JOIN courses c ON c.id = rc.course_id "
+                                            "WHERE rc.request_id = ?", (request_id,))]
+    review.record_decision(store, request_id, review.DecisionForm(
+        {code: "approved" for code in codes}, "principal", "Dr. Lena Ortiz", (), "", True, TODAY), ACTOR)
+    presenter = next(p for p in window.presenters if hasattr(p, "filter_changed"))
+    presenter.refresh()
+    assert queue.current_request_id() == request_id  # still chosen, now lower in the list ...
+    assert queue.table.verticalScrollBar().value() == 0  # ... but the overdue rows stay in sight
+    assert queue.model.line(row).request_id != request_id

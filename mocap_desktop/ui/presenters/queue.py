@@ -199,8 +199,8 @@ class QueuePresenter:
 
         statuses = list(dict.fromkeys([*machine("part_time"), *machine("full_time")]))
         status_choices = [
-            Choice(review.OPEN, f"All open ({counts.scope.get(review.OPEN, 0)})"),
-            Choice(review.AWAITING, f"Awaiting the office ({counts.scope.get(review.AWAITING, 0)})"),
+            Choice(review.OPEN, f"Open: a step is owed ({counts.scope.get(review.OPEN, 0)})"),
+            Choice(review.DECIDED, f"Decided, not closed ({counts.scope.get(review.DECIDED, 0)})"),
         ]
         status_choices += [Choice(s, f"{LABELS[s]} ({counts.status.get(s, 0)})") for s in statuses
                            if counts.status.get(s, 0) or s == self.filter.status]

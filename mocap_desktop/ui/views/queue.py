@@ -269,6 +269,7 @@ class QueueWidget(MessageBoxes, QWidget):
     def show_rows(self, lines: list[QueueLine], total: int | None = None, more=None) -> None:
         current = self.current_request_id()
         selected = self.table.selectionModel().hasSelection()
+        top = self.table.verticalScrollBar().value()
         self.model.set_lines(lines, total, more)
         if lines:
             row = next((n for n, line in enumerate(lines[:self.model.rowCount()]) if line.request_id == current), None)
@@ -277,6 +278,9 @@ class QueueWidget(MessageBoxes, QWidget):
             else:  # the most urgent row is current (Enter opens it) but not highlighted over its colour
                 self.table.selectionModel().setCurrentIndex(
                     self.model.index(row or 0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            # After a decision or another change the list stays where it was, not scrolled to the
+            # changed row (the most urgent rows stay in sight); without that row, from the top.
+            self.table.verticalScrollBar().setValue(top if row is not None else 0)
         self._update_buttons()
 
     def show_filters(self, choices: FilterChoices, selected: QueueFilter) -> None:

@@ -104,6 +104,21 @@ def test_iep_and_full_time_requests_have_their_own_deadlines(store, district):
 
 # --- the queue -----------------------------------------------------------------------------
 
+def test_a_decided_request_leaves_the_open_requests(store, district):
+    """Open means a step is still owed; a decision that stands is "decided" until it is closed."""
+    approved = submit(store, district["zoe"], date(2026, 11, 10))
+    denied = submit(store, district["lukasz"], date(2026, 11, 16))
+    waiting = submit(store, district["iep"], date(2026, 11, 23))
+    review.record_decision(store, approved, approve_all(store, approved), actor=COUNSELOR)
+    review.record_decision(store, denied, deny_all(store, denied), actor=COUNSELOR)
+    result = review.queue(store, QueueFilter(), TODAY)
+    assert [r.request_id for r in result.rows] == [waiting]
+    assert result.counts.scope == {"": 1, "awaiting": 1, "decided": 2, "all": 3, "closed": 0}
+    decided = review.queue(store, QueueFilter(status="decided"), TODAY)
+    assert sorted(r.request_id for r in decided.rows) == sorted([approved, denied])
+    assert review.queue(store, QueueFilter(status="all"), TODAY).counts.shown == 3
+
+
 def test_filters_sort_search_and_counts(store, district):
     a = submit(store, district["zoe"], date(2026, 11, 10))
     b = submit(store, district["lukasz"], date(2026, 11, 30), pathway="full_time")
@@ -115,7 +130,7 @@ def test_filters_sort_search_and_counts(store, district):
     assert [r.request_id for r in result.rows] == [a, b, c]  # most urgent first; withdrawn not open
     counts = result.counts
     assert (counts.shown, counts.overdue, counts.soon) == (3, 1, 0)
-    assert counts.scope == {"": 3, "awaiting": 3, "all": 4, "closed": 1}
+    assert counts.scope == {"": 3, "awaiting": 3, "decided": 0, "all": 4, "closed": 1}
     assert counts.pathway == {"part_time": 2, "full_time": 1}
     assert counts.routing == {"building_review": 1, "provider": 1, "iep_team": 1}
     assert counts.status == {"submitted": 2, "notice_received": 1, "withdrawn": 1}
