@@ -91,6 +91,10 @@ def test_print_selected_prints_and_marks_printed(queued, center, qtbot, store):
     qtbot.mouseClick(widget.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: widget.model.rowCount() == 0)
     assert out.is_file() and len(pypdf.PdfReader(out).pages) == 2
+    # The letters themselves went to the PDF printer: text stays text, the file stays small.
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "Lucía Peña" in text and "Ewa Nowak" in text
+    assert out.stat().st_size < 150_000
     assert LetterRepo(store).pending() == []
     assert "2 letters printed" in widget._status.text()
     # reprint from the printed list
@@ -122,3 +126,35 @@ def test_the_letterhead_editor_previews_and_saves(qtbot, session, store):
     save.click()
     assert "Saved" in dialog.saved.text()
     assert DistrictRepo(store).profile().name == "Cedar Hollow C-2 School District"
+
+
+def test_a_cups_printer_gets_the_letters_as_a_pdf_job(tmp_path, monkeypatch, qtbot):
+    """On Linux and macOS the job goes to the print system as the PDF itself (text and vector),
+    with the copies and sides chosen in the print dialog."""
+    import shutil
+    import stat
+
+    from mocap_desktop.ui.presenters.print_center import PrintDelivery
+
+    received = tmp_path / "received"
+    script = tmp_path / "lp"
+    script.write_text(f"#!/bin/sh\necho \"$@\" > {received}.args\ncat > {received}.pdf\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(shutil, "which", lambda name: str(script) if name == "lp" else None)
+
+    class ChosenPrinter:  # what the print dialog leaves in a QPrinter for a CUPS printer
+        def fromPage(self): return 0  # noqa: E704,N802
+        def outputFormat(self): return QPrinter.OutputFormat.NativeFormat  # noqa: E704,N802
+        def printerName(self): return "Front_desk"  # noqa: E704,N802
+        def copyCount(self): return 2  # noqa: E704,N802
+        def docName(self): return "print-20261206"  # noqa: E704,N802
+        def duplex(self): return QPrinter.DuplexMode.DuplexLongSide  # noqa: E704
+
+    widget = PrintCenterWidget()
+    qtbot.addWidget(widget)
+    data = b"%PDF-1.4 the combined letters"
+    delivery = PrintDelivery(tmp_path / "print.pdf", 2, 3, "printer", lambda dpi: iter(()), data)
+    assert widget._send_pdf(ChosenPrinter(), delivery) is True
+    assert received.with_suffix(".pdf").read_bytes() == data
+    assert received.with_suffix(".args").read_text().split() == [
+        "-d", "Front_desk", "-n", "2", "-t", "print-20261206", "-o", "sides=two-sided-long-edge"]

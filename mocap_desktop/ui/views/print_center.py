@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -28,6 +34,9 @@ from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, group
 from mocap_desktop.ui.views.tables import StretchColumn
 
 Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
+SIDES = {QPrinter.DuplexMode.DuplexLongSide: "two-sided-long-edge", QPrinter.DuplexMode.DuplexAuto: "two-sided-long-edge",
+         QPrinter.DuplexMode.DuplexShortSide: "two-sided-short-edge"}
 
 WAITING_COLUMNS = (("kind", "Letter"), ("recipient", "Recipient"), ("address", "Address"),
                    ("student", "Student"), ("created", "Created"))
@@ -292,7 +301,35 @@ class PrintCenterWidget(QWidget):
             dialog.setWindowTitle(f"Print {delivery.letters} letters ({delivery.pages} pages)")
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
-        return self._paint(printer, delivery)
+        sent = self._send_pdf(printer, delivery)
+        return self._paint(printer, delivery) if sent is None else sent
+
+    def _send_pdf(self, printer: QPrinter, delivery: PrintDelivery) -> bool | None:
+        """The letters as they are, text and vector, not pictures of them: into the PDF file
+        chosen in the print dialog, or to a CUPS printer (Linux, macOS) as a PDF job. None where
+        the pages must be painted instead (Windows printer drivers, a range of pages)."""
+        if delivery.data is None or printer.fromPage() > 0:
+            return None
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            try:
+                Path(printer.outputFileName()).write_bytes(delivery.data)
+            except OSError as err:
+                self.show_error("The PDF was not saved", f"{printer.outputFileName()} could not be written: "
+                                f"{err.strerror or err}.")
+                return False
+            return True
+        lp = shutil.which("lp") if sys.platform != "win32" else None
+        if lp is None or not printer.printerName():
+            return None
+        command = [lp, "-d", printer.printerName(), "-n", str(max(1, printer.copyCount())), "-t", printer.docName()]
+        if printer.duplex() in SIDES:
+            command += ["-o", f"sides={SIDES[printer.duplex()]}"]
+        try:
+            subprocess.run(command, input=delivery.data, capture_output=True, timeout=120, check=True)
+        except (OSError, subprocess.SubprocessError) as err:
+            log.warning("The print system did not take the PDF job (%s); painting the pages instead", err)
+            return None
+        return True
 
     def _paint(self, printer: QPrinter, delivery: PrintDelivery) -> bool:
         painter = QPainter()
