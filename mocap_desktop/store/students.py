@@ -186,6 +186,14 @@ class Page:
     next: Cursor | None  # None when there is nothing after this page
 
 
+def one_line_address(address1: str, address2: str, city: str, state: str, zip_code: str) -> str:
+    """"12 Oak St, Apt 2, Maple Valley MO 65999"; "" when neither a street nor a city is on
+    file (a state or a ZIP alone is no address: many exports fill the state for everyone)."""
+    if not (address1 or "").strip() and not (city or "").strip():
+        return ""
+    return ", ".join(p for p in (address1, address2, " ".join(x for x in (city, state, zip_code) if x)) if p)
+
+
 @dataclass(frozen=True)
 class GuardianRow:
     id: int
@@ -519,10 +527,7 @@ class StudentRepo:
         for i in (19, 20, 21, 22):
             values[i] = bool(values[i])
         guardians = [
-            GuardianRow(r[0], r[1], r[2], r[3], r[4],
-                        ", ".join(p for p in (r[5], r[6], " ".join(x for x in (r[7], r[8], r[9]) if x))
-                                  if p),
-                        r[10], bool(r[11]))
+            GuardianRow(r[0], r[1], r[2], r[3], r[4], one_line_address(*r[5:10]), r[10], bool(r[11]))
             for r in conn.execute(
                 "SELECT id, name, relationship, phone, email, address1, address2, city, state, zip, "
                 "preferred_language, receives_letters FROM guardians WHERE student_id = ? "

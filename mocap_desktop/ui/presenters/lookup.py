@@ -12,7 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from mocap_desktop.store import Store, StoreError
-from mocap_desktop.store.students import Cursor, StudentDetail, StudentRepo, StudentRow
+from mocap_desktop.store.students import Cursor, StudentDetail, StudentRepo, StudentRow, one_line_address
 
 PAGE_SIZE = 50
 
@@ -211,8 +211,7 @@ def detail_view(d: StudentDetail, today: date | None = None) -> DetailView:
         age = f" (age {years})"
     except ValueError:
         pass
-    address = ", ".join(p for p in (d.address1, d.address2,
-                                    " ".join(x for x in (d.city, d.state, d.zip) if x)) if p)
+    address = one_line_address(d.address1, d.address2, d.city, d.state, d.zip)
     facts = [
         ("Local number", d.local_number),
         ("MOSIS ID", d.mosis_id or "none on file"),

@@ -160,3 +160,15 @@ def test_the_detail_view_reads_like_a_record(store):
          False)]
     assert [(r.reference, r.pathway, r.status, r.received) for r in d.requests] == [
         ("MOCAP-2026-0001", "Part-time (courses)", "In review", "09/01/2026")]
+
+
+def test_a_state_alone_is_no_address(store):
+    add_students(store, 1)
+    repo = StudentRepo(store)
+    sid = repo.ids_by_local_number(["100"])["100"]
+    with store.transaction() as db:
+        db.execute("UPDATE students SET address1 = '', city = '', state = 'MO', zip = '' WHERE id = ?", (sid,))
+        db.execute("INSERT INTO guardians (student_id, name, state) VALUES (?, 'Rosa Young', 'MO')", (sid,))
+    d = detail_view(repo.detail(sid), today=date(2026, 11, 27))
+    assert dict(d.facts)["Address"] == "none on file"
+    assert d.guardians[0].contact == "no contact on file"
