@@ -176,6 +176,7 @@ def open_import_dialog(parent, session: Session, on_imported=lambda: None, path:
     dialog.check_requested.connect(presenter.check_requested)
     dialog.import_requested.connect(presenter.import_requested)
     dialog.cancel_requested.connect(presenter.cancel_requested)
+    dialog.next_import_requested.connect(presenter.next_import_requested)
     dialog.may_close = presenter.close_requested
     dialog.runner = runner  # type: ignore[attr-defined]
     return present(dialog, presenter, path)

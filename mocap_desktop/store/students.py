@@ -277,6 +277,11 @@ class StudentRepo:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM students").fetchone()[0]
 
+    def count_without_enrollments(self) -> int:
+        """Students with no enrollment history at all: the rules cannot see their current school."""
+        return self.conn.execute("SELECT count(*) FROM students s WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM enrollments e WHERE e.student_id = s.id)").fetchone()[0]
+
     def search(self, text: str, limit: int = 50, after: Cursor | None = None) -> Page:
         """Students matching every word of `text` as a prefix, `limit` at a time.
 

@@ -57,8 +57,9 @@ def test_check_then_import_from_the_dialog_fills_the_lookup(qtbot, window):
 
     dialog.skip_invalid.setChecked(True)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Imported." in dialog.message.text(), timeout=10000)
-    assert "students added 5" in dialog.message.text()
+    qtbot.waitUntil(lambda: "Imported. 7 rows read" in dialog.message.text(), timeout=10000)
+    assert "5 students added" in dialog.message.text()
+    assert dialog.next_button.isVisible() and dialog.next_button.text() == "Import enrollment history next…"
     assert window.lookup.model.rowCount() == 5  # the lookup refreshed itself
     dialog.close()
 

@@ -28,6 +28,7 @@ from mocap_desktop.services.importing import (
 from mocap_desktop.services.roster import KINDS
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.import_mappings import ImportMappingRepo
+from mocap_desktop.store.students import StudentRepo
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class ImportView(Protocol):
     def show_message(self, text: str, level: str) -> None: ...  # level: info, warning, error, done
     def set_actions(self, can_check: bool, can_import: bool) -> None: ...
     def set_busy(self, busy: bool) -> None: ...
+    def offer_next_import(self, kind: str, label: str) -> None: ...  # kind "" hides the offer
     def show_progress(self, phase: str, done: int, total: int) -> None: ...
     def ask_open_file(self) -> Path | None: ...
     def ask_mapping_name(self, suggested: str) -> str | None: ...
@@ -298,21 +300,47 @@ class ImportPresenter:
             verdict = (f"Would add {report.added:,} and update {report.updated:,} {report.noun}; "
                        f"{report.unchanged:,} unchanged.")
             if report.duplicates:
-                verdict += f" {report.duplicates:,} repeated row(s) will be skipped."
+                verdict += f" {_n(report.duplicates, 'repeated row')} will be skipped."
             if report.problems:
-                verdict += (f" {report.rejected:,} row(s) have problems (listed below): fix the file "
-                            "and check again, or import the valid rows only.")
-            self.view.show_message(f"{report.rows_read:,} rows checked. {verdict} {notes}".strip(),
+                verdict += (f" {_n(report.rejected, 'row')} {'has' if report.rejected == 1 else 'have'} "
+                            "problems (listed above): fix the file and check again, or import the valid "
+                            "rows only.")
+            self.view.show_message(f"{_n(report.rows_read, 'row')} checked. {verdict} {notes}".strip(),
                                    "warning" if report.problems else "info")
             self.view.set_actions(True, True)
             return
         self.checked = None
         if not report.written:
             self.view.show_message(
-                f"Nothing was imported: {report.rejected:,} row(s) have problems (listed below). "
-                "Fix them, or tick “Import the valid rows only”.", "error")
+                f"Nothing was imported: {_n(report.rejected, 'row')} {'has' if report.rejected == 1 else 'have'} "
+                "problems (listed above). Fix them, or tick “Import the valid rows only”.", "error")
             self.view.set_actions(True, True)
             return
-        self.view.show_message(f"Imported. {report.summary()}. {notes}".strip(), "done")
+        done = (f"Imported. {_n(report.rows_read, 'row')} read: {report.added:,} {report.noun} added, "
+                f"{report.updated:,} updated, {report.unchanged:,} unchanged")
+        if report.rejected:
+            done += f"; {_n(report.rejected, 'row')} with problems skipped"
+        if report.duplicates:
+            done += f"; {_n(report.duplicates, 'repeated row')} skipped"
+        done += "."
+        missing = StudentRepo(self.store).count_without_enrollments() if self.kind.key == "students" else 0
+        if missing:
+            done += (f" {_n(missing, 'student')} on the roster {'has' if missing == 1 else 'have'} no enrollment "
+                     "history, which the eligibility rules need (current enrollment, prior term): import "
+                     "the enrollment file from the SIS next.")
+        self.view.show_message(f"{done} {notes}".strip(), "warning" if missing else "done")
+        self.view.offer_next_import("enrollments" if missing else "", "Import enrollment history next…")
         self.view.set_actions(True, False)
         self.on_imported()
+
+    def next_import_requested(self, kind: str) -> None:
+        """The offer after an import (students without enrollment history): that kind of file next."""
+        self.view.offer_next_import("", "")
+        self.kind_changed(kind)
+        self.view.show_kinds([(k.key, k.label) for k in KINDS.values()], self.kind.key)
+        self.browse_requested()
+
+
+def _n(count: int, noun: str) -> str:
+    """"1 row", "2,000 rows"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -96,6 +97,7 @@ class ImportDialog(QDialog):
     check_requested = Signal()
     import_requested = Signal(bool)  # skip invalid rows
     cancel_requested = Signal()
+    next_import_requested = Signal(str)  # the kind of file to import next
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -200,7 +202,14 @@ class ImportDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Import status")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.message)
+        self.next_button = QPushButton()
+        self.next_button.setAutoDefault(False)
+        self.next_button.hide()
+        self.next_button.clicked.connect(lambda: self.next_import_requested.emit(self.next_button.property("kind")))
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(message_row)
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
@@ -346,6 +355,12 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(can_import)
         self.save_button.setEnabled(can_check)
         self.import_button.setDefault(can_import)
+
+    def offer_next_import(self, kind: str, label: str) -> None:
+        self.next_button.setProperty("kind", kind)
+        self.next_button.setText(label)
+        self.next_button.setAccessibleName(label.rstrip("…"))
+        self.next_button.setVisible(bool(kind))
 
     def set_busy(self, busy: bool) -> None:
         for w in (self.browse_button, self.kind_combo, self.saved_combo, self.save_button,

@@ -55,6 +55,9 @@ class FakeImportView:
     def set_busy(self, busy):
         self.calls.append(("busy", busy))
 
+    def offer_next_import(self, kind, label):
+        self.next_import = (kind, label)
+
     def show_progress(self, phase, done, total):
         self.progress.append((phase, done, total))
 
@@ -115,15 +118,24 @@ def test_check_lists_every_bad_row_then_import_writes_in_one_go(store):
     presenter.check_requested()
     assert [(p.row, p.column) for p in view.problems] == [("9", "State_StudentNumber")]
     assert view.message[1] == "warning" and "Would add 5" in view.message[0]
-    assert "1 repeated row(s) will be skipped." in view.message[0]  # row 7 repeats row 3
+    assert "1 repeated row will be skipped." in view.message[0]  # row 7 repeats row 3
+    assert "1 row has problems (listed above)" in view.message[0]
     assert view.actions == (True, True) and count(store) == 0
     presenter.import_requested(skip_invalid=False)
     assert count(store) == 0 and view.message[1] == "error"
     assert "Nothing was imported" in view.message[0] and not imported
     presenter.import_requested(skip_invalid=True)
-    assert count(store) == 5 and view.message[1] == "done"
-    assert "students added 5" in view.message[0] and imported == [1]
+    assert count(store) == 5 and imported == [1]
+    assert view.message[0].startswith("Imported. 7 rows read: 5 students added, 0 updated, 0 unchanged; 1 row with "
+                                      "problems skipped; 1 repeated row skipped.")
     assert ("busy", True) in view.calls and view.calls[-1] != ("busy", True)
+    # The file had no enrollment history: the summary says what that means and offers it next.
+    assert view.message[1] == "warning" and "5 students on the roster have no enrollment history" in view.message[0]
+    assert view.next_import == ("enrollments", "Import enrollment history next…")
+    view.open_file = None  # the file chooser is cancelled
+    presenter.next_import_requested("enrollments")
+    assert presenter.kind.key == "enrollments" and view.calls[-1] == ("kinds", view.calls[-1][1], "enrollments")
+    assert view.next_import[0] == ""
 
 
 def test_progress_is_reported_and_cancel_changes_nothing(store, tmp_path):
