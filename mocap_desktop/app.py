@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from mocap_desktop import APP_NAME, __version__
@@ -375,6 +375,7 @@ def run_decision_dialog(parent, session: Session, request_id: int, actor: str,
 
 def _application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # Qt's own dialogs too
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("MOCAP Desktop")
     app.setApplicationVersion(__version__)

@@ -216,6 +216,17 @@ ROLE_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+# How a letter's kind and language read on screen (the print center, a request's letters).
+LETTER_KIND_LABELS = {
+    "received": "Request received",
+    "approved": "Approved",
+    "partially_approved": "Partly approved",
+    "denied": "Denied",
+    "full_time": "Full-time input sent",
+    "annual_notice": "Annual notice",
+}
+LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
+
 _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"),

@@ -36,7 +36,7 @@ from mocap_desktop.core.access import (
     APPEALS_RECORD, REQUESTS_DECIDE, REQUESTS_READ, REQUESTS_UPDATE, require, user_of,
 )
 from mocap_desktop.core.lifecycle import ADMINISTRATOR, COUNSELOR, DECIDER, LABELS, TransitionRefused
-from mocap_desktop.core.messages import ROLE_NAMES, format_credits
+from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
 from mocap_desktop.services.requests import (
     RequestError, active_policy, add_event, district_calendar, district_code, now, student_for_rules,
 )
@@ -1314,6 +1314,14 @@ def _snapshot_lines(findings: Iterable[dict], lang: str = "en") -> tuple[Finding
     return tuple(FindingLine(f["rule"], core.rule_name(f["rule"], lang), f["outcome"], f["message"]) for f in findings)
 
 
+def _day(value: str | None) -> str:
+    """An ISO date from an event's detail as the screens write it (Dec 6, 2026)."""
+    try:
+        return format_day(parse_day(value[:10])) if value else ""
+    except ValueError:
+        return str(value)
+
+
 def _describe(kind: str, d: dict) -> str:
     label = lambda s: LABELS.get(s, s).lower()  # noqa: E731
     if kind == "created":
@@ -1324,7 +1332,7 @@ def _describe(kind: str, d: dict) -> str:
     if kind == "decided":
         who = ROLE_NAMES["en"].get(d.get("decided_by_role", ""), d.get("decided_by_role", ""))
         name = f" ({d['decided_by']})" if d.get("decided_by") else ""
-        text = f"Decided: {label(d.get('to', ''))} by {who}{name} on {d.get('decided_on', '')}."
+        text = f"Decided: {label(d.get('to', ''))} by {who}{name} on {_day(d.get('decided_on'))}."
         if d.get("approved"):
             text += f" Approved: {', '.join(d['approved'])}."
         if d.get("denied"):
@@ -1332,42 +1340,42 @@ def _describe(kind: str, d: dict) -> str:
         return text
     if kind == "appealed":
         level = APPEAL_LEVELS.get(d.get("level"), d.get("level", ""))
-        text = f"Appealed to the {level} on {d.get('filed_on', '')}; decision due {d.get('decision_due', '')}."
+        text = f"Appealed to the {level} on {_day(d.get('filed_on'))}; decision due {_day(d.get('decision_due'))}."
         if d.get("record_due"):
-            text += f" District record to DESE due {d['record_due']}."
+            text += f" District record to DESE due {_day(d['record_due'])}."
         if d.get("hearing_on"):
-            text += f" Hearing {d['hearing_on']}."
+            text += f" Hearing {_day(d['hearing_on'])}."
         return text
     if kind == "appeal_decided":
         level = APPEAL_LEVELS.get(d.get("level"), d.get("level", ""))
-        text = f"{level}: {d.get('outcome', '')} on {d.get('outcome_on', '')}."
+        text = f"{level}: {d.get('outcome', '')} on {_day(d.get('outcome_on'))}."
         if d.get("approved"):
             text += f" Now approved: {', '.join(d['approved'])}."
         return text
     if kind == "appeal_updated":
-        return "Appeal record updated" + (f": hearing {d['hearing_on']}." if d.get("hearing_on") else ".")
+        return "Appeal record updated" + (f": hearing {_day(d['hearing_on'])}." if d.get("hearing_on") else ".")
     if kind == "record_sent":
-        return f"District record sent to DESE on {d.get('sent_on', '')} (due {d.get('record_due', '')})."
+        return f"District record sent to DESE on {_day(d.get('sent_on'))} (due {_day(d.get('record_due'))})."
     if kind == "input_sent":
         on_time = "on time" if d.get("on_time") else "late"
-        return f"District input sent to the program on {d.get('sent_on', '')} ({on_time}; due {d.get('input_due', '')})."
+        return f"District input sent to the program on {_day(d.get('sent_on'))} ({on_time}; due {_day(d.get('input_due'))})."
     if kind == "host_answered":
-        return f"Host district {'accepted' if d.get('to') == 'host_accepted' else 'declined'} on {d.get('answered_on', '')}."
+        return f"Host district {'accepted' if d.get('to') == 'host_accepted' else 'declined'} on {_day(d.get('answered_on'))}."
     if kind == "transferred":
         text = (f"Transferred to host district {d.get('host_district', '')}: enrollment here ends "
-                f"{d.get('unenrollment_date', '')}.")
+                f"{_day(d.get('unenrollment_date'))}.")
         if d.get("records_sent_on"):
-            text += f" Records sent {d['records_sent_on']}."
+            text += f" Records sent {_day(d['records_sent_on'])}."
         return text
     if kind == "records_sent":
-        return f"Records sent to the host district on {d.get('sent_on', '')}."
+        return f"Records sent to the host district on {_day(d.get('sent_on'))}."
     if kind == "withdrawn":
         return "Withdrawn" + (f": {d['reason']}" if d.get("reason") else ".")
     if kind == "closed":
         return "Closed."
     if kind == "letter_queued":
-        return f"Parent letter queued: {str(d.get('kind', '')).replace('_', ' ')}" + \
-            (f" ({d['language']})." if d.get("language") else ".")
+        return f"Parent letter queued: {LETTER_KIND_LABELS.get(d.get('kind'), str(d.get('kind', ''))).lower()}" + \
+            (f" ({LANGUAGE_LABELS.get(d['language'], d['language'])})." if d.get("language") else ".")
     if kind == "letter_not_queued":
         return f"Parent letter ({str(d.get('kind', '')).replace('_', ' ')}) not queued: {d.get('problem', '')}"
     if kind in ("letter_printed", "printed"):

@@ -398,8 +398,8 @@ def test_from_submission_to_denial_appeal_and_overturn(qtbot, window, session):
     table = detail.tabs.widget(3)
     texts = [table.item(r, 2).text() for r in range(table.rowCount())]
     assert texts[2].startswith("Decided: denied by the principal (Dr. Lena Ortiz)")
-    assert texts[4].startswith("Appealed to the Board of Education on 2026-12-01; decision due 2026-12-31.")
-    assert texts[5] == "Board of Education: overturned on 2026-12-01. Now approved: CHEMA, SPAN1A."
+    assert texts[4].startswith("Appealed to the Board of Education on Dec 1, 2026; decision due Dec 31, 2026.")
+    assert texts[5] == "Board of Education: overturned on Dec 1, 2026. Now approved: CHEMA, SPAN1A."
     assert {table.item(r, 1).text() for r in range(table.rowCount())} >= {ACTOR}
     letters = store.query("SELECT kind, status, language FROM letters WHERE request_id = ? ORDER BY id", (rid,))
     assert letters == [{"kind": "denied", "status": "pending", "language": "en"},

@@ -162,8 +162,7 @@ def test_discarding_from_the_banner_asks_first(qtbot, window, demo_session, monk
     assert drafts.count_drafts(store) == 0 and not window.draft_banner.isVisible()
 
 
-def test_ctrl_n_takes_the_lookup_student_and_offers_their_draft_first(qtbot, window, demo_session, monkeypatch):
-    store = demo_session.store
+def test_ctrl_n_takes_the_lookup_student_and_offers_their_draft_first(qtbot, window, monkeypatch):
     window.show_area("lookup")
     window.lookup.select_row(2)
     chosen = window.presenters[1].selected

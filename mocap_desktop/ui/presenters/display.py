@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -26,3 +26,16 @@ def format_when(at: str) -> str:
     except ValueError:
         return at
     return f"{moment:%b} {moment.day}, {moment.year} {_clock(moment)}"
+
+
+def format_day(value: date | str | None) -> str:
+    """A day as every screen and letter writes it: "Dec 6, 2026" (an ISO date or time, or a
+    date; "" for none, unparseable text as it is)."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(value[:10])
+    except ValueError:
+        return str(value)
+    return f"{day:%b} {day.day}, {day.year}"
+

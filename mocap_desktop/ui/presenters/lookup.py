@@ -12,6 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from mocap_desktop.store import Store, StoreError
+from mocap_desktop.ui.presenters.display import format_day
 from mocap_desktop.store.students import Cursor, StudentDetail, StudentRepo, StudentRow, one_line_address
 
 PAGE_SIZE = 50
@@ -89,16 +90,6 @@ class LookupView(Protocol):
     def clear_detail(self, text: str) -> None: ...
     def show_count(self, text: str) -> None: ...
     def show_error(self, title: str, text: str) -> None: ...
-
-
-def us_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        d = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{d.month:02d}/{d.day:02d}/{d.year}"
 
 
 def grade_label(grade: str) -> str:
@@ -215,7 +206,7 @@ def detail_view(d: StudentDetail, today: date | None = None) -> DetailView:
     facts = [
         ("Local number", d.local_number),
         ("MOSIS ID", d.mosis_id or "none on file"),
-        ("Birth date", us_date(d.birth_date) + age),
+        ("Birth date", format_day(d.birth_date) + age),
         ("Grade", grade_label(d.grade)),
         ("Building", d.building_name or d.building_code or "none on file"),
         ("Resident district", district_label(d.resident_district) or "none on file"),
@@ -235,7 +226,7 @@ def detail_view(d: StudentDetail, today: date | None = None) -> DetailView:
     ]
     timeline = [
         TimelineEntry(
-            f"{us_date(e.entry)} – {us_date(e.exit) if e.exit else 'present'}",
+            f"{format_day(e.entry)} – {format_day(e.exit) if e.exit else 'present'}",
             " · ".join(p for p in (e.school_name, district_label(e.district_code)) if p),
             " · ".join((SCHOOL_KINDS.get(e.school_kind, e.school_kind),
                         "full time" if e.full_time else "part time", e.state)),
@@ -246,7 +237,7 @@ def detail_view(d: StudentDetail, today: date | None = None) -> DetailView:
     requests = [
         RequestLine(r.reference, PATHWAYS.get(r.pathway, r.pathway),
                     STATUS_LABELS.get(r.status, r.status.replace("_", " ").capitalize()),
-                    us_date(r.received))
+                    format_day(r.received))
         for r in d.requests
     ]
     return DetailView(

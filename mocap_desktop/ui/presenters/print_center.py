@@ -29,19 +29,11 @@ from mocap_desktop.letters.pages import PageImage, rasterize
 from mocap_desktop.services import letters as service
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.letters import QueueLetter
+from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS
 from mocap_desktop.ui.presenters.display import format_when
 
 log = logging.getLogger(__name__)
 
-KIND_LABELS = {
-    "received": "Request received",
-    "approved": "Approved",
-    "partially_approved": "Partly approved",
-    "denied": "Denied",
-    "full_time": "Full-time input sent",
-    "annual_notice": "Annual notice",
-}
-LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
 WAITING, PRINTED = "pending", "printed"
 PREVIEW_DPI = 110  # sharp on a high-density screen; the view scales it to fit
 PRINT_DPI = 200
@@ -97,7 +89,7 @@ def _when(stamp: str | None) -> str:
 def queue_row(r: QueueLetter) -> QueueRow:
     address = r.recipient_address.replace("\n", ", ")
     students = r.students if len(r.students) > 1 else (r.student_name,)
-    return QueueRow(letter_id=r.id, kind=KIND_LABELS.get(r.kind, r.kind), recipient=r.recipient_name,
+    return QueueRow(letter_id=r.id, kind=LETTER_KIND_LABELS.get(r.kind, r.kind), recipient=r.recipient_name,
                     address=address, student=", ".join(students), created=_when(r.created_at),
                     language=LANGUAGE_LABELS.get(r.language, r.language), pages=r.page_count,
                     printed=_when(r.printed_at), times_printed=r.print_count)

@@ -11,15 +11,17 @@ from typing import Callable, Protocol
 
 from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.lifecycle import TransitionRefused
-from mocap_desktop.core.messages import ROLE_NAMES, format_credits
+from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
 from mocap_desktop.services import review
 from mocap_desktop.services.requests import RequestError, active_policy
 from mocap_desktop.services.review import (
     APPEAL_LEVELS, PATHWAY_LABELS, ROUTING_LABELS, Document, RequestDetail, ReviewError, format_day,
 )
 from mocap_desktop.store import Store, StoreError
+from mocap_desktop.ui.presenters.display import format_when
 
 log = logging.getLogger(__name__)
+LETTER_STATUS = {"pending": "Waiting to print", "printed": "Printed"}
 
 Pairs = tuple[tuple[str, str], ...]
 OUTCOME_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", "warn": "Note", "not_applicable": "n/a"}
@@ -196,7 +198,7 @@ def build_page(detail: RequestDetail, today: date) -> DetailPage:
             ("Decided by", f"{d['decided_by_name']} ({ROLE_NAMES['en'].get(d['decided_by_role'], d['decided_by_role'])})"),
             ("In-person options considered", "Yes" if d["in_person_options_considered"] else "No"),
             ("Checked under policy", f"{d['policy_id']} {d['policy_version']}"),
-            ("Recorded by", f"{d['recorded_by']}, {d['recorded_at'].replace('T', ' ')}"))
+            ("Recorded by", f"{d['recorded_by']}, {format_when(d['recorded_at'])}"))
         reasons = tuple((code, review.reason_meaning(code, "en")) for code in d["reasons"])
         explanation = d["explanation"]
 
@@ -230,10 +232,11 @@ def build_page(detail: RequestDetail, today: date) -> DetailPage:
                          format_day(date.fromisoformat(e["entry"])),
                          format_day(date.fromisoformat(e["exit"])) if e["exit"] else "current")
                         for e in detail.enrollments)
-    timeline = tuple((e.at.replace("T", " "), e.actor, e.text) for e in detail.timeline)
-    letters = tuple((str(x.get("kind", "")).replace("_", " "), str(x.get("language", "")),
-                     str(x.get("status", "") or ""), str(x.get("created_at", "") or "").replace("T", " "))
-                    for x in detail.letters)
+    timeline = tuple((format_when(e.at), e.actor, e.text) for e in detail.timeline)
+    letters = tuple((LETTER_KIND_LABELS.get(x.get("kind", ""), str(x.get("kind", ""))),
+                     LANGUAGE_LABELS.get(x.get("language", ""), str(x.get("language", ""))),
+                     LETTER_STATUS.get(x.get("status", ""), str(x.get("status", "") or "")),
+                     format_when(str(x.get("created_at", "") or ""))) for x in detail.letters)
     return DetailPage(
         title=f"{detail.reference} · {detail.student}", status=detail.status_label, due_text=due,
         urgency=detail.urgency, student_facts=student, request_facts=_pairs(*request), courses=courses,

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from mocap_desktop import core
 from mocap_desktop.core import lifecycle
 from mocap_desktop.core.access import REQUESTS_CREATE, require
-from mocap_desktop.core.messages import format_credits, format_date
+from mocap_desktop.core.messages import format_credits
 from mocap_desktop.services import drafts
 from mocap_desktop.services import requests as svc
 from mocap_desktop.services.intake import (
@@ -35,6 +35,7 @@ from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.catalog import CatalogRepo
 from mocap_desktop.store.district import DistrictRepo, TermRow
 from mocap_desktop.store.students import StudentRepo
+from mocap_desktop.ui.presenters.display import format_day, format_when
 
 log = logging.getLogger(__name__)
 
@@ -294,7 +295,7 @@ def _credits(text: str) -> Decimal | None:
 
 
 def _d(day: date) -> str:
-    return format_date(day, "en")
+    return format_day(day)
 
 
 def _range(start: date, end: date) -> str:
@@ -1214,11 +1215,7 @@ def draft_offer(store: Store, student_id: int | None = None) -> DraftOffer | Non
     if not saved:
         return None
     d = saved[0]
-    try:
-        when = date.fromisoformat(d.updated_at[:10])
-        stamp = f"{_d(when)} at {d.updated_at[11:16]}"
-    except ValueError:
-        stamp = d.updated_at
+    stamp = format_when(d.updated_at)
     who = d.student_label or "a student not chosen yet"
     text = (f"A MOCAP request for {who} was started but not submitted (last saved {stamp}, on the "
             f"{PAGE_TITLES.get(d.page, d.page or 'first')} page).")

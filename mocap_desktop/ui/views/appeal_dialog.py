@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,24 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mocap_desktop.ui.views.dates import date_edit, pydate
 from mocap_desktop.ui.presenters.request_detail import AppealAnswer, AppealPrompt, Document
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(qd: QDate) -> date:
-    return date(qd.year(), qd.month(), qd.day())
-
-
-def date_edit(name: str, day: date | None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setAccessibleName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(_qdate(day or date.today()))
-    return edit
 
 
 class TabLeavesCell(QStyledItemDelegate):
@@ -181,7 +162,7 @@ class AppealDialog(QDialog):
             self.documents.removeRow(row)
 
     def _preview(self) -> None:
-        self.deadlines.setText(self.prompt.preview(_pydate(self.filed_on.date())))
+        self.deadlines.setText(self.prompt.preview(pydate(self.filed_on.date())))
 
     def _validate(self) -> None:
         ok = not self.prompt.outcome_mode or self.outcome_group.checkedButton() is not None
@@ -195,8 +176,8 @@ class AppealDialog(QDialog):
             docs.append(Document(label.text() if label else "", location.text() if location else ""))
         outcome = "upheld" if self.upheld.isChecked() else "overturned" if self.overturned.isChecked() else ""
         return AppealAnswer(
-            filed_on=_pydate(self.filed_on.date()),
-            hearing_on=_pydate(self.hearing_on.date()) if self.has_hearing.isChecked() else None,
+            filed_on=pydate(self.filed_on.date()),
+            hearing_on=pydate(self.hearing_on.date()) if self.has_hearing.isChecked() else None,
             notes=self.notes.toPlainText(), documents=tuple(docs), outcome=outcome,
-            outcome_on=_pydate(self.outcome_on.date()) if self.prompt.outcome_mode else None)
+            outcome_on=pydate(self.outcome_on.date()) if self.prompt.outcome_mode else None)
 

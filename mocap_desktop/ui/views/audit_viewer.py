@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -42,6 +41,7 @@ from mocap_desktop.ui.presenters.audit_viewer import (
     Fetch,
     FilterChoices,
 )
+from mocap_desktop.ui.views.dates import date_edit
 from mocap_desktop.ui.views.dialogs import MessageBoxes, present
 from mocap_desktop.ui.views.tables import record_table
 
@@ -238,17 +238,17 @@ class AuditViewerDialog(MessageBoxes, QDialog):
         self.from_check = QCheckBox("&From")
         self.from_check.setObjectName("auditFromOn")
         self.from_check.setAccessibleName("Only entries from a date")
-        self.from_date = QDateEdit(today_q.addDays(-30))
+        self.from_date = date_edit("From date")
+        self.from_date.setDate(today_q.addDays(-30))
         self.to_check = QCheckBox("&To")
         self.to_check.setObjectName("auditToOn")
         self.to_check.setAccessibleName("Only entries up to a date")
-        self.to_date = QDateEdit(today_q)
+        self.to_date = date_edit("To date")
+        self.to_date.setDate(today_q)
         for edit, name, accessible in ((self.from_date, "auditFrom", "From date"),
                                        (self.to_date, "auditTo", "To date")):
             edit.setObjectName(name)
             edit.setAccessibleName(accessible)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("MMM d, yyyy")
             edit.setEnabled(False)
             edit.dateChanged.connect(lambda _d: self._dates_changed())
         self.from_check.toggled.connect(self.from_date.setEnabled)

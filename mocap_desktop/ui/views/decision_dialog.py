@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from mocap_desktop.ui.presenters.decision import CheckDisplay, DecisionForm, DecisionSetup
+from mocap_desktop.ui.views.dates import date_edit
 from mocap_desktop.ui.views.layouts import FlowLayout
 from mocap_desktop.ui.views.dialogs import MessageBoxes
 
@@ -158,11 +158,8 @@ class DecisionDialog(MessageBoxes, QDialog):
         self.name.setObjectName("decisionName")
         self.name.setAccessibleName("Name of the person who decided")
         self.name.textChanged.connect(self._changed)
-        self.decided_on = QDateEdit()
+        self.decided_on = date_edit("Decision date")
         self.decided_on.setObjectName("decisionDate")
-        self.decided_on.setAccessibleName("Decision date")
-        self.decided_on.setCalendarPopup(True)
-        self.decided_on.setDisplayFormat("yyyy-MM-dd")
         self.decided_on.dateChanged.connect(self._changed)
         role_label, name_label, date_label = QLabel("&Role:"), QLabel("&Name:"), QLabel("Decision &date:")
         role_label.setBuddy(self.role)

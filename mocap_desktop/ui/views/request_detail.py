@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 from mocap_desktop.ui.presenters.request_detail import (
     AppealAnswer, AppealPrompt, DetailPage, StepAnswer, StepPrompt,
 )
-from mocap_desktop.ui.views.appeal_dialog import AppealDialog, _pydate, date_edit
+from mocap_desktop.ui.views.appeal_dialog import AppealDialog
+from mocap_desktop.ui.views.dates import date_edit, pydate
 from mocap_desktop.ui.views.layouts import FlowLayout
 from mocap_desktop.ui.views.dialogs import MessageBoxes
 
@@ -343,7 +344,7 @@ class StepDialog(QDialog):
         self.ok.setEnabled(not self.prompt.choices or self.choice_group.checkedButton() is not None)
 
     def answer(self) -> StepAnswer:
-        dates = {key: (_pydate(edit.date()) if key not in self.enabled or self.enabled[key].isChecked() else None)
+        dates = {key: (pydate(edit.date()) if key not in self.enabled or self.enabled[key].isChecked() else None)
                  for key, edit in self.dates.items()}
         button = self.choice_group.checkedButton()
         return StepAnswer(dates, button.property("value") if button else "", self.text.text())

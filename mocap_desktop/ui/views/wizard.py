@@ -58,9 +58,9 @@ from mocap_desktop.ui.presenters.wizard import (
     WizardState,
 )
 from mocap_desktop.ui.views.layouts import FlowLayout, WrapCheckBox, group
+from mocap_desktop.ui.views.dates import BLANK, date_edit
 from mocap_desktop.ui.views.dialogs import MessageBoxes, ask
 
-BLANK_DATE = QDate(2000, 1, 1)  # a QDateEdit at its minimum shows "not entered"
 ERROR_COLOR = "#b00020"
 OUTCOME_MARKS = {"pass": ("✔", "#1b6e20"), "fail": ("✖", ERROR_COLOR), "waived": ("✔", "#1b6e20"),
                  "warn": ("!", "#8a5a00"), "not_applicable": ("–", "#555555")}
@@ -68,7 +68,7 @@ OUTCOME_MARKS = {"pass": ("✔", "#1b6e20"), "fail": ("✖", ERROR_COLOR), "waiv
 
 def _iso(edit: QDateEdit) -> str:
     d = edit.date()
-    return "" if d == BLANK_DATE else date(d.year(), d.month(), d.day()).isoformat()
+    return "" if d == BLANK else date(d.year(), d.month(), d.day()).isoformat()
 
 
 def _set_date(edit: QDateEdit, iso: str) -> None:
@@ -77,30 +77,12 @@ def _set_date(edit: QDateEdit, iso: str) -> None:
         d = date.fromisoformat(iso) if iso else None
     except ValueError:
         d = None
-    edit.setDate(QDate(d.year, d.month, d.day) if d else BLANK_DATE)
+    edit.setDate(QDate(d.year, d.month, d.day) if d else BLANK)
     edit.blockSignals(False)
 
 
-class DateEdit(QDateEdit):
-    """A date that may be "not entered". Tab leaves it while it shows that text (Qt's own date
-    edit would keep Tab there, looking for a day or month section to move to)."""
-
-    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt's name)
-        if self.date() == self.minimumDate() and self.specialValueText():
-            return QWidget.focusNextPrevChild(self, forward)
-        return super().focusNextPrevChild(forward)
-
-
 def _date_edit(name: str) -> QDateEdit:
-    edit = DateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("MM/dd/yyyy")
-    edit.setMinimumDate(BLANK_DATE)
-    edit.setMaximumDate(QDate(2100, 12, 31))
-    edit.setSpecialValueText("not entered")
-    edit.setAccessibleName(name)
-    edit.setMinimumWidth(140)
-    return edit
+    return date_edit(name, blank=True)
 
 
 def _label(text: str, buddy: QWidget | None = None, wrap: bool = True) -> QLabel:

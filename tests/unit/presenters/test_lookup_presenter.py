@@ -147,7 +147,7 @@ def test_the_detail_view_reads_like_a_record(store):
     assert d.heading == "Young, Avery000 (Ave)"
     assert d.subheading == "Grade 10 · Maple Valley High"
     facts = dict(d.facts)
-    assert facts["Birth date"] == "03/04/2010 (age 16)"
+    assert facts["Birth date"] == "Mar 4, 2010 (age 16)"
     assert facts["Resident district"] == "099-901"
     assert facts["Address"] == "Maple Valley MO 65999"
     assert d.flags == ["IEP", "English learner"]
@@ -155,11 +155,11 @@ def test_the_detail_view_reads_like_a_record(store):
     assert (g.name, g.relationship, g.language, g.receives_letters) == (
         "Rosa Young", "Mother", "Spanish", True)
     assert [(e.dates, e.place, e.detail, e.current) for e in d.timeline] == [
-        ("08/12/2021 – present", "099-901", "public school · full time · MO", True),
-        ("08/15/2016 – 05/20/2021", "Bluff Springs R-II · 048-078", "private school · part time · MO",
+        ("Aug 12, 2021 – present", "099-901", "public school · full time · MO", True),
+        ("Aug 15, 2016 – May 20, 2021", "Bluff Springs R-II · 048-078", "private school · part time · MO",
          False)]
     assert [(r.reference, r.pathway, r.status, r.received) for r in d.requests] == [
-        ("MOCAP-2026-0001", "Part-time (courses)", "In review", "09/01/2026")]
+        ("MOCAP-2026-0001", "Part-time (courses)", "In review", "Sep 1, 2026")]
 
 
 def test_a_state_alone_is_no_address(store):

@@ -51,7 +51,7 @@ def test_part_time_request_is_submitted_with_the_meter_the_findings_and_the_fami
     assert view.eligibility.eligible and not view.eligibility.waiver_offered
     r06 = next(f for f in view.eligibility.findings if f.rule == "R06")
     assert (r06.outcome, r06.citation) == ("warn", "RSMo 161.670.2(2),(4); Board Policy 6190")
-    assert "Decision due by December 11, 2026" in " ".join(view.eligibility.deadlines)
+    assert "Decision due by Dec 11, 2026" in " ".join(view.eligibility.deadlines)
 
     finish_family(presenter, view)
     presenter.set_field("address2", "Apt 4")  # corrected on the phone
@@ -109,7 +109,7 @@ def test_full_time_request_records_the_notice_and_the_input_due_date(store):
     presenter.toggle_reason("Learning pace", True)
     presenter.toggle_reason("Health", True)
     # 10 school days after Nov 20, skipping Thanksgiving (Nov 25-27) and weekends: Dec 9.
-    assert "due by December 9, 2026" in view.input_due
+    assert "due by Dec 9, 2026" in view.input_due
     assert go(presenter, "eligibility")
     r06 = next(f for f in view.eligibility.findings if f.rule == "R06")
     assert r06.outcome == "not_applicable"
@@ -155,7 +155,7 @@ def test_failed_prior_semester_offers_the_waiver_and_a_documented_one_waives_it(
     assert view.eligibility.eligible
     finish_family(presenter, view)
     waiver_rows = [v for k, v in view.review.sections[2].rows if k.startswith("Medical")]
-    assert waiver_rows == ["documented November 2, 2026, verified by school nurse"]
+    assert waiver_rows == ["documented Nov 2, 2026, verified by school nurse"]
     assert presenter.validate_page("review")
 
     row = store.query("SELECT * FROM requests ORDER BY id DESC LIMIT 1")[0]
