@@ -110,7 +110,7 @@ class PeoplePresenter:
         except (AccessDenied, SessionError, StoreError) as err:
             self.view.show_status(str(err))
             return
-        self.view.show_status(f"The screen now locks after {minutes} minutes without use "
+        self.view.show_status(f"The screen now locks after {minutes} minute{'' if minutes == 1 else 's'} without use "
                               "(from the next sign-in).")
 
     def refresh(self) -> None:

@@ -23,6 +23,7 @@ from mocap_desktop.core import lifecycle
 from mocap_desktop.core.access import REQUESTS_CREATE, require
 from mocap_desktop.core.messages import format_credits
 from mocap_desktop.services import drafts
+from mocap_desktop.services.review import credits_text
 from mocap_desktop.services import requests as svc
 from mocap_desktop.services.intake import (
     Contact,
@@ -296,6 +297,11 @@ def _credits(text: str) -> Decimal | None:
 
 def _d(day: date) -> str:
     return format_day(day)
+
+
+def _labelled_once(label: str, values: list[str]) -> list[tuple[str, str]]:
+    """Rows of a summary table that share a label: it is written on the first one only."""
+    return [(label if n == 0 else "", value) for n, value in enumerate(values)]
 
 
 def _range(start: date, end: date) -> str:
@@ -822,20 +828,19 @@ class RequestWizardPresenter:
         total = sum((Decimal(c["credits"]) for c in self.state.courses), Decimal(0))
         beyond = total - obligated if fte else Decimal(0)
         if in_person is None:
-            summary = (f"A full-time load is {format_credits(cap)} credits a term. Enter the in-person credits "
+            summary = (f"A full-time load is {credits_text(cap)} a term. Enter the in-person credits "
                        "to see which courses the district pays for.")
         elif not self.state.courses:
             room = max(Decimal(0), cap - in_person)
-            summary = (f"A full-time load is {format_credits(cap)} credits a term. With {format_credits(in_person)} "
-                       f"in-person credits, the district pays for up to {format_credits(room)} credits of "
-                       "virtual courses.")
+            summary = (f"A full-time load is {credits_text(cap)} a term. With {credits_text(in_person)} "
+                       f"in person, the district pays for up to {credits_text(room)} of virtual courses.")
         else:
-            summary = (f"Full-time load {format_credits(cap)} credits: {format_credits(in_person)} in person + "
+            summary = (f"Full-time load {credits_text(cap)}: {format_credits(in_person)} in person + "
                        f"{format_credits(obligated)} virtual paid by the district.")
             if beyond:
                 names = ", ".join(r.code for r in rows if r.fte == "beyond")
-                summary += (f" {format_credits(beyond)} credits go beyond the full-time load and are not paid "
-                            f"by the district ({names}).")
+                summary += (f" Beyond the full-time load and not paid by the district: {credits_text(beyond)} "
+                            f"({names}).")
             else:
                 summary += " Every requested course is within the load."
         self.view.show_meter(FteMeter(float(cap), float(in_person or 0), float(obligated), float(beyond),
@@ -1124,13 +1129,13 @@ class RequestWizardPresenter:
             for n, c in enumerate(self.state.courses):
                 paid = {"within": "district pays", "beyond": "beyond the full-time load, not paid"}.get(fte.get(n), "")
                 rows.append((f"Course {n + 1}", f"{c['code']} {c['title']} ({c['provider_name']}), "
-                             f"{c['credits']} credits" + (f" — {paid}" if paid else "")))
+                             f"{credits_text(Decimal(c['credits']))}" + (f" — {paid}" if paid else "")))
             if evaluation:
-                rows.append(("District pays for", f"{format_credits(evaluation.district_obligated_credits)} credits"))
+                rows.append(("District pays for", credits_text(evaluation.district_obligated_credits)))
             sections.append(ReviewSection("Part-time courses", rows))
         if evaluation:
             rows = [("Decided by", ROUTING_TEXT[evaluation.routing])]
-            rows += [("Deadline", line) for line in self._deadlines(evaluation)[1:]]
+            rows += _labelled_once("Deadlines", self._deadlines(evaluation)[1:])
             waiver = self._waiver()
             if waiver is not None and evaluation.finding("R04").outcome in ("fail", "waived"):
                 rows.append(("Medical/psychological waiver",
@@ -1146,7 +1151,7 @@ class RequestWizardPresenter:
             ("Letters go to", contact.name if contact else ""),
             ("Mailing address", address),
             ("Language", dict(LANGUAGES).get(self.state.language, self.state.language)),
-            *(("Acknowledged", acks[k]) for k in self.state.acknowledgements if k in acks),
+            *_labelled_once("Acknowledged", [acks[k] for k in self.state.acknowledgements if k in acks]),
         ]))
         if evaluation is None:
             headline = "The request is not complete yet."

@@ -298,7 +298,8 @@ class PrintCenterWidget(QWidget):
         printer.setFullPage(True)  # the letters place the address for the envelope window themselves
         if self.ask_printer:
             dialog = QPrintDialog(printer, self)
-            dialog.setWindowTitle(f"Print {delivery.letters} letters ({delivery.pages} pages)")
+            dialog.setWindowTitle(f"Print {delivery.letters} letter{'s' if delivery.letters != 1 else ''} "
+                                  f"({delivery.pages} page{'s' if delivery.pages != 1 else ''})")
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
         sent = self._send_pdf(printer, delivery)

@@ -47,7 +47,7 @@ def test_part_time_request_is_submitted_with_the_meter_the_findings_and_the_fami
     # The meter came from the rules core: 2.5 in person leaves 0.5 of the 3.0 load.
     assert [(c.code, c.fte) for c in view.meter.courses] == [("ENG10A", "within"), ("CHEMA", "beyond")]
     assert (view.meter.within, view.meter.beyond, view.meter.cap) == (0.5, 0.5, 3.0)
-    assert "not paid by the district (CHEMA)" in view.meter.summary
+    assert "not paid by the district: 0.5 credits (CHEMA)" in view.meter.summary
     assert view.eligibility.eligible and not view.eligibility.waiver_offered
     r06 = next(f for f in view.eligibility.findings if f.rule == "R06")
     assert (r06.outcome, r06.citation) == ("warn", "RSMo 161.670.2(2),(4); Board Policy 6190")
