@@ -270,3 +270,18 @@ def test_a_full_time_letter_before_the_input_was_sent_is_refused():
     data = letter("full_time")
     with pytest.raises(LetterDataError, match="input has not been sent"):
         render_letter(replace(data, request=replace(data.request, input_sent_on=None)))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("kind", ["received", "approved", "denied", "partially_approved"])
+def test_courses_from_two_providers_are_each_named_with_their_own(kind, lang):
+    """A request's courses can come from several providers: no sentence names one provider for
+    all of them; the course table names each course's."""
+    data = letter(kind, lang)
+    courses = (replace(data.request.courses[0], provider="Launch Virtual Learning"), *data.request.courses[1:])
+    data = replace(data, request=replace(data.request, provider="", courses=courses))
+    text = text_of(render_letter(data))
+    assert "Launch Virtual Learning" in text and "Mizzou Academy" in text
+    for wrong in ("provider: Launch", "provider Launch", "proveedor de cursos: Launch", "cursos Launch",
+                  "provider: Mizzou", "provider Mizzou", "proveedor de cursos: Mizzou", "cursos Mizzou"):
+        assert wrong not in text
