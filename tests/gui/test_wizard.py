@@ -281,3 +281,41 @@ def test_every_page_fits_its_window_on_a_1366x768_screen(qtbot, demo_session):
     for key_ in PAGES:
         needed = wizard.pages[key_].body.minimumSizeHint()
         assert needed.width() <= viewport.width() and needed.height() <= viewport.height(), (key_, needed)
+
+
+def test_the_pathway_page_shows_where_the_keyboard_is_and_arrows_choose(qtbot, demo_session):
+    store = demo_session.store
+    wizard = open_wizard(qtbot, store, student_id=student_by_sql(store, "1 = 1")["id"])
+    wizard.next()
+    pathway = wizard.pages["pathway"]
+    assert page(wizard) == "pathway" and wizard.focusWidget() is pathway.buttons["part_time"]
+    assert wizard.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)  # the focus frame is drawn
+    assert not any(b.isChecked() for b in pathway.buttons.values())
+    key(qtbot, wizard, Qt.Key.Key_Down)  # moving to an option chooses it
+    assert wizard.focusWidget() is pathway.buttons["full_time"] and pathway.buttons["full_time"].isChecked()
+    assert wizard.presenter.state.pathway == "full_time"
+
+
+def test_the_arrow_from_the_waivers_yes_chooses_no_document(qtbot, demo_session):
+    from tests.unit.presenters.wizard_fake import course_id
+
+    store = demo_session.store
+    gap = store.query("SELECT e.student_id FROM enrollments e JOIN students s ON s.id = e.student_id "
+                      "WHERE e.exit = '2026-09-25' AND s.grade IN ('9','10','11','12') AND NOT EXISTS "
+                      "(SELECT 1 FROM requests r WHERE r.student_id = s.id) ORDER BY e.student_id LIMIT 1")
+    wizard = open_wizard(qtbot, store, student_id=gap[0]["student_id"])
+    wizard.next()
+    wizard.pages["pathway"].buttons["part_time"].setChecked(True)
+    wizard.next()
+    wizard.pages["part_time"].in_person.setText("2.5")
+    wizard.presenter.add_course(course_id(store, "ENG10A"))
+    wizard.next()
+    elig = wizard.pages["eligibility"]
+    assert page(wizard) == "eligibility" and elig.waiver.isVisible()  # the prior term was missed
+    elig.yes.setFocus()
+    qtbot.waitUntil(elig.yes.hasFocus)
+    key(qtbot, wizard, Qt.Key.Key_Right)
+    assert wizard.focusWidget() is elig.no and elig.no.isChecked()
+    assert wizard.presenter.state.waiver_documented is False
+    key(qtbot, wizard, Qt.Key.Key_Left)
+    assert wizard.focusWidget() is elig.yes and elig.yes.isChecked()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mocap_desktop.ui.views.layouts import RadioButton
 from mocap_desktop.ui.views.dates import date_edit, pydate
 from mocap_desktop.ui.presenters.request_detail import AppealAnswer, AppealPrompt, Document
 
@@ -83,9 +83,9 @@ class AppealDialog(QDialog):
         form.addRow("Deadlines:", self.deadlines)
 
         self.outcome_group = QButtonGroup(self)
-        self.upheld = QRadioButton("&Upheld (the decision stands)")
+        self.upheld = RadioButton("&Upheld (the decision stands)")
         self.upheld.setAccessibleName("Upheld")
-        self.overturned = QRadioButton("&Overturned (the courses are approved)")
+        self.overturned = RadioButton("&Overturned (the courses are approved)")
         self.overturned.setAccessibleName("Overturned")
         self.outcome_group.addButton(self.upheld)
         self.outcome_group.addButton(self.overturned)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from mocap_desktop.ui.presenters.decision import CheckDisplay, DecisionForm, DecisionSetup
 from mocap_desktop.ui.views.dates import date_edit
-from mocap_desktop.ui.views.layouts import FlowLayout
+from mocap_desktop.ui.views.layouts import FlowLayout, RadioButton
 from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 FAIL_STYLE = "color: #A4161A; font-weight: 600;"
@@ -208,9 +207,9 @@ class DecisionDialog(MessageBoxes, QDialog):
             text = QLabel(f"<b>{course.code}</b> {course.title} — {credits}, {course.load}"
                           + (f"<br><span style='color:#555'>{course.provider}</span>" if course.provider else ""))
             text.setWordWrap(True)
-            approve = QRadioButton("Approve")
+            approve = RadioButton("Approve")
             approve.setAccessibleName(f"Approve {course.code}")
-            deny = QRadioButton("Deny")
+            deny = RadioButton("Deny")
             deny.setAccessibleName(f"Deny {course.code}")
             group = QButtonGroup(self)
             group.addButton(approve)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
+    QRadioButton,
     QSizePolicy,
     QSplitter,
     QStyle,
@@ -213,3 +215,22 @@ class WrapCheckBox(QCheckBox):
             focus.initFrom(self)
             focus.rect = self.label.geometry().adjusted(-2, -1, 2, 1)
             painter.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus)
+
+
+class RadioButton(QRadioButton):
+    """An option of a group. The arrow keys choose, as in other programs: moving to the next
+    option selects it even when none was selected yet (Qt's own only moves the focus then)."""
+
+    ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down}
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().keyPressEvent(event)
+        moved_to = QApplication.focusWidget()
+        if event.key() in self.ARROWS and moved_to is not self and isinstance(moved_to, QRadioButton) \
+                and not moved_to.isChecked() and self._same_group(moved_to):
+            moved_to.click()
+
+    def _same_group(self, other: QRadioButton) -> bool:
+        if self.group() is not None:
+            return other.group() is self.group()
+        return self.autoExclusive() and other.parentWidget() is self.parentWidget()

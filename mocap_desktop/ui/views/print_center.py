@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from mocap_desktop.letters.pages import PageImage
 from mocap_desktop.ui.presenters.print_center import PRINT_DPI, PRINTED, WAITING, PrintDelivery, QueueRow
-from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, group
+from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, RadioButton, group
 from mocap_desktop.ui.views.tables import StretchColumn
 
 Index = QModelIndex | QPersistentModelIndex
@@ -113,8 +112,8 @@ class PrintCenterWidget(QWidget):
         title.setAccessibleName("Print center")
         self.summary = QLabel()
         self.summary.setAccessibleName("Summary")
-        self.waiting_button = QRadioButton("&Waiting to print")
-        self.printed_button = QRadioButton("Printed (for a &reprint)")
+        self.waiting_button = RadioButton("&Waiting to print")
+        self.printed_button = RadioButton("Printed (for a &reprint)")
         self.waiting_button.setChecked(True)
         modes = QButtonGroup(self)
         modes.addButton(self.waiting_button)

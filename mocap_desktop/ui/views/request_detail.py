@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSizePolicy,
     QTableWidget,
@@ -36,7 +35,7 @@ from mocap_desktop.ui.presenters.request_detail import (
 )
 from mocap_desktop.ui.views.appeal_dialog import AppealDialog
 from mocap_desktop.ui.views.dates import date_edit, pydate
-from mocap_desktop.ui.views.layouts import FlowLayout
+from mocap_desktop.ui.views.layouts import FlowLayout, RadioButton
 from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 URGENT_COLORS = {"overdue": ("#A4161A", "#FBE3E4"), "soon": ("#7A4B00", "#FFF3CD")}
@@ -318,7 +317,7 @@ class StepDialog(QDialog):
         if prompt.choices:
             row = QHBoxLayout()
             for value, label in prompt.choices:
-                radio = QRadioButton(label)
+                radio = RadioButton(label)
                 radio.setAccessibleName(label)
                 radio.setProperty("value", value)
                 self.choice_group.addButton(radio)

@@ -57,7 +57,7 @@ from mocap_desktop.ui.presenters.wizard import (
     StudentChoice,
     WizardState,
 )
-from mocap_desktop.ui.views.layouts import FlowLayout, WrapCheckBox, group
+from mocap_desktop.ui.views.layouts import FlowLayout, RadioButton, WrapCheckBox, group
 from mocap_desktop.ui.views.dates import BLANK, date_edit
 from mocap_desktop.ui.views.dialogs import MessageBoxes, ask
 
@@ -242,7 +242,10 @@ class _Page(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         first = self.first_field()
         if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            # The wizard is worked from the keyboard: its focus frame shows from the first page on
+            # (Qt draws it once the focus has moved by a key, as it does with this reason).
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.w.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
 
     def validatePage(self) -> bool:  # noqa: N802
         if self.w.presenter is None:
@@ -325,7 +328,7 @@ class PathwayPage(_Page):
         self.buttons: dict[str, QRadioButton] = {}
         self.texts: dict[str, QLabel] = {}
         for key, mnemonic in (("part_time", "&Part-time"), ("full_time", "F&ull-time")):
-            button = QRadioButton(mnemonic)
+            button = RadioButton(mnemonic)
             button.setAccessibleName(key.replace("_", "-"))
             self.group.addButton(button)
             self.buttons[key] = button
@@ -570,9 +573,9 @@ class EligibilityPage(_Page):
         grid = QGridLayout(self.waiver)
         note = _label("Record only that a condition is documented and who verified the document. "
                       "Do not record what the condition is.")
-        self.yes = QRadioButton("&Yes, a condition is documented")
+        self.yes = RadioButton("&Yes, a condition is documented")
         self.yes.setAccessibleName("Waiver: condition documented")
-        self.no = QRadioButton("N&o document")
+        self.no = RadioButton("N&o document")
         self.no.setAccessibleName("Waiver: no document")
         group = QButtonGroup(self)
         group.addButton(self.yes)
