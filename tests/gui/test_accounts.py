@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 from mocap_desktop.app import IdleLock, build_main_window, lock
 from mocap_desktop.services.session import sign_in
 from mocap_desktop.ui.presenters.sign_in import SignInPresenter
-from mocap_desktop.ui.views.sign_in import LockDialog, SignInDialog
+from mocap_desktop.ui.views.sign_in import ChangePasswordDialog, LockDialog, SignInDialog
 
 
 @pytest.mark.parametrize("login, areas, hidden", [
@@ -75,3 +75,18 @@ def test_idle_time_locks_the_window_until_the_password(qtbot, qapp, demo_data_di
     assert seen[1] == "That password is not right."
     assert window.centralWidget().isVisible()
     session.close()
+
+
+@pytest.mark.parametrize("make", [lambda: LockDialog(None, "Dana Whitfield (Counselor)"),
+                                  lambda: SignInDialog(None, "Demo district"), lambda: ChangePasswordDialog(None)])
+def test_a_message_that_appears_later_is_not_cut_off_at_the_bottom(qtbot, make):
+    dialog = make()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    dialog.show_error("That password is not right. Check that Caps Lock is off and try again, or switch user.")
+    layout = dialog.layout()
+    assert dialog.height() > before
+    assert dialog.height() >= layout.totalHeightForWidth(dialog.width())
+    assert dialog.error.geometry().bottom() < dialog.height()

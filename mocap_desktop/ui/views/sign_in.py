@@ -57,7 +57,24 @@ def _note(text: str) -> QLabel:
     return label
 
 
-class SignInDialog(QDialog):
+class FittedDialog(QDialog):
+    """A dialog of wrapped text that grows to show all of it: Qt sizes a window without asking
+    its wrapped labels how tall they are at its width, and a message that appears later (a
+    wrong password) would be cut off along the bottom."""
+
+    def fit(self) -> None:
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.fit()
+
+
+class SignInDialog(FittedDialog):
     """Pages: sign in · set up the first administrator · reset with the recovery key · the
     recovery key shown once. `session` holds the signed-in session after `accept()`."""
 
@@ -198,6 +215,7 @@ class SignInDialog(QDialog):
     def _show(self, page: QWidget) -> None:
         self.error.hide()
         self.pages.setCurrentWidget(page)
+        self.fit()
         page.primary.setDefault(True)  # Return presses this page's main button
         first = page.findChild(QLineEdit)
         if first is not None:
@@ -219,6 +237,7 @@ class SignInDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.fit()
         if self.pages.currentWidget() is self.sign_in_page:
             self.password.clear()
             self.password.setFocus()
@@ -228,7 +247,7 @@ class SignInDialog(QDialog):
         self.accept()
 
 
-class LockDialog(QDialog):
+class LockDialog(FittedDialog):
     """Covers the window after the idle time; the same person's password opens it again."""
 
     unlock_requested = Signal(str)
@@ -237,6 +256,7 @@ class LockDialog(QDialog):
     def __init__(self, parent: QWidget | None, who: str):
         super().__init__(parent)
         self.setWindowTitle(f"{APP_NAME} — locked")
+        self.setMinimumWidth(420)
         self.setModal(True)
         self.password = _field("Password", password=True)
         self.error = _error_label("Unlock problem")
@@ -260,6 +280,7 @@ class LockDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.fit()
         self.password.clear()
         self.password.setFocus()
 
@@ -267,7 +288,7 @@ class LockDialog(QDialog):
         self.accept()
 
 
-class ChangePasswordDialog(QDialog):
+class ChangePasswordDialog(FittedDialog):
     change_requested = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None):
@@ -293,3 +314,4 @@ class ChangePasswordDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.fit()
