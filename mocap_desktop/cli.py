@@ -407,10 +407,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("case", metavar="CASE.json")
 
     roster = command("import-roster", cmd_import_roster,
-                     "import students (or enrollment history) from an SIS export, CSV or .xlsx; "
+                     "import students (or enrollment history) from an SIS export (CSV or .xlsx) "
+                     "or a OneRoster / School Data Sync set (a zip, a folder or one of its files); "
                      "exit 1 when rows are invalid and nothing was written, 2 when the file "
                      "cannot be imported at all")
-    roster.add_argument("file", metavar="FILE")
+    roster.add_argument("file", metavar="PATH")
     roster.add_argument("--kind", choices=("students", "enrollments"), default="students")
     roster.add_argument("--mapping", metavar="NAME",
                         help="a column mapping saved in the import dialog (default: guess from headers)")

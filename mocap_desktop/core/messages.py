@@ -58,6 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "({term_start}). MOCAP is for students under 21."),
         "R02.fail.grade": ("The student's grade ({grade_code}) is not kindergarten through grade 12. "
                            "MOCAP is for students in kindergarten through grade 12."),
+        "R02.fail.no_birth_date": ("Birth date not on record: enter it (a roster file that gives it) "
+                                   "so that the age limit can be checked."),
         "R03.pass": ("On {received}, the day the request was received, the student was enrolled full time "
                      "in a Missouri public or charter school."),
         "R03.fail": ("On {received}, the day the request was received, the student was not enrolled full time "
@@ -118,6 +120,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "o antes. MOCAP es para estudiantes menores de 21 años."),
         "R02.fail.grade": ("El grado del estudiante ({grade_code}) no está entre kínder y 12.º grado. "
                            "MOCAP es para estudiantes de kínder a 12.º grado."),
+        "R02.fail.no_birth_date": ("La fecha de nacimiento no consta: anótela (un archivo del registro "
+                                   "que la tenga) para poder comprobar el límite de edad."),
         "R03.pass": ("El {received}, el día en que se recibió la solicitud, el estudiante tenía inscripción a "
                      "tiempo completo en una escuela pública o chárter de Missouri."),
         "R03.fail": ("El {received}, el día en que se recibió la solicitud, el estudiante no tenía inscripción a "

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mocap_desktop.services.importing import (
+    SAMPLE_ROWS,
     ImportCancelled,
     ImportRefused,
     Report,
@@ -108,8 +109,8 @@ class ImportPresenter:
         self.view.show_mapping([], [])
         self.view.show_preview([], [])
         self.view.show_problems([], 0)
-        self.view.show_message("Choose the file your student information system exported "
-                               "(CSV or Excel .xlsx).", "info")
+        self.view.show_message("Choose the file your student information system exported (CSV "
+                               "or Excel .xlsx), or a OneRoster or School Data Sync zip.", "info")
         self.view.set_actions(False, False)
         if path is not None:
             self.file_chosen(path)
@@ -157,11 +158,17 @@ class ImportPresenter:
         names = [m.name for m in ImportMappingRepo(self.store).all(self.kind.key)]
         self.view.show_saved_mappings(names, self.mapping_name)
 
-    def _map(self, saved: dict[str, str] | None) -> None:
+    def _map(self, saved: dict[str, str | None] | None) -> None:
         assert self.table is not None
-        resolved = resolve_mapping(self.kind, self.table.headers, saved=saved)
+        resolved = resolve_mapping(self.kind, self.table.headers, saved=saved,
+                                   samples=[cells for _, cells in self.table.preview(SAMPLE_ROWS)])
         self.columns = dict(resolved.columns)
         self._after_mapping()
+
+    def mapping(self) -> dict[str, str | None]:
+        """Every field's column, None for "not in this file": what the import and a saved
+        mapping use as it stands, so that a field unmapped here is never guessed again."""
+        return {f.key: self.columns.get(f.key) for f in self.kind.fields}
 
     # --- mapping ------------------------------------------------------------------------
     def mapping_changed(self, key: str, header: str | None) -> None:
@@ -190,7 +197,7 @@ class ImportPresenter:
         if not name or not name.strip():
             return
         try:
-            ImportMappingRepo(self.store).save(self.kind.key, name, self.columns)
+            ImportMappingRepo(self.store).save(self.kind.key, name, self.mapping())
         except StoreError as err:
             self.view.show_message(str(err), "error")
             return
@@ -252,7 +259,7 @@ class ImportPresenter:
     def _run(self, *, dry_run: bool, skip_invalid: bool) -> None:
         if self.table is None or self.path is None or self.busy:
             return
-        path, kind, columns = self.path, self.kind, dict(self.columns)
+        path, kind, columns = self.path, self.kind, self.mapping()
         self._cancel.clear()
         cancel = self._cancel
 

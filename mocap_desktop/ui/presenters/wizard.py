@@ -503,8 +503,10 @@ class RequestWizardPresenter:
             self.view.show_student(None)
             return
         grade = "kindergarten" if s["grade"] == "K" else f"grade {s['grade']}"
-        details = (f"{grade.capitalize()} · {s['building'] or 'no building'} · born "
-                   f"{_d(date.fromisoformat(s['birth_date']))} · local number {s['local_number']}"
+        born = (f"born {_d(date.fromisoformat(s['birth_date']))}" if s["birth_date"]
+                else "birth date not on record")
+        details = (f"{grade.capitalize()} · {s['building'] or 'no building'} · {born}"
+                   f" · local number {s['local_number']}"
                    + (f" · MOSIS ID {s['mosis_id']}" if s["mosis_id"] else " · no MOSIS ID on file"))
         flags = [label for key, label in (("iep", "IEP"), ("section_504", "Section 504 plan"),
                                           ("mshsaa_activities", "MSHSAA activities"),

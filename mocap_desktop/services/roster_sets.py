@@ -1,0 +1,292 @@
+"""Rosters that come as a set of files, read into one table of students for the import engine:
+OneRoster 1.1 and 1.2 CSV, and Microsoft School Data Sync v2/v2.1 (OneRoster-like files).
+
+A set is a zip, a folder, or any file of it, recognised by `manifest.csv` or by `users.csv`
+with `orgs.csv` beside it. Only students become rows (OneRoster 1.1 `users.role`, 1.2 and SDS
+`roles.csv`), in `users.csv` order and numbered as that file's rows (the header is row 1), so a
+problem names `users.csv`, the row and the column. Each row gathers what the other files say
+about the student, under columns the mapping guesses like any export's:
+
+- `demographics.csv` (by `sourcedId` or `userSourcedId`): `birthDate`, `sex`;
+- `orgs.csv`: the first school among `primaryOrgSourcedId`, the primary role's org and
+  `orgSourcedIds`, as "School code" (its `identifier`; a ten-digit county-district-school code
+  gives its last four digits) and "School name";
+- guardians from `agentSourcedIds` or `relationships.csv`, the users they name (parents,
+  guardians, relatives) as "Guardian …" and "Guardian2 …" name, relationship, phone, e-mail;
+- `userIds` (`{MOSIS:1234567890},{SIS:100123}`): one column per type, "userIds: MOSIS", so the
+  MOSIS ID or the local number can come from any of them.
+
+`manifest.csv` is honoured: a file it calls absent is not read, a file it calls bulk or delta
+must be there. A delta's `status` column says which students the district withdrew.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from mocap_desktop.services.importing import ImportRefused, Table, decode_bytes
+
+MARKERS = ("manifest.csv", "users.csv")
+_USER_IDS = re.compile(r"\{\s*([^:{}]+?)\s*:\s*([^{}]*?)\s*\}")
+GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
+GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
+
+
+def _folder_names(folder: Path) -> dict[str, Path]:
+    try:
+        return {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    except OSError:
+        return {}
+
+
+def _is_set_folder(names) -> bool:
+    return "manifest.csv" in names or ("users.csv" in names and "orgs.csv" in names)
+
+
+def is_set(path: Path) -> bool:
+    """A zip, a folder of a set, or a file inside a folder of a set."""
+    if path.is_dir():
+        return True
+    if path.suffix.lower() == ".zip":
+        return True
+    return (path.is_file() and path.name.lower() in ("manifest.csv", "users.csv", "orgs.csv")
+            and _is_set_folder(_folder_names(path.parent)))
+
+
+def _members(path: Path) -> tuple[str, dict[str, Callable[[], bytes]]]:
+    """(what to call the set, lower-case file name → its bytes) for a zip or a folder."""
+    if path.is_file() and path.suffix.lower() != ".zip":
+        path = path.parent
+    if path.is_dir():
+        names = _folder_names(path)
+        if not _is_set_folder(names):
+            raise ImportRefused(
+                f"{path.name} is a folder without manifest.csv or users.csv and orgs.csv: choose "
+                "the export file itself, or a OneRoster folder or zip.")
+        return path.name, {n: p.read_bytes for n, p in names.items()}
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as err:
+        raise ImportRefused(f"{path.name} cannot be opened as a zip file ({err}).") from err
+    found: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        parts = info.filename.replace("\\", "/").split("/")
+        if info.is_dir() or parts[0] == "__MACOSX" or len(parts) > 2:
+            continue
+        found.setdefault(parts[-1].lower(), info)
+    if not _is_set_folder(found):
+        inside = ", ".join(sorted(found)) or "nothing"
+        raise ImportRefused(
+            f"{path.name} is not a OneRoster or School Data Sync zip: it has no manifest.csv, nor "
+            f"users.csv with orgs.csv (it holds {inside}).")
+    return path.name, {n: (lambda i=i: archive.read(i)) for n, i in found.items()}
+
+
+class _File:
+    """One CSV of the set: its header (case kept) and rows."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name = name
+        text, self.encoding = decode_bytes(data)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        self.header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
+        self.rows = rows[1:]
+        self._index = {h.lower(): i for i, h in reversed(list(enumerate(self.header)))}
+
+    def column(self, *names: str) -> int | None:
+        return next((self._index[n.lower()] for n in names if n.lower() in self._index), None)
+
+    def need(self, *names: str) -> int:
+        i = self.column(*names)
+        if i is None:
+            raise ImportRefused(f'{self.name} has no "{names[0]}" column; nothing was imported. '
+                                f"Columns found: {', '.join(self.header)}.")
+        return i
+
+    def getter(self, *names: str) -> Callable[[list[str]], str]:
+        i = self.column(*names)
+        if i is None:
+            return lambda row: ""
+        return lambda row: row[i].strip() if i < len(row) else ""
+
+
+def _school_code(identifier: str) -> str:
+    digits = identifier.replace("-", "").replace(" ", "")
+    return digits[-4:] if len(digits) == 10 and digits.isdigit() else identifier
+
+
+def read_set(path: Path) -> Table:
+    name, members = _members(Path(path))
+    manifest: dict[str, str] = {}
+    if "manifest.csv" in members:
+        m = _File("manifest.csv", members["manifest.csv"]())
+        key, value = m.getter("propertyName"), m.getter("value")
+        manifest = {key(r): value(r) for r in m.rows if key(r)}
+
+    def mode(file: str) -> str:
+        return manifest.get(f"file.{file.removesuffix('.csv')}", "").lower()
+
+    def read(file: str, needed: bool = False) -> _File | None:
+        declared = mode(file)
+        if declared == "absent":
+            return None
+        if file not in members:
+            if declared in ("bulk", "delta") or needed:
+                raise ImportRefused(f"{name}: {file} is missing"
+                                    + (f" (manifest.csv says it is {declared})" if declared else "")
+                                    + "; nothing was imported.")
+            return None
+        return _File(file, members[file]())
+
+    users = read("users.csv", needed=True)
+    assert users is not None
+    if mode("users.csv") == "absent":
+        raise ImportRefused(f"{name}: manifest.csv says users.csv is absent: the set has no "
+                            "students to import.")
+    version = manifest.get("oneroster.version", "")
+    roles, orgs = read("roles.csv"), read("orgs.csv")
+    demographics, relationships = read("demographics.csv"), read("relationships.csv")
+    sds = not manifest and (users.column("activeDirectoryMatchId") is not None
+                            or (roles is not None and roles.column("isPrimary") is not None))
+
+    u_id = users.need("sourcedId")
+    u_role = users.getter("role")
+    u_given, u_family = users.getter("givenName"), users.getter("familyName")
+    u_email, u_phone, u_sms = users.getter("email"), users.getter("phone"), users.getter("sms")
+    u_orgs, u_primary = users.getter("orgSourcedIds"), users.getter("primaryOrgSourcedId")
+    u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
+
+    # Who is a student, and which org and grade their roles give.
+    student_ids: set[str] = set()
+    role_org: dict[str, str] = {}
+    role_grade: dict[str, str] = {}
+    role_of: dict[str, str] = {}
+    if roles is not None:
+        r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
+        r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
+        r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
+        for row in roles.rows:
+            user, role = r_user(row), r_role(row).lower()
+            role_of.setdefault(user, role)
+            if role != "student":
+                continue
+            student_ids.add(user)
+            primary = r_type(row).lower() == "primary" or r_primary(row).lower() in ("true", "1", "yes")
+            if r_org(row) and (primary or user not in role_org):
+                role_org[user] = r_org(row)
+            if r_grade(row) and (primary or user not in role_grade):
+                role_grade[user] = r_grade(row)
+    else:
+        if users.column("role") is None:
+            raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
+                                "so the students cannot be told from the other people; nothing "
+                                "was imported.")
+
+    def is_student(row: list[str]) -> bool:
+        return row[u_id].strip() in student_ids if roles is not None else u_role(row).lower() == "student"
+
+    # Schools.
+    schools: dict[str, tuple[str, str]] = {}
+    if orgs is not None:
+        o_id, o_name = orgs.getter("sourcedId"), orgs.getter("name")
+        o_type, o_ident = orgs.getter("type"), orgs.getter("identifier")
+        for row in orgs.rows:
+            if o_type(row).lower() in ("school", ""):
+                schools[o_id(row)] = (_school_code(o_ident(row)), o_name(row))
+
+    # Guardians: users who are not students, and which students they belong to.
+    people: dict[str, list[str]] = {}
+    for row in users.rows:
+        if len(row) > u_id and not is_student(row):
+            people[row[u_id].strip()] = row
+    agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
+    if relationships is not None:
+        l_user = relationships.getter("userSourcedId", "studentSourcedId")
+        l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
+                                       "relatedUserSourcedId")
+        l_role = relationships.getter("relationshipRole", "role", "relationship")
+        for row in relationships.rows:
+            agents.setdefault(l_user(row), []).append((l_other(row), l_role(row)))
+
+    birth: dict[str, tuple[str, str]] = {}
+    if demographics is not None:
+        d_id = demographics.getter("sourcedId", "userSourcedId")
+        d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
+        birth = {d_id(r): (d_birth(r), d_sex(r)) for r in demographics.rows}
+
+    # One row per student, numbered as in users.csv.
+    plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
+                         "familyName", "middleName", "preferredGivenName", "preferredMiddleName",
+                         "preferredFamilyName", "email") if users.column(h) is not None]
+    plain_get = [users.getter(h) for h in plain]
+    id_types: dict[str, None] = {}
+    built: list[tuple[int, list[str], dict[str, str], list[tuple[str, ...]]]] = []
+    for number, row in enumerate(users.rows, start=2):
+        if len(row) <= u_id or not is_student(row):
+            continue
+        sid = row[u_id].strip()
+        ids = {t.strip(): v for t, v in _USER_IDS.findall(u_ids(row))}
+        id_types.update(dict.fromkeys(ids))
+        school_ids = [u_primary(row), role_org.get(sid, ""),
+                      *(o.strip() for o in u_orgs(row).split(","))]
+        school = next((schools[o] for o in school_ids if o in schools), ("", ""))
+        grade = (u_grades(row) or role_grade.get(sid, "")).split(",")[0].strip()
+        guardians: list[tuple[str, ...]] = []
+        linked = [(a.strip(), "") for a in u_agents(row).split(",") if a.strip()]
+        for person, relation in linked + agents.get(sid, []):
+            p = people.get(person)
+            role = (relation or (u_role(p) if p else "") or role_of.get(person, "")).lower()
+            if p is None or (role and role not in GUARDIAN_ROLES and relation == ""):
+                continue
+            full = f"{u_given(p)} {u_family(p)}".strip()
+            if full and all(g[0] != full for g in guardians):
+                guardians.append((full, GUARDIAN_ROLES.get(role, relation.title()),
+                                  u_phone(p) or u_sms(p), u_email(p)))
+        born, sex = birth.get(sid, ("", ""))
+        built.append((number, [g(row) for g in plain_get],
+                      {"ids": ids, "grade": grade, "birth": born, "sex": sex, "school": school},
+                      guardians[:2]))
+
+    types = list(id_types)
+    has_guardians = any(g for *_, g in built)
+    headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
+    if demographics is not None:
+        headers += ["birthDate", "sex"]
+    school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
+                                                bool(schools))) if used]
+    headers += [("School code", "School name")[i] for i in school_parts]
+    slots = ("Guardian", "Guardian2") if has_guardians else ()
+    headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
+
+    def cells(base: list[str], extra: dict, guardians: list[tuple[str, ...]]) -> list[str]:
+        out = [*base, *(extra["ids"].get(t, "") for t in types), extra["grade"]]
+        if demographics is not None:
+            out += [extra["birth"], extra["sex"]]
+        out += [extra["school"][i] for i in school_parts]
+        for i in range(len(slots)):
+            out += list(guardians[i]) if i < len(guardians) else ["", "", "", ""]
+        return out
+
+    rows_out = [(n, cells(b, e, g)) for n, b, e, g in built]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        return iter(rows_out)
+
+    if sds:
+        what = "School Data Sync (OneRoster-like)"
+    else:
+        what = f"OneRoster {version}".strip() if version else "OneRoster"
+    delta = mode("users.csv") == "delta"
+    fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
+    notes = [f"{name}: {len(rows_out):,} students among {len(users.rows):,} people in users.csv."]
+    if demographics is None:
+        notes.append("The set has no demographics.csv: birth dates stay as they are on record "
+                     "(unknown for new students) until a file gives them.")
+    table = Table(Path(path), headers, rows, len(users.rows) + 1, fmt, row_file="users.csv",
+                  notes=notes)
+    return table
