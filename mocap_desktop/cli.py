@@ -168,7 +168,7 @@ def _import_command(args: argparse.Namespace, run) -> int:
         if sys.stderr.isatty():
             print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
         session.close()
-    for problem in report.problems:
+    for problem in (*report.problems, *report.warnings):
         print(problem, file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)

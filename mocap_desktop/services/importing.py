@@ -248,14 +248,14 @@ class Table:
         return out
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, what: str = "students") -> Table:
     """A file, or a set of files (OneRoster, School Data Sync v2: a zip, a folder, or one of
-    its files), as one table."""
+    its files) as one table of `what` (an import kind's key: students or enrollments)."""
     from mocap_desktop.services import roster_sets
 
     path = Path(path)
     if roster_sets.is_set(path):
-        return roster_sets.read_set(path)
+        return roster_sets.read_set(path, what)
     if not path.is_file():
         raise ImportRefused(f"{path} does not exist or is not a file.")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -380,9 +380,12 @@ class Problem:
     column: str
     reason: str
     file: str = ""  # named when the rows come from one file of a set
+    warning: bool = False  # worth a look, but the row is imported
 
     def __str__(self) -> str:
         where = f"{self.file} row {self.row:,}" if self.file else f"row {self.row:,}"
+        if self.warning:
+            where = f"warning: {where}"
         return f'{where}, column "{self.column}": {self.reason}' if self.column else f"{where}: {self.reason}"
 
 
@@ -413,6 +416,7 @@ class Report:
     duplicates: int = 0
     removed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # rows imported, but worth a look
     notes: list[str] = field(default_factory=list)
     skipped: dict[tuple[str, str], int] = field(default_factory=dict)  # (group, value) → rows
     dry_run: bool = False
@@ -479,7 +483,8 @@ class ImportKind:
         return next(f for f in self.fields if f.key == key)
 
     def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
-        """Cross-field checks on one parsed row. `columns`: field key → header text."""
+        """Cross-field checks on one parsed row. `columns`: field key → header text. A problem
+        marked `warning` is reported and the row still imported."""
         return []
 
     def plan(self, store: Store, records: list[Record], mapped: set[str],
@@ -533,7 +538,7 @@ def refuse_missing(kind: ImportKind, table: Table, mapping: Mapping) -> None:
     if mapping.missing_required:
         names = ", ".join(f'"{f.label}"' for f in mapping.missing_required)
         raise ImportRefused(
-            f"{table.path.name} has no column for {names}, which a {kind.label.lower()} import "
+            f"{table.path.name} has no column for {names}, which the {kind.label.lower()} import "
             f"needs; nothing was imported. Columns found: {', '.join(h for h in table.headers if h)}."
             " Rename the column, or map it (--mapping or the import dialog)."
         )
@@ -609,15 +614,17 @@ def _row_parser(kind: ImportKind, columns: dict[str, str], position: dict[str, i
 def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
                progress: Progress | None = None, cancelled: CancelCheck | None = None,
                skipped: dict[tuple[str, str], int] | None = None,
+               warnings: list[Problem] | None = None,
                ) -> tuple[int, list[Record], list[Problem]]:
     """Parse every row; returns (rows read, valid records, problems). Rows a field skips are
-    counted in `skipped`: (group, value) → rows."""
+    counted in `skipped`: (group, value) → rows; the kind's warnings go to `warnings`."""
     ctx = ParseContext(epoch=table.epoch)
     position = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     parse_row = _row_parser(kind, columns, position)
     needed = max(position[h] for h in columns.values()) + 1 if columns else 0
     rows_read, records, problems = 0, [], []
     skipped = {} if skipped is None else skipped
+    warnings = [] if warnings is None else warnings
     total = table.total
     check = kind.check
     checks = type(kind).check is not ImportKind.check
@@ -641,8 +648,11 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
         if checks:
             found = check(record, columns)
             if found:
-                problems.extend(found)
-                continue
+                errors = [p for p in found if not p.warning]
+                warnings.extend(p for p in found if p.warning)
+                if errors:
+                    problems.extend(errors)
+                    continue
         records.append(record)
     return rows_read, records, problems
 
@@ -677,14 +687,15 @@ def _collector_paused():
 def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, str] | None,
                 dry_run: bool, skip_invalid: bool, progress: Progress | None,
                 cancelled: CancelCheck | None, table: Table | None) -> Report:
-    table = table or read_table(path)
+    table = table or read_table(path, kind.key)
     refuse_missing(kind, table, resolve_mapping(kind, table.headers, saved=mapping))  # no row read
     resolved = resolve_mapping(kind, table.headers, saved=mapping,
                                samples=[cells for _, cells in table.preview(SAMPLE_ROWS)])
     refuse_missing(kind, table, resolved)
     report = Report(kind.key, kind.noun, Path(path), table.format, dry_run=dry_run)
     rows_read, records, problems = check_rows(kind, table, resolved.columns, progress=progress,
-                                              cancelled=cancelled, skipped=report.skipped)
+                                              cancelled=cancelled, skipped=report.skipped,
+                                              warnings=report.warnings)
     report.rows_read = rows_read
     if cancelled is not None and cancelled():
         raise ImportCancelled()
@@ -694,6 +705,7 @@ def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, s
     report.problems = sorted(problems + plan.problems, key=lambda p: (p.row, p.column))
     if table.row_file:
         report.problems = [replace(p, file=table.row_file) for p in report.problems]
+        report.warnings = [replace(p, file=table.row_file) for p in report.warnings]
     report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
     report.duplicates, report.removed = plan.duplicates, plan.removed
     report.notes = [*table.notes, *([report.skipped_line()] if report.skipped else []),

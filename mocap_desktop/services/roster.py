@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from mocap_desktop.services.importing import (
@@ -346,12 +346,35 @@ def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str
     return read
 
 
+@lru_cache(maxsize=65536)
+def age_for_grade(birth_date: str, grade: str, today: date) -> str:
+    """'' when a birth date fits the grade, else why not: on 1 September of the school year a
+    student is about grade + 5 years old (K: 5); two years younger or five older is off."""
+    year = today.year if today.month >= 7 else today.year - 1
+    born = date.fromisoformat(birth_date)
+    age = year - born.year - ((9, 1) < (born.month, born.day))
+    expected = 5 if grade == "K" else int(grade) + 5
+    if expected - 2 <= age <= expected + 5:
+        return ""
+    level = "kindergarten" if grade == "K" else f"grade {grade}"
+    return (f"born {born.month}/{born.day}/{born.year}, the student is {age} on September 1, {year}: "
+            f"{'too young' if age < expected else 'too old'} for {level}; check the birth date and grade")
+
+
 class StudentsKind(ImportKind):
     key = "students"
     label = "Students"
     noun = "students"
     fields = STUDENT_FIELDS
     audit_action = "roster_imported"
+
+    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+        v = record.values
+        born = v.get("birth_date")
+        if not born:
+            return []
+        reason = age_for_grade(born, v["grade"], date.today())
+        return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
 
     def plan(self, store: Store, records: list[Record], mapped: set[str],
              columns: dict[str, str]) -> Plan:
@@ -684,9 +707,13 @@ def parse_state(value: str, ctx: ParseContext) -> str:
 ENROLLMENT_FIELDS: tuple[Field, ...] = (
     Field("local_number", "Local student number", True, STUDENT_FIELDS[0].variants,
           parse_local_number),
-    Field("district_code", "County-district code", True, _v(
+    Field("district_code", "County-district code", False, _v(
         "District Code", "District", "County District Code", "CountyDistrictCode",
-        "District_Code", "DistrictID", "Resident District Code"), _code6),
+        "District_Code", "DistrictID", "Resident District Code"), _code6,
+        "blank or not in the file: the district profile's code"),
+    Field("school_code", "School code", False,
+          next(f.variants for f in STUDENT_FIELDS if f.key == "building_code"), _code4,
+          "a building code: its name comes from the buildings the roster import made"),
     Field("school_name", "School name", False, _v("School", "School Name", "School_name",
                                                   "Building")),
     Field("school_kind", "School kind", False, _v("School Kind", "School Type", "SchoolType",
@@ -695,9 +722,14 @@ ENROLLMENT_FIELDS: tuple[Field, ...] = (
     Field("full_time", "Full time", False, _v("Full Time", "FullTime", "FT", "FTE Status",
                                               "Full_Time"), parse_full_time),
     Field("entry", "Entry date", True, _v("EntryDate", "Entry Date", "Entry_Date", "Start Date",
-                                          "Enroll Date"), required_date),
+                                          "Enroll Date", "BeginDate", "Begin Date", "Begin_Date",
+                                          "StartDate", "Start_Date", "EnrollmentDate",
+                                          "Enrollment Date", "EnrollDate", "Date Entered"),
+          required_date),
     Field("exit", "Exit date", False, _v("ExitDate", "Exit Date", "Exit_Date", "Withdraw Date",
-                                         "WithdrawDate", "End Date"), parse_date),
+                                         "WithdrawDate", "End Date", "EndDate", "End_Date",
+                                         "Withdrawal Date", "WithdrawalDate", "LeaveDate",
+                                         "Leave Date", "Date Left"), parse_date),
 )
 ENROLLMENT_COLUMNS = ("school_name", "school_kind", "state", "full_time", "exit")
 
@@ -719,6 +751,27 @@ class EnrollmentsKind(ImportKind):
     def plan(self, store: Store, records: list[Record], mapped: set[str],
              columns: dict[str, str]) -> Plan:
         plan = Plan()
+        profile = DistrictRepo(store).profile()
+        district = profile.code.replace("-", "") if profile and profile.code else ""
+        buildings = dict(store.conn.execute("SELECT code, name FROM buildings"))
+        kept = []
+        for rec in records:  # the district's own code and the building's name, as the roster has them
+            v = rec.values
+            if not v.get("district_code"):
+                if not district:
+                    plan.problems.append(Problem(
+                        rec.row, columns.get("district_code", ""),
+                        "no county-district code: map its column, or enter the district's code "
+                        "in the district profile"))
+                    continue
+                v["district_code"] = district
+            code = v.pop("school_code", "")
+            if code and not v.get("school_name"):
+                v["school_name"] = buildings.get(code, f"School {code}")
+            kept.append(rec)
+        records = kept
+        if "school_code" in mapped:
+            mapped = mapped | {"school_name"}
         ids = StudentRepo(store).ids_by_local_number({r.values["local_number"] for r in records})
         existing: dict[tuple, tuple[int, dict]] = {}
         id_list = list(set(ids.values()))
@@ -749,7 +802,7 @@ class EnrollmentsKind(ImportKind):
                         f"already on row {seen[key].row:,} with different values"))
                 continue
             seen[key] = rec
-            row = {c: v[c] for c in ENROLLMENT_COLUMNS if c in mapped}
+            row = {c: v[c] for c in ENROLLMENT_COLUMNS if c in mapped and c in v}
             if key not in existing:
                 inserts.append({"school_name": "", "school_kind": "public", "state": "MO",
                                 "full_time": 1, "exit": None, **row,

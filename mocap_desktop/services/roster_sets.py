@@ -29,7 +29,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from mocap_desktop.services.importing import ImportRefused, Table, decode_bytes
+from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, decode_bytes
+from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
 _USER_IDS = re.compile(r"\{\s*([^:{}]+?)\s*:\s*([^{}]*?)\s*\}")
@@ -115,33 +116,49 @@ class _File:
         return lambda row: row[i].strip() if i < len(row) else ""
 
 
+def _not_k12(grades: str) -> bool:
+    """Whether the student's grade is one the roster import skips (pre-kindergarten, ungraded):
+    their enrollments are skipped too."""
+    try:
+        parse_grade(grades.split(",")[0].strip(), ParseContext())
+    except SkipRow:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
 def _school_code(identifier: str) -> str:
     digits = identifier.replace("-", "").replace(" ", "")
     return digits[-4:] if len(digits) == 10 and digits.isdigit() else identifier
 
 
-def read_set(path: Path) -> Table:
+def read_set(path: Path, what: str = "students") -> Table:
+    """The set at `path` as a table of students, or with `what="enrollments"` as the
+    students' school enrollments (one row per student and school)."""
     name, members = _members(Path(path))
+    if what not in ("students", "enrollments"):
+        raise ImportRefused(f"{name} is a roster set: it holds students and enrollments, not {what}.")
     manifest: dict[str, str] = {}
     if "manifest.csv" in members:
         m = _File("manifest.csv", members["manifest.csv"]())
         key, value = m.getter("propertyName"), m.getter("value")
-        manifest = {key(r): value(r) for r in m.rows if key(r)}
+        manifest = {key(r).lower(): value(r) for r in m.rows if key(r)}
 
     def mode(file: str) -> str:
-        return manifest.get(f"file.{file.removesuffix('.csv')}", "").lower()
+        return manifest.get(f"file.{file.lower().removesuffix('.csv')}", "").lower()
 
     def read(file: str, needed: bool = False) -> _File | None:
         declared = mode(file)
         if declared == "absent":
             return None
-        if file not in members:
+        if file.lower() not in members:
             if declared in ("bulk", "delta") or needed:
                 raise ImportRefused(f"{name}: {file} is missing"
                                     + (f" (manifest.csv says it is {declared})" if declared else "")
                                     + "; nothing was imported.")
             return None
-        return _File(file, members[file]())
+        return _File(file, members[file.lower()]())
 
     users = read("users.csv", needed=True)
     assert users is not None
@@ -192,12 +209,18 @@ def read_set(path: Path) -> Table:
 
     # Schools.
     schools: dict[str, tuple[str, str]] = {}
+    district_of: dict[str, str] = {}  # school → its district's county-district code
     if orgs is not None:
         o_id, o_name = orgs.getter("sourcedId"), orgs.getter("name")
         o_type, o_ident = orgs.getter("type"), orgs.getter("identifier")
+        o_parent = orgs.getter("parentSourcedId")
+        codes = {o_id(r): o_ident(r).replace("-", "") for r in orgs.rows
+                 if o_type(r).lower() in ("district", "lea")}
         for row in orgs.rows:
             if o_type(row).lower() in ("school", ""):
                 schools[o_id(row)] = (_school_code(o_ident(row)), o_name(row))
+                code = codes.get(o_parent(row), "")
+                district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
 
     # Guardians: users who are not students, and which students they belong to.
     people: dict[str, list[str]] = {}
@@ -225,6 +248,7 @@ def read_set(path: Path) -> Table:
                          "preferredFamilyName", "email") if users.column(h) is not None]
     plain_get = [users.getter(h) for h in plain]
     id_types: dict[str, None] = {}
+    identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
     built: list[tuple[int, list[str], dict[str, str], list[tuple[str, ...]]]] = []
     for number, row in enumerate(users.rows, start=2):
         if len(row) <= u_id or not is_student(row):
@@ -232,6 +256,10 @@ def read_set(path: Path) -> Table:
         sid = row[u_id].strip()
         ids = {t.strip(): v for t, v in _USER_IDS.findall(u_ids(row))}
         id_types.update(dict.fromkeys(ids))
+        if what == "enrollments":
+            if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
+                identity[sid] = ([g(row) for g in plain_get], ids)
+            continue
         school_ids = [u_primary(row), role_org.get(sid, ""),
                       *(o.strip() for o in u_orgs(row).split(","))]
         school = next((schools[o] for o in school_ids if o in schools), ("", ""))
@@ -253,6 +281,9 @@ def read_set(path: Path) -> Table:
                       guardians[:2]))
 
     types = list(id_types)
+    if what == "enrollments":
+        return _enrollments(path, name, read, plain, types, identity, schools, district_of,
+                            users.encoding)
     has_guardians = any(g for *_, g in built)
     headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
     if demographics is not None:
@@ -290,3 +321,64 @@ def read_set(path: Path) -> Table:
     table = Table(Path(path), headers, rows, len(users.rows) + 1, fmt, row_file="users.csv",
                   notes=notes)
     return table
+
+
+def _enrollments(path, name: str, read, plain: list[str], types: list[str],
+                 identity: dict[str, tuple[list[str], dict[str, str]]],
+                 schools: dict[str, tuple[str, str]], district_of: dict[str, str],
+                 encoding: str) -> Table:
+    """One row per student and school: the first begin and last end date of the student's class
+    enrollments there (a class's term from academicSessions.csv when the row has no dates), or
+    of their roles (1.2) when the set has no enrollments.csv."""
+    sessions: dict[str, tuple[str, str]] = {}
+    if (terms := read("academicSessions.csv")) is not None:
+        t_id, t_start, t_end = terms.getter("sourcedId"), terms.getter("startDate"), terms.getter("endDate")
+        sessions = {t_id(r): (t_start(r), t_end(r)) for r in terms.rows}
+    term_of: dict[str, tuple[str, str]] = {}
+    if (classes := read("classes.csv")) is not None:
+        c_id, c_terms = classes.getter("sourcedId"), classes.getter("termSourcedIds")
+        for r in classes.rows:
+            spans = [sessions[t.strip()] for t in c_terms(r).split(",") if t.strip() in sessions]
+            if spans:
+                term_of[c_id(r)] = (min(a for a, _ in spans), max(b for _, b in spans))
+    source = read("enrollments.csv")
+    file = "enrollments.csv"
+    if source is not None:
+        get_user, get_school = source.getter("userSourcedId"), source.getter("schoolSourcedId")
+        get_class, get_role = source.getter("classSourcedId"), source.getter("role")
+        get_begin, get_end = source.getter("beginDate"), source.getter("endDate")
+    elif (source := read("roles.csv")) is not None:
+        file = "roles.csv"
+        get_user, get_school = source.getter("userSourcedId"), source.getter("orgSourcedId")
+        get_class, get_role = (lambda r: ""), source.getter("role")
+        get_begin, get_end = source.getter("beginDate", "roleStartDate"), source.getter("endDate", "roleEndDate")
+    else:
+        raise ImportRefused(f"{name} has no enrollments.csv (nor roles.csv): it holds no enrollment "
+                            "history; nothing was imported.")
+    spans: dict[tuple[str, str], list] = {}  # (student, school) → [first row, begin, end or None]
+    for number, r in enumerate(source.rows, start=2):
+        user, school = get_user(r), get_school(r)
+        if get_role(r).lower() != "student" or user not in identity:
+            continue
+        term = term_of.get(get_class(r), ("", ""))
+        begin, end = (get_begin(r) or term[0])[:10], (get_end(r) or term[1])[:10]
+        span = spans.get((user, school))
+        if span is None:
+            spans[(user, school)] = [number, begin, end or None]
+            continue
+        if begin and (not span[1] or begin < span[1]):
+            span[1] = begin
+        span[2] = None if span[2] is None or not end else max(span[2], end)
+    headers = [*plain, *(f"userIds: {t}" for t in types), "District code", "School code",
+               "School name", "beginDate", "endDate"]
+    rows_out = []
+    for (user, school), (number, begin, end) in spans.items():
+        cells, ids = identity[user]
+        code, school_name = schools.get(school, ("", ""))
+        rows_out.append((number, [*cells, *(ids.get(t, "") for t in types),
+                                  district_of.get(school, ""), code, school_name, begin, end or ""]))
+    rows_out.sort()
+    notes = [f"{name}: {len(rows_out):,} school enrollments of {len(identity):,} students from "
+             f"{file} (pre-kindergarten and ungraded students left out)."]
+    return Table(Path(path), headers, lambda: iter(rows_out), len(source.rows) + 1,
+                 f"OneRoster enrollments ({encoding})", row_file=file, notes=notes)

@@ -126,12 +126,14 @@ class ImportPresenter:
         self.kind = KINDS[key]
         self.mapping_name = ""
         self._show_saved()
-        if self.table is not None:
+        if self.table is not None and self.table.row_file and self.path is not None:
+            self.file_chosen(self.path)  # a set reads as a table of this kind
+        elif self.table is not None:
             self._map(saved_mapping_for(self.store, self.kind, self.table.headers))
 
     def file_chosen(self, path: Path) -> None:
         try:
-            table = read_table(path)
+            table = read_table(path, self.kind.key)
         except ImportRefused as err:
             self.table = None
             self.view.show_file(Path(path).name, "")
@@ -295,9 +297,10 @@ class ImportPresenter:
             self.view.set_actions(True, False)
             return
         assert report is not None
-        problems = [ProblemLine(f"{p.row:,}", p.column, p.reason)
-                    for p in report.problems[:PROBLEMS_SHOWN]]
-        self.view.show_problems(problems, max(len(report.problems) - PROBLEMS_SHOWN, 0))
+        listed = [*report.problems, *report.warnings]
+        problems = [ProblemLine(f"{p.row:,}", p.column, f"Warning: {p.reason}" if p.warning else p.reason)
+                    for p in listed[:PROBLEMS_SHOWN]]
+        self.view.show_problems(problems, max(len(listed) - PROBLEMS_SHOWN, 0))
         notes = " ".join(report.notes)
         log.info("Import %s: %s", "checked" if dry_run else "run", report.summary())
         if dry_run:
@@ -309,6 +312,9 @@ class ImportPresenter:
             if report.problems:
                 verdict += (f" {report.rejected:,} row(s) have problems (listed below): fix the file "
                             "and check again, or import the valid rows only.")
+            if report.warnings:
+                verdict += (f" {len(report.warnings):,} warning(s) (listed below): those rows are "
+                            "imported; check them.")
             self.view.show_message(f"{report.rows_read:,} rows checked. {verdict} {notes}".strip(),
                                    "warning" if report.problems else "info")
             self.view.set_actions(True, True)

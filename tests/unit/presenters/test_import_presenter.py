@@ -243,3 +243,17 @@ def test_an_unmapped_home_state_column_is_not_imported(store, tmp_path):
     assert view.message[1] == "done", view.message
     row = store.query("SELECT state, mosis_id FROM students")[0]
     assert row == {"state": "MO", "mosis_id": None}
+
+
+def test_a_roster_set_reads_again_as_enrollments_when_the_kind_changes(store):
+    view, presenter = make(store)
+    presenter.start(ROSTER / "oneroster-1.2")
+    assert "OneRoster 1.2, bulk" in view.file[1]
+    presenter.import_requested(skip_invalid=False)
+    assert count(store) == 3
+    presenter.kind_changed("enrollments")
+    assert "OneRoster enrollments" in view.file[1]
+    keys = {r.key: r.header for r in view.mapping}
+    assert (keys["local_number"], keys["entry"], keys["school_code"]) == ("userIds: SIS", "beginDate", "School code")
+    presenter.import_requested(skip_invalid=False)
+    assert view.message[1] == "done" and "enrollments added 2" in view.message[0]

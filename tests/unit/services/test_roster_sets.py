@@ -241,3 +241,112 @@ def test_a_failed_set_import_leaves_the_database_as_it_was(store, tmp_path):
     assert not report.written and [p.column for p in report.problems] == ["grades"]
     assert store.query("SELECT * FROM students ORDER BY id") == before
     assert date.fromisoformat(before[0]["birth_date"])  # a real date, not a timestamp
+
+
+def test_a_birth_date_that_cannot_fit_the_grade_is_a_warning_on_its_row(store, tmp_path):
+    from mocap_desktop.services.roster import age_for_grade
+
+    year = date.today().year if date.today().month >= 7 else date.today().year - 1
+    path = tmp_path / "ages.csv"
+    path.write_text("Student Number,Last Name,First Name,Birthdate,Grade\n"
+                    f"1,Young,Avery,{year - 1}-03-01,6\n"
+                    f"2,Young,Blake,{year - 11}-03-01,6\n"
+                    f"3,Young,Casey,{year - 30}-03-01,K\n", encoding="utf-8")
+    report = run_import(store, path, STUDENTS)
+    assert report.written and report.added == 3 and not report.problems
+    assert [(w.row, w.column) for w in report.warnings] == [(2, "Birthdate"), (4, "Birthdate")]
+    assert str(report.warnings[0]).startswith(f'warning: row 2, column "Birthdate": born 3/1/{year - 1}, '
+                                             f"the student is 1 on September 1, {year}: too young for grade 6")
+    assert "too old for kindergarten" in report.warnings[1].reason
+    assert age_for_grade(f"{year - 11}-03-01", "6", date.today()) == ""
+
+
+@pytest.mark.parametrize("text, iso", [("20120905", "2012-09-05"), ("2012-09-05", "2012-09-05"),
+                                       ("2012-09-05T00:00:00.000Z", "2012-09-05"), ("9/5/2012", "2012-09-05")])
+def test_birth_dates_in_yyyymmdd_iso_and_us_forms(text, iso):
+    from mocap_desktop.services.importing import ParseContext
+    from mocap_desktop.services.roster import parse_birth_date
+
+    assert parse_birth_date(text, ParseContext()) == iso
+
+
+def test_guesses_read_the_values_a_timestamp_column_is_no_birth_date(store, tmp_path):
+    from mocap_desktop.services.importing import guess_mapping
+
+    headers = ["Student Number", "State ID", "Last Name", "First Name", "Birthdate", "DOB", "Grade"]
+    rows = [["1", "WA", "Young", "Avery", "2023-10-02T14:22:05.000Z", "20120905", "8"],
+            ["2", "WA", "Young", "Blake", "2023-10-03T09:01:44.000Z", "20130105", "7"]]
+    guessed = guess_mapping(STUDENTS.fields, headers, rows)
+    assert guessed["birth_date"] == "DOB" and "mosis_id" not in guessed
+    assert guess_mapping(STUDENTS.fields, headers)["birth_date"] == "Birthdate"  # the header alone
+    path = tmp_path / "stamps.csv"
+    path.write_text(",".join(headers) + "\n" + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    report = run_import(store, path, STUDENTS)
+    assert report.written and not report.problems
+    assert [r["birth_date"] for r in store.query("SELECT birth_date FROM students ORDER BY id")] == [
+        "2012-09-05", "2013-01-05"]
+
+
+def enrollments(store, local: str) -> list[tuple]:
+    return [tuple(r.values()) for r in store.query(
+        "SELECT e.district_code, e.school_name, e.entry, e.exit FROM enrollments e "
+        "JOIN students s ON s.id = e.student_id WHERE s.local_number = ? ORDER BY e.entry", (local,))]
+
+
+ENROLLMENTS = KINDS["enrollments"]
+
+
+def test_enrollment_history_from_a_oneroster_set(store):
+    run_import(store, ROSTER / "oneroster-1.1-bulk", STUDENTS)
+    report = run_import(store, ROSTER / "oneroster-1.1-bulk", ENROLLMENTS)
+    assert report.format == "OneRoster enrollments (UTF-8)"
+    assert report.written and report.added == 3 and not report.problems
+    # the class's dates, or its term's from academicSessions.csv; the district from orgs.csv
+    assert enrollments(store, "100201") == [("048078", "Maple Valley High School", "2026-08-13", "2026-12-18")]
+    assert enrollments(store, "100202") == [("048078", "Maple Valley Middle School", "2026-08-13", "2027-05-21")]
+    again = run_import(store, ROSTER / "oneroster-1.1-bulk", ENROLLMENTS)
+    assert (again.added, again.unchanged) == (0, 3)
+
+    run_import(store, ROSTER / "oneroster-1.2", STUDENTS)
+    report = run_import(store, ROSTER / "oneroster-1.2", ENROLLMENTS)
+    assert report.added == 2 and not report.problems  # the pre-kindergarten student is left out
+    assert enrollments(store, "300101") == [("048078", "Maple Valley High School", "2026-08-13", "2027-05-21")]
+    assert enrollments(store, "300102") == [("048078", "Maple Valley Elementary", "2026-08-13", "2027-05-21")]
+
+
+def test_enrollment_history_from_roles_when_there_is_no_enrollments_file(store):
+    from review_seed import seed_district
+
+    seed_district(store)  # the district profile's code stands in for a district org
+    run_import(store, ROSTER / "sds-v2.1", STUDENTS)
+    report = run_import(store, ROSTER / "sds-v2.1", ENROLLMENTS)
+    assert report.added == 1 and not report.problems
+    assert enrollments(store, "100401") == [("099901", "Maple Valley High School", "2026-08-13", None)]
+
+
+def test_an_sis_enrollment_export_without_a_district_column_uses_the_district_profile(store, tmp_path):
+    from review_seed import seed_district
+
+    seed_district(store)
+    run_import(store, ROSTER / "powerschool-with-pk.csv", STUDENTS)
+    path = tmp_path / "enroll.csv"
+    path.write_text("Student_Number,SchoolID,BeginDate,EndDate\n"
+                    "100704,3010,20260812,\n"
+                    "100705,1050,8/12/2026,12/18/2026\n"
+                    "100705,9999,8/13/2025,5/21/2026\n", encoding="utf-8")
+    report = run_import(store, path, ENROLLMENTS)
+    assert report.written and report.added == 3 and not report.problems, report.problems
+    assert enrollments(store, "100704") == [("099901", "School 3010", "2026-08-12", None)]
+    assert enrollments(store, "100705") == [("099901", "School 9999", "2025-08-13", "2026-05-21"),
+                                            ("099901", "School 1050", "2026-08-12", "2026-12-18")]
+
+
+def test_an_enrollment_export_without_any_district_code_names_the_problem(store, tmp_path):
+    run_import(store, ROSTER / "powerschool-with-pk.csv", STUDENTS)
+    path = tmp_path / "enroll.csv"
+    path.write_text("Student_Number,EntryDate\n100704,2026-08-12\n", encoding="utf-8")
+    report = run_import(store, path, ENROLLMENTS)
+    assert not report.written
+    assert [str(p) for p in report.problems] == [
+        "row 2: no county-district code: map its column, or enter the district's code in the "
+        "district profile"]
