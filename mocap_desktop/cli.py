@@ -216,7 +216,7 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 
     return _import_command(args, lambda store, progress: import_catalog(
         store, Path(args.file), dry_run=args.dry_run, program_code=args.program,
-        skip_invalid=args.skip_invalid, progress=progress))
+        mapping_name=args.mapping, skip_invalid=args.skip_invalid, progress=progress))
 
 
 def _queue_filter(args: argparse.Namespace):
@@ -442,6 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_import.add_argument("--program", choices=("50", "52"),
                                 help="which state list the file is when it has no program code column: "
                                 "50 with instruction, 52 curriculum only (default: from the file name, else 50)")
+    catalog_import.add_argument("--mapping", metavar="NAME",
+                                help="a column mapping saved in the import dialog (default: guess from headers)")
     catalog_import.add_argument("--skip-invalid", action="store_true",
                                 help="import the valid rows and list the rejected ones "
                                 "(default: any invalid row means nothing is written)")

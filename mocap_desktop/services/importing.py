@@ -482,6 +482,14 @@ class ImportKind:
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
 
+    def for_file(self, path: Path) -> ImportKind:
+        """The kind as it imports `path` (a kind may read something from the file's name)."""
+        return self
+
+    def explain_missing(self, mapping: Mapping) -> str:
+        """A sentence for a file refused for a missing column, when the kind can tell more."""
+        return ""
+
     def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
         """Cross-field checks on one parsed row. `columns`: field key → header text. A problem
         marked `warning` is reported and the row still imported."""
@@ -537,11 +545,25 @@ def resolve_mapping(kind: ImportKind, headers: list[str], *,
 def refuse_missing(kind: ImportKind, table: Table, mapping: Mapping) -> None:
     if mapping.missing_required:
         names = ", ".join(f'"{f.label}"' for f in mapping.missing_required)
+        hint = kind.explain_missing(mapping)
         raise ImportRefused(
             f"{table.path.name} has no column for {names}, which the {kind.label.lower()} import "
-            f"needs; nothing was imported. Columns found: {', '.join(h for h in table.headers if h)}."
+            f"needs; nothing was imported. {hint + ' ' if hint else ''}Columns found: "
+            f"{', '.join(h for h in table.headers if h)}."
             " Rename the column, or map it (--mapping or the import dialog)."
         )
+
+
+def saved_mapping_named(store: Store, kind: str, name: str) -> dict[str, str | None]:
+    """The columns of the mapping saved as `name` for `kind`; refused, listing the saved ones,
+    when there is none (the CLI's --mapping)."""
+    saved = ImportMappingRepo(store).get(kind, name)
+    if saved is None:
+        names = [m.name for m in ImportMappingRepo(store).all(kind)]
+        known = f"saved {kind} mappings: {', '.join(names)}" if names else \
+            f"no {kind} mapping has been saved yet (save one in File → Import roster…)"
+        raise ImportRefused(f'no saved mapping is called "{name}"; {known}.')
+    return saved.columns
 
 
 def saved_mapping_for(store: Store, kind: ImportKind, headers: list[str]) -> dict[str, str] | None:

@@ -34,10 +34,10 @@ from mocap_desktop.services.importing import (
     parse_flag,
     required_date,
     run_import,
+    saved_mapping_named,
 )
 from mocap_desktop.core.access import ROSTER_IMPORT, require
 from mocap_desktop.store import Store, trail
-from mocap_desktop.store.import_mappings import ImportMappingRepo
 from mocap_desktop.store.district import DistrictRepo
 from mocap_desktop.store.students import StudentRepo, fold
 
@@ -856,14 +856,6 @@ def import_roster_file(store: Store, path, kind: str = "students", *, mapping_na
     require(store, ROSTER_IMPORT)
     if kind not in KINDS:
         raise ImportRefused(f'unknown import kind "{kind}" (use {" or ".join(KINDS)})')
-    columns = None
-    if mapping_name:
-        saved = ImportMappingRepo(store).get(kind, mapping_name)
-        if saved is None:
-            names = [m.name for m in ImportMappingRepo(store).all(kind)]
-            known = f"saved {kind} mappings: {', '.join(names)}" if names else \
-                f"no {kind} mapping has been saved yet (save one in File → Import roster…)"
-            raise ImportRefused(f'no saved mapping is called "{mapping_name}"; {known}.')
-        columns = saved.columns
+    columns = saved_mapping_named(store, kind, mapping_name) if mapping_name else None
     return run_import(store, Path(path), KINDS[kind], mapping=columns, dry_run=dry_run,
                       skip_invalid=skip_invalid, progress=progress, cancelled=cancelled)

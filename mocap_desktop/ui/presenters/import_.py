@@ -26,11 +26,14 @@ from mocap_desktop.services.importing import (
     run_import,
     saved_mapping_for,
 )
-from mocap_desktop.services.roster import KINDS
+from mocap_desktop.services.catalog import CatalogKind
+from mocap_desktop.services.roster import KINDS as ROSTER_KINDS
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 
 log = logging.getLogger(__name__)
+
+KINDS = {**ROSTER_KINDS, CatalogKind.key: CatalogKind()}  # what a file may hold
 
 PREVIEW_ROWS = 8
 PROBLEMS_SHOWN = 2000  # the list in the dialog; the summary counts them all
@@ -261,7 +264,7 @@ class ImportPresenter:
     def _run(self, *, dry_run: bool, skip_invalid: bool) -> None:
         if self.table is None or self.path is None or self.busy:
             return
-        path, kind, columns = self.path, self.kind, self.mapping()
+        path, kind, columns = self.path, self.kind.for_file(self.path), self.mapping()
         self._cancel.clear()
         cancel = self._cancel
 

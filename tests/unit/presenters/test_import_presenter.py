@@ -198,7 +198,7 @@ def test_enrollments_kind_switches_fields(store):
 
 
 def _every_field():
-    from mocap_desktop.services.roster import KINDS
+    from mocap_desktop.ui.presenters.import_ import KINDS
 
     return [(kind.key, f.key) for kind in KINDS.values() for f in kind.fields]
 
@@ -206,7 +206,7 @@ def _every_field():
 @pytest.mark.parametrize("kind, key", _every_field())
 def test_not_in_this_file_unmaps_a_guessed_column_for_good(store, tmp_path, kind, key):
     from mocap_desktop.services.importing import resolve_mapping
-    from mocap_desktop.services.roster import KINDS
+    from mocap_desktop.ui.presenters.import_ import KINDS
 
     fields = KINDS[kind].fields
     path = tmp_path / "all.csv"
@@ -257,3 +257,23 @@ def test_a_roster_set_reads_again_as_enrollments_when_the_kind_changes(store):
     assert (keys["local_number"], keys["entry"], keys["school_code"]) == ("userIds: SIS", "beginDate", "School code")
     presenter.import_requested(skip_invalid=False)
     assert view.message[1] == "done" and "enrollments added 2" in view.message[0]
+
+
+def test_the_course_catalog_through_the_same_mapping(store, tmp_path):
+    from mocap_desktop.store.catalog import CatalogRepo
+
+    path = tmp_path / "curriculum-only.csv"
+    path.write_text("Vendor Org,Course Name,Course ID Code,Price\n"
+                    "Edmentum,Algebra I A,EDM-ALG1A,$370.00\n", encoding="utf-8")
+    view, presenter = make(store)
+    presenter.start(path)
+    assert ("catalog", "Course catalog") in view.calls[0][1]
+    presenter.kind_changed("catalog")
+    assert view.actions == (False, False) and "Provider" in view.message[0]
+    presenter.mapping_changed("provider", "Vendor Org")
+    presenter.mapping_changed("price", None)
+    presenter.import_requested(skip_invalid=False)
+    assert view.message[1] == "done" and "courses added 1" in view.message[0]
+    course = CatalogRepo(store).search("", limit=5, active_only=False)[0]
+    assert (course.provider_name, course.price, course.program_code) == ("Edmentum", None, "52")  # from the name
+    assert course.source.startswith("curriculum-only.csv")
