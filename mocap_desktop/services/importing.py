@@ -595,11 +595,11 @@ def _row_parser(kind: ImportKind, columns: dict[str, str], position: dict[str, i
     mapped = [(n, f, position[columns[f.key]]) for n, f in enumerate(kind.fields)
               if f.key in columns]
     required = [i for _, f, i in mapped if f.required]
-    fast = ", ".join(f"{f.key!r}: c[{i}]" if f.parse is _text else f"{f.key!r}: P{n}(c[{i}], ctx)"
+    fast = ", ".join(f"{f.key!r}: c{i}" if f.parse is _text else f"{f.key!r}: P{n}(c{i}, ctx)"
                      for n, f, i in mapped)
     lines = ["def parse_row(cells, number, ctx, problems, skipped):",
-             "    c = [x.strip() for x in cells]",
-             f"    if {' and '.join(f'c[{i}]' for i in required) or 'True'}:",
+             *(f"    c{i} = cells[{i}].strip()" for i in sorted({i for _, _, i in mapped})),
+             f"    if {' and '.join(f'c{i}' for i in required) or 'True'}:",
              "        try:",
              f"            return {{{fast}}}",
              "        except FieldError:",
@@ -612,12 +612,12 @@ def _row_parser(kind: ImportKind, columns: dict[str, str], position: dict[str, i
         indent = "        "
         if f.required:
             env[f"M{n}"] = f"the {f.label.lower()} is missing"
-            lines += [f"        if not c[{i}]:",
+            lines += [f"        if not c{i}:",
                       f"            found.append(Problem(number, H{n}, M{n}))",
                       "        else:"]
             indent = "            "
         lines += [f"{indent}try:",
-                  f"{indent}    v[{f.key!r}] = P{n}(c[{i}], ctx)",
+                  f"{indent}    v[{f.key!r}] = P{n}(c{i}, ctx)",
                   f"{indent}except SkipRow:",
                   f"{indent}    raise",
                   f"{indent}except FieldError as err:",

@@ -27,6 +27,8 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, decode_bytes
@@ -94,9 +96,14 @@ class _File:
     def __init__(self, name: str, data: bytes):
         self.name = name
         text, self.encoding = decode_bytes(data)
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        reader, rows = csv.reader(io.StringIO(text, newline="")), []
+        while chunk := list(islice(reader, 5000)):  # in chunks: a window thread gets its turns
+            rows += chunk
         self.header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
-        self.rows = rows[1:]
+        width = len(self.header)
+        # Every row as wide as the header, so that a column is read by index alone.
+        self.rows = [r if len(r) == width else (r + [""] * (width - len(r)))[:width]
+                     for r in rows[1:] if r]
         self._index = {h.lower(): i for i, h in reversed(list(enumerate(self.header)))}
 
     def column(self, *names: str) -> int | None:
@@ -111,9 +118,11 @@ class _File:
 
     def getter(self, *names: str) -> Callable[[list[str]], str]:
         i = self.column(*names)
-        if i is None:
-            return lambda row: ""
-        return lambda row: row[i].strip() if i < len(row) else ""
+        return _blank if i is None else itemgetter(i)
+
+
+def _blank(row: list[str]) -> str:
+    return ""
 
 
 def _not_k12(grades: str) -> bool:
@@ -187,11 +196,9 @@ def read_set(path: Path, what: str = "students") -> Table:
         r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
         r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
         r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
-        for row in roles.rows:
-            user, role = r_user(row), r_role(row).lower()
-            role_of.setdefault(user, role)
-            if role != "student":
-                continue
+        role_of = dict(zip(map(r_user, reversed(roles.rows)), map(str.lower, map(r_role, reversed(roles.rows)))))
+        for row in [r for r in roles.rows if r_role(r).lower() == "student"]:
+            user = r_user(row)
             student_ids.add(user)
             primary = r_type(row).lower() == "primary" or r_primary(row).lower() in ("true", "1", "yes")
             if r_org(row) and (primary or user not in role_org):
@@ -204,8 +211,8 @@ def read_set(path: Path, what: str = "students") -> Table:
                                 "so the students cannot be told from the other people; nothing "
                                 "was imported.")
 
-    def is_student(row: list[str]) -> bool:
-        return row[u_id].strip() in student_ids if roles is not None else u_role(row).lower() == "student"
+    if roles is None:
+        student_ids = {row[u_id] for row in users.rows if u_role(row).lower() == "student"}
 
     # Schools.
     schools: dict[str, tuple[str, str]] = {}
@@ -223,50 +230,56 @@ def read_set(path: Path, what: str = "students") -> Table:
                 district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
 
     # Guardians: users who are not students, and which students they belong to.
-    people: dict[str, list[str]] = {}
-    for row in users.rows:
-        if len(row) > u_id and not is_student(row):
-            people[row[u_id].strip()] = row
+    people = {row[u_id]: row for row in users.rows if row[u_id] not in student_ids}
     agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
     if relationships is not None:
         l_user = relationships.getter("userSourcedId", "studentSourcedId")
         l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
                                        "relatedUserSourcedId")
         l_role = relationships.getter("relationshipRole", "role", "relationship")
-        for row in relationships.rows:
-            agents.setdefault(l_user(row), []).append((l_other(row), l_role(row)))
+        rows = relationships.rows
+        for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
+            agents.setdefault(user, []).append((other, role))
 
     birth: dict[str, tuple[str, str]] = {}
     if demographics is not None:
         d_id = demographics.getter("sourcedId", "userSourcedId")
         d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
-        birth = {d_id(r): (d_birth(r), d_sex(r)) for r in demographics.rows}
+        rows = demographics.rows
+        birth = dict(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
 
     # One row per student, numbered as in users.csv.
     plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
-                         "familyName", "middleName", "preferredGivenName", "preferredMiddleName",
-                         "preferredFamilyName", "email") if users.column(h) is not None]
-    plain_get = [users.getter(h) for h in plain]
+                         "familyName", "middleName", "preferredGivenName")
+             if users.column(h) is not None]
+    plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
     id_types: dict[str, None] = {}
     identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
     built: list[tuple[int, list[str], dict[str, str], list[tuple[str, ...]]]] = []
+    no_school, no_agents, no_birth = ("", ""), [], ("", "")
     for number, row in enumerate(users.rows, start=2):
-        if len(row) <= u_id or not is_student(row):
+        sid = row[u_id]
+        if sid not in student_ids:
             continue
-        sid = row[u_id].strip()
-        ids = {t.strip(): v for t, v in _USER_IDS.findall(u_ids(row))}
-        id_types.update(dict.fromkeys(ids))
+        user_ids = u_ids(row)
+        ids = {t.strip(): v for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+        if ids:
+            id_types.update(dict.fromkeys(ids))
         if what == "enrollments":
             if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
-                identity[sid] = ([g(row) for g in plain_get], ids)
+                identity[sid] = (list(plain_of(row)[:-1]), ids)
             continue
-        school_ids = [u_primary(row), role_org.get(sid, ""),
-                      *(o.strip() for o in u_orgs(row).split(","))]
-        school = next((schools[o] for o in school_ids if o in schools), ("", ""))
-        grade = (u_grades(row) or role_grade.get(sid, "")).split(",")[0].strip()
+        school = schools.get(u_primary(row)) or schools.get(role_org.get(sid, ""))
+        if school is None:
+            school = next((schools[o.strip()] for o in u_orgs(row).split(",") if o.strip() in schools),
+                          no_school)
+        grade = u_grades(row) or role_grade.get(sid, "")
+        if "," in grade:
+            grade = grade.split(",")[0].strip()
         guardians: list[tuple[str, ...]] = []
-        linked = [(a.strip(), "") for a in u_agents(row).split(",") if a.strip()]
-        for person, relation in linked + agents.get(sid, []):
+        agent_ids = u_agents(row)
+        linked = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] if agent_ids else no_agents
+        for person, relation in (linked + agents[sid] if sid in agents else linked):
             p = people.get(person)
             role = (relation or (u_role(p) if p else "") or role_of.get(person, "")).lower()
             if p is None or (role and role not in GUARDIAN_ROLES and relation == ""):
@@ -275,10 +288,7 @@ def read_set(path: Path, what: str = "students") -> Table:
             if full and all(g[0] != full for g in guardians):
                 guardians.append((full, GUARDIAN_ROLES.get(role, relation.title()),
                                   u_phone(p) or u_sms(p), u_email(p)))
-        born, sex = birth.get(sid, ("", ""))
-        built.append((number, [g(row) for g in plain_get],
-                      {"ids": ids, "grade": grade, "birth": born, "sex": sex, "school": school},
-                      guardians[:2]))
+        built.append((number, plain_of(row), ids, grade, birth.get(sid, no_birth), school, guardians))
 
     types = list(id_types)
     if what == "enrollments":
@@ -294,16 +304,18 @@ def read_set(path: Path, what: str = "students") -> Table:
     slots = ("Guardian", "Guardian2") if has_guardians else ()
     headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
 
-    def cells(base: list[str], extra: dict, guardians: list[tuple[str, ...]]) -> list[str]:
-        out = [*base, *(extra["ids"].get(t, "") for t in types), extra["grade"]]
-        if demographics is not None:
-            out += [extra["birth"], extra["sex"]]
-        out += [extra["school"][i] for i in school_parts]
+    has_demographics = demographics is not None
+    school_from = 2 - len(school_parts)  # both parts, the name only, or neither
+    blank_guardian = ("",) * len(GUARDIAN_PARTS)
+    rows_out = []
+    for number, base, ids, grade, born, school, guardians in built:
+        out = [*base[:-1], *[ids.get(t, "") for t in types], grade]
+        if has_demographics:
+            out += born
+        out += school[school_from:]
         for i in range(len(slots)):
-            out += list(guardians[i]) if i < len(guardians) else ["", "", "", ""]
-        return out
-
-    rows_out = [(n, cells(b, e, g)) for n, b, e, g in built]
+            out += guardians[i] if i < len(guardians) else blank_guardian
+        rows_out.append((number, out))
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         return iter(rows_out)
