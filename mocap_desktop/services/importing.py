@@ -237,6 +237,7 @@ class Table:
     epoch: date = EXCEL_1900
     row_file: str = ""  # for a set of files (OneRoster): the one the row numbers refer to
     notes: list[str] = field(default_factory=list)  # what reading the set found worth saying
+    contents: str = ""  # for a set: what its rows are ("4 students among 7 people in users.csv")
 
     def preview(self, count: int = 8) -> list[tuple[int, list[str]]]:
         out = []

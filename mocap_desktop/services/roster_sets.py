@@ -326,12 +326,13 @@ def read_set(path: Path, what: str = "students") -> Table:
         what = f"OneRoster {version}".strip() if version else "OneRoster"
     delta = mode("users.csv") == "delta"
     fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
-    notes = [f"{name}: {len(rows_out):,} students among {len(users.rows):,} people in users.csv."]
+    contents = f"{len(rows_out):,} students among {len(users.rows):,} people in users.csv"
+    notes = [f"{name}: {contents}."]
     if demographics is None:
         notes.append("The set has no demographics.csv: birth dates stay as they are on record "
                      "(unknown for new students) until a file gives them.")
     table = Table(Path(path), headers, rows, len(users.rows) + 1, fmt, row_file="users.csv",
-                  notes=notes)
+                  notes=notes, contents=contents)
     return table
 
 
@@ -390,7 +391,7 @@ def _enrollments(path, name: str, read, plain: list[str], types: list[str],
         rows_out.append((number, [*cells, *(ids.get(t, "") for t in types),
                                   district_of.get(school, ""), code, school_name, begin, end or ""]))
     rows_out.sort()
-    notes = [f"{name}: {len(rows_out):,} school enrollments of {len(identity):,} students from "
-             f"{file} (pre-kindergarten and ungraded students left out)."]
+    contents = f"{len(rows_out):,} school enrollments of {len(identity):,} students from {file}"
+    notes = [f"{name}: {contents} (pre-kindergarten and ungraded students left out)."]
     return Table(Path(path), headers, lambda: iter(rows_out), len(source.rows) + 1,
-                 f"OneRoster enrollments ({encoding})", row_file=file, notes=notes)
+                 f"OneRoster enrollments ({encoding})", row_file=file, notes=notes, contents=contents)

@@ -148,7 +148,7 @@ class ImportPresenter:
         self.path, self.table = Path(path), table
         rows = f"{table.total:,} row{'s' if table.total != 1 else ''}" if table.total else "no rows"
         self.view.show_file(self.path.name, f"{table.format} · {len(table.headers)} columns · "
-                                            f"{rows} after the header")
+                                            f"{table.contents or rows + ' after the header'}")
         saved = saved_mapping_for(self.store, self.kind, table.headers)
         self.mapping_name = ""
         if saved is not None:
