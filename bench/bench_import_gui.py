@@ -2,7 +2,10 @@
 to "Imported.", and how long the window goes without answering meanwhile (a 20 ms timer in
 the GUI thread; the import runs on a worker thread).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_import_gui.py [--rows 100000]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_import_gui.py [--rows 100000] [--oneroster]
+
+`--oneroster`: the roster as a OneRoster 1.2 zip of that many students (with guardians, roles,
+relationships, demographics and orgs) instead of one CSV.
 
 Invented people only.
 """
@@ -24,6 +27,7 @@ import synth  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--oneroster", action="store_true")
     args = parser.parse_args()
 
     from PySide6.QtCore import QTimer
@@ -35,7 +39,8 @@ def main() -> None:
     app = app_module._application()  # as the app sets itself up
     with tempfile.TemporaryDirectory(prefix="mocap-bench-import-gui-") as tmp:
         folder = Path(tmp)
-        roster = synth.write_csv(folder / "roster.csv", args.rows)
+        roster = (synth.write_oneroster(folder / "oneroster.zip", args.rows) if args.oneroster
+                  else synth.write_csv(folder / "roster.csv", args.rows))
         session, _ = set_up(DataDir(folder / "data").ensure(), "bench", "Bench", "benchmark password")
         window = app_module.build_main_window(session)
         window.resize(1366, 768)

@@ -44,12 +44,15 @@ HEADER = ["Student Number", "State ID", "Last Name", "First Name", "Middle Name"
 def people(n: int, seed: int = 7):
     """Yield `n` invented students as tuples in HEADER order (IDs unique, dates M/D/YYYY)."""
     rng = random.Random(seed)
-    base = date(2007, 9, 1)
+    today = date.today()
+    school_year = today.year if today.month >= 7 else today.year - 1
     for i in range(n):
         last, first = rng.choice(LAST), rng.choice(FIRST)
         middle = rng.choice(FIRST) if rng.random() < 0.5 else ""
         grade = rng.choice(GRADES)
-        born = base + timedelta(days=rng.randrange(0, 365 * 13))
+        # A birth date that fits the grade: 5 on 1 September in kindergarten, 6 in grade 1, …
+        born = (date(school_year - 6 - (0 if grade == "K" else int(grade)), 9, 2)
+                + timedelta(days=rng.randrange(0, 365)))
         school = BUILDINGS[0 if grade in ("K", "1", "2", "3", "4", "5") and i % 2 else
                            1 if grade in ("K", "1", "2", "3", "4", "5") else
                            2 if grade in ("6", "7", "8") else 3][0]
@@ -96,3 +99,62 @@ def _insert(conn, batch) -> None:
         "INSERT INTO students (local_number, mosis_id, last_name, first_name, middle_name, "
         "preferred_name, birth_date, grade, building_code, resident_district) "
         "VALUES (?,?,?,?,?,?,?,?,?,?)", batch)
+
+
+def write_oneroster(path: Path, n: int, seed: int = 7) -> Path:
+    """A OneRoster 1.2 zip of `n` invented students (the same people as `people`), each with
+    one or two guardians (their own users, linked by relationships.csv), roles for everyone,
+    demographics and the district's schools in orgs.csv."""
+    import io
+    import zipfile
+
+    def table(header: list[str], rows) -> bytes:
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        return out.getvalue().encode("utf-8")
+
+    stamp = "2026-08-01T12:00:00.000Z"
+    orgs = [("d-1", "active", stamp, "Maple Valley R-IV", "district", "099901", ""),
+            *((f"s-{code}", "active", stamp, name, "school", code, "d-1") for code, name in BUILDINGS)]
+    users, roles, relationships, demographics = [], [], [], []
+    for i, p in enumerate(people(n, seed)):
+        (local, mosis, last, first, middle, preferred, born, grade, school, sex, _lang, _addr, _city,
+         _zip, _iep, _504, _el, g_first, g_last, g_rel, g_phone, g_email) = p
+        sid = f"u-{i}"
+        m, d, y = born.split("/")
+        users.append((sid, "active", stamp, "true", f"{first.lower()}.{i}", f"{{MOSIS:{mosis}}},{{SIS:{local}}}",
+                      first, last, middle, local, "", "", "", "", "KG" if grade == "K" else f"{int(grade):02d}",
+                      "", "", "", preferred, "", "", f"s-{school}", ""))
+        roles.append((f"r-{i}", "active", stamp, sid, "primary", "student", "", "", f"s-{school}", ""))
+        demographics.append((sid, "active", stamp, f"{y}-{int(m):02d}-{int(d):02d}",
+                             "female" if sex == "F" else "male"))
+        for k, (gf, rel) in enumerate([(g_first, g_rel), *([(FIRST[i % len(FIRST)], "Guardian")] if i % 3 == 0 else [])]):
+            gid = f"g-{i}-{k}"
+            users.append((gid, "active", stamp, "true", f"g{i}{k}", "", gf, g_last, "", "", g_email if k == 0 else "",
+                          "", g_phone if k == 0 else "", "", "", "", "", "", "", "", "", "", ""))
+            roles.append((f"r-{i}-{k}", "active", stamp, gid, "primary", "parent" if k == 0 else "guardian",
+                          "", "", f"s-{school}", ""))
+            relationships.append((f"l-{i}-{k}", "active", stamp, sid, gid, "parent" if k == 0 else "guardian"))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.csv", table(["propertyName", "value"], [
+            ("manifest.version", "1.0"), ("oneroster.version", "1.2"), ("file.users", "bulk"),
+            ("file.orgs", "bulk"), ("file.roles", "bulk"), ("file.demographics", "bulk"),
+            ("file.relationships", "bulk"), ("file.enrollments", "absent"), ("file.classes", "absent"),
+            ("file.academicSessions", "absent"), ("source.systemName", "Synthetic SIS")]))
+        z.writestr("orgs.csv", table(["sourcedId", "status", "dateLastModified", "name", "type", "identifier",
+                                      "parentSourcedId"], orgs))
+        z.writestr("users.csv", table(
+            ["sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName",
+             "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades",
+             "password", "userMasterIdentifier", "resourceSourcedIds", "preferredGivenName",
+             "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns"], users))
+        z.writestr("roles.csv", table(["sourcedId", "status", "dateLastModified", "userSourcedId", "roleType",
+                                       "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"],
+                                      roles))
+        z.writestr("relationships.csv", table(["sourcedId", "status", "dateLastModified", "userSourcedId",
+                                               "relationshipUserSourcedId", "relationshipRole"], relationships))
+        z.writestr("demographics.csv", table(["sourcedId", "status", "dateLastModified", "birthDate", "sex"],
+                                             demographics))
+    return path

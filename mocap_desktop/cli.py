@@ -168,7 +168,7 @@ def _import_command(args: argparse.Namespace, run) -> int:
         if sys.stderr.isatty():
             print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
         session.close()
-    for problem in report.problems:
+    for problem in (*report.problems, *report.warnings):
         print(problem, file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -216,7 +216,7 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 
     return _import_command(args, lambda store, progress: import_catalog(
         store, Path(args.file), dry_run=args.dry_run, program_code=args.program,
-        skip_invalid=args.skip_invalid, progress=progress))
+        mapping_name=args.mapping, skip_invalid=args.skip_invalid, progress=progress))
 
 
 def _queue_filter(args: argparse.Namespace):
@@ -408,10 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("case", metavar="CASE.json")
 
     roster = command("import-roster", cmd_import_roster,
-                     "import students (or enrollment history) from an SIS export, CSV or .xlsx; "
+                     "import students (or enrollment history) from an SIS export (CSV or .xlsx) "
+                     "or a OneRoster / School Data Sync set (a zip, a folder or one of its files); "
                      "exit 1 when rows are invalid and nothing was written, 2 when the file "
                      "cannot be imported at all")
-    roster.add_argument("file", metavar="FILE")
+    roster.add_argument("file", metavar="PATH")
     roster.add_argument("--kind", choices=("students", "enrollments"), default="students")
     roster.add_argument("--mapping", metavar="NAME",
                         help="a column mapping saved in the import dialog (default: guess from headers)")
@@ -442,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_import.add_argument("--program", choices=("50", "52"),
                                 help="which state list the file is when it has no program code column: "
                                 "50 with instruction, 52 curriculum only (default: from the file name, else 50)")
+    catalog_import.add_argument("--mapping", metavar="NAME",
+                                help="a column mapping saved in the import dialog (default: guess from headers)")
     catalog_import.add_argument("--skip-invalid", action="store_true",
                                 help="import the valid rows and list the rejected ones "
                                 "(default: any invalid row means nothing is written)")

@@ -1,9 +1,11 @@
-"""Screenshot of File → Import roster… after "Check rows" on a PowerSchool-style export with a
-byte-order mark and one bad MOSIS ID (tests/data/roster/powerschool-bom.csv, invented people).
+"""Screenshots of File → Import roster… after "Check rows": a PowerSchool-style export with a
+byte-order mark and one bad MOSIS ID (tests/data/roster/powerschool-bom.csv), and a OneRoster
+1.2 folder with a pre-kindergarten student (tests/data/roster/oneroster-1.2); invented people.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_import_screenshot.py
 
-Uses a fresh demo database in a temporary folder; writes docs/screenshots/import-dialog.png.
+Uses a fresh demo database in a temporary folder; writes docs/screenshots/import-dialog.png
+and import-dialog-oneroster.png.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 ROSTER = OUT.parents[1] / "tests" / "data" / "roster" / "powerschool-bom.csv"
+ONEROSTER = OUT.parents[1] / "tests" / "data" / "roster" / "oneroster-1.2" / "users.csv"
 
 
 def main() -> int:
@@ -32,15 +35,16 @@ def main() -> int:
     window = app_module.build_main_window(session)
     window.resize(1366, 728)
     window.show()
-    dialog = app_module.open_import_dialog(window, session, path=ROSTER)
-    dialog.resize(1180, 700)
-    dialog.presenter.check_requested()
-    dialog.runner.wait()
-    for _ in range(10):
-        app.processEvents()
-    dialog.grab().save(str(OUT / "import-dialog.png"))
-    print("wrote", OUT / "import-dialog.png")
-    dialog.close()
+    for path, name in ((ROSTER, "import-dialog.png"), (ONEROSTER, "import-dialog-oneroster.png")):
+        dialog = app_module.open_import_dialog(window, session, path=path)
+        dialog.resize(1180, 700)
+        dialog.presenter.check_requested()
+        dialog.runner.wait()
+        for _ in range(10):
+            app.processEvents()
+        dialog.grab().save(str(OUT / name))
+        print("wrote", OUT / name)
+        dialog.close()
     session.close()
     return 0
 

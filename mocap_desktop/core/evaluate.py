@@ -82,11 +82,12 @@ def evaluate(student: Student, request: Request, calendar: Calendar, district_co
             _part("R01.pass" if student.resides_in_missouri else "R01.fail"))
 
     # R02 age and grade
-    turns_21 = birthday(student.birth_date, 21)
     problems = []
     if student.grade not in GRADES:
         problems.append(_part("R02.fail.grade", grade_code=student.grade))
-    if turns_21 <= term.start:
+    if student.birth_date is None:
+        problems.append(_part("R02.fail.no_birth_date"))
+    elif (turns_21 := birthday(student.birth_date, 21)) <= term.start:
         problems.append(_part("R02.fail.age", birthday_21=turns_21, term_start=term.start))
     r02 = (f("R02", "fail", *problems) if problems
            else f("R02", "pass", _part("R02.pass", grade=student.grade, term_start=term.start)))

@@ -58,6 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "({term_start}). MOCAP is for students under 21."),
         "R02.fail.grade": ("The student's grade ({grade_code}) is not kindergarten through grade 12. "
                            "MOCAP is for students in kindergarten through grade 12."),
+        "R02.fail.no_birth_date": ("Birth date not on record: enter it (a roster file that gives it) "
+                                   "so that the age limit can be checked."),
         "R03.pass": ("On {received}, the day the request was received, the student was enrolled full time "
                      "in a Missouri public or charter school."),
         "R03.fail": ("On {received}, the day the request was received, the student was not enrolled full time "
@@ -118,6 +120,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "o antes. MOCAP es para estudiantes menores de 21 años."),
         "R02.fail.grade": ("El grado del estudiante ({grade_code}) no está entre kínder y 12.º grado. "
                            "MOCAP es para estudiantes de kínder a 12.º grado."),
+        "R02.fail.no_birth_date": ("La fecha de nacimiento no consta: anótela (un archivo del registro "
+                                   "que la tenga) para poder comprobar el límite de edad."),
         "R03.pass": ("El {received}, el día en que se recibió la solicitud, el estudiante tenía inscripción a "
                      "tiempo completo en una escuela pública o chárter de Missouri."),
         "R03.fail": ("El {received}, el día en que se recibió la solicitud, el estudiante no tenía inscripción a "
@@ -247,6 +251,11 @@ def check_lang(lang: str) -> str:
 def format_date(day: date, lang: str) -> str:
     month = _MONTHS[lang][day.month - 1]
     return f"{month} {day.day}, {day.year}" if lang == "en" else f"{day.day} de {month} de {day.year}"
+
+
+def count_of(n: int, word: str, words: str | None = None) -> str:
+    """English count with its noun: "1 row", "2,000 rows", "3 entries"."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def format_credits(credits: Decimal | float | int) -> str:

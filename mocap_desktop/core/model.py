@@ -55,7 +55,7 @@ class Enrollment:
 
 @dataclass(frozen=True)
 class Student:
-    birth_date: date
+    birth_date: date | None  # None: not on record (R02 asks for it)
     grade: str
     resides_in_missouri: bool
     iep: bool = False

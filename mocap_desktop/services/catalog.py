@@ -33,6 +33,7 @@ from mocap_desktop.services.importing import (
     Report,
     required_text,
     run_import,
+    saved_mapping_named,
 )
 from mocap_desktop.core.access import ROSTER_IMPORT, require
 from mocap_desktop.store import Store
@@ -182,10 +183,12 @@ def _v(*names: str) -> tuple[str, ...]:
 CATALOG_FIELDS: tuple[Field, ...] = (
     Field("provider", "Provider", True, _v(
         "Provider Name", "Provider", "Vendor", "Vendor Name", "Content Provider", "Course Provider",
-        "MOCAP Provider", "Provider/Vendor"), required_text("provider"),
+        "MOCAP Provider", "Provider/Vendor", "Approved Provider", "MOCAP Approved Provider",
+        "Provider Organization"), required_text("provider"),
         "the course provider, as the state list names it"),
     Field("title", "Course name", True, _v(
-        "Course Name", "Course Title", "Course", "Title", "Name", "CourseName"), required_text("course name"),
+        "Course Name", "Course Title", "Course", "Title", "Name", "CourseName", "MOCAP Course Name",
+        "Course Name/Title"), required_text("course name"),
         'the name with its suffix: "A"/"B" semester, "FY" full year'),
     Field("code", "Course ID code", True, _v(
         "Course ID Code", "Course ID", "CourseID", "Course Code", "CourseCode", "Course Number",
@@ -203,9 +206,11 @@ CATALOG_FIELDS: tuple[Field, ...] = (
         parse_length),
     Field("price", "Price", False, _v(
         "Price", "Cost", "Course Price", "Course Cost", "Tuition", "Fee", "Price per Course",
-        "Semester Price"), parse_price),
+        "Semester Price", "Semester Cost", "Cost per Semester", "Cost Per Course", "Course Fee",
+        "Price per Semester", "Tuition per Semester"), parse_price),
     Field("program_code", "Program code", False, _v(
-        "Program Code", "State Program Code", "Program", "List", "Instruction Type", "Course Type"),
+        "Program Code", "State Program Code", "Program", "List", "Instruction Type", "Course Type",
+        "Program Type", "With Instruction/Curriculum Only", "Instruction"),
         parse_program, "50 with instruction, 52 curriculum only"),
     Field("delivery", "Delivery system", False, _v(
         "Delivery", "Delivery System", "Delivery System Code", "Delivery Code", "Delivery Method"),
@@ -282,7 +287,19 @@ class CatalogKind(ImportKind):
     def __init__(self, program_code: str | None = None, source: str = ""):
         self.program_code = program_code
         self.source = source
-        self._program_note = ""
+
+    def for_file(self, path: Path) -> CatalogKind:
+        """Which list the file is (the given program code, else its name) and where its courses
+        came from."""
+        return CatalogKind(self.program_code or program_from_file_name(path),
+                           source=f"{path.name} ({date.today().isoformat()})")
+
+    def explain_missing(self, mapping) -> str:
+        if any(f.key == "provider" for f in mapping.missing_required) and "code" in mapping.columns:
+            return ("It looks like a course list from a student information system (course numbers "
+                    "and names, no provider): the MOCAP catalog is the state's Combined Course "
+                    "List, which names each course's provider. Import that list from DESE.")
+        return ""
 
     def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
         v = record.values
@@ -408,12 +425,13 @@ class CatalogKind(ImportKind):
 
 
 def import_catalog(store: Store, path: Path, *, dry_run: bool = False, program_code: str | None = None,
-                   mapping: dict[str, str] | None = None, skip_invalid: bool = False, **kwargs) -> Report:
+                   mapping: dict[str, str | None] | None = None, mapping_name: str | None = None,
+                   skip_invalid: bool = False, **kwargs) -> Report:
     """Import the state's combined course list (CSV or .xlsx) through the import engine
-    (ROSTER_IMPORT)."""
+    (ROSTER_IMPORT), with a mapping given or saved under `mapping_name`, else the guesses."""
     require(store, ROSTER_IMPORT)
     path = Path(path)
-    program = program_code or program_from_file_name(path)
-    kind = CatalogKind(program, source=f"{path.name} ({date.today().isoformat()})")
-    return run_import(store, path, kind, mapping=mapping, dry_run=dry_run, skip_invalid=skip_invalid,
-                      **kwargs)
+    if mapping_name:
+        mapping = saved_mapping_named(store, CatalogKind.key, mapping_name)
+    return run_import(store, path, CatalogKind(program_code).for_file(path), mapping=mapping,
+                      dry_run=dry_run, skip_invalid=skip_invalid, **kwargs)

@@ -28,7 +28,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +44,7 @@ CancelCheck = Callable[[], bool]
 EXCEL_1900 = date(1899, 12, 30)
 EXCEL_1904 = date(1904, 1, 1)
 PROGRESS_EVERY = 2000
+SAMPLE_ROWS = 50  # rows whose values check the guesses
 IMPORT_CACHE_KIB = -131072  # a 128 MiB page cache while writing: big imports touch many pages
 
 
@@ -58,6 +59,15 @@ class ImportCancelled(Exception):
 
 class FieldError(ValueError):
     """One cell's value is not acceptable; the message is the reason shown to the user."""
+
+
+class SkipRow(FieldError):
+    """The row is not one this import is for (a pre-kindergarten grade in a district-wide
+    export): not an error. `group` says why, for the count in the summary; `value` is the cell."""
+
+    def __init__(self, group: str, value: str):
+        super().__init__(group)
+        self.group, self.value = group, value
 
 
 # --- fields ----------------------------------------------------------------------------------
@@ -86,20 +96,49 @@ def normalize_header(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.replace("\ufeff", "").lower())
 
 
-def guess_mapping(fields: tuple[Field, ...], headers: list[str]) -> dict[str, str]:
-    """Field key → header, for the headers that look like one of a field's known variants."""
+def _values_fit(f: Field, values: list[str]) -> bool:
+    """Whether a column's sample values read as `f` (at least half of the non-empty ones): a
+    "State ID" column of two-letter state codes is no MOSIS ID, timestamps are no birth date."""
+    filled = [v for v in values if v]
+    if not filled or f.parse is _text:
+        return True
+    ctx = ParseContext()
+    fit = 0
+    for value in filled:
+        try:
+            f.parse(value, ctx)
+        except SkipRow:
+            fit += 1
+        except FieldError:
+            pass
+        else:
+            fit += 1
+    return fit * 2 >= len(filled)
+
+
+def guess_mapping(fields: tuple[Field, ...], headers: list[str],
+                  samples: list[list[str]] | None = None) -> dict[str, str]:
+    """Field key → header, for the headers that look like one of a field's known variants and,
+    when `samples` (rows of cells) are given, whose values read as that field."""
     index: dict[str, str] = {}
-    for header in headers:
+    position: dict[str, int] = {}
+    for i, header in enumerate(headers):
         index.setdefault(normalize_header(header), header)
+        position.setdefault(header, i)
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for f in fields:
         for variant in (f.label, f.key, *f.variants):
             header = index.get(normalize_header(variant))
-            if header is not None and header not in used:
-                mapping[f.key] = header
-                used.add(header)
-                break
+            if header is None or header in used:
+                continue
+            if samples:
+                i = position[header]
+                if not _values_fit(f, [r[i].strip() for r in samples if i < len(r)]):
+                    continue
+            mapping[f.key] = header
+            used.add(header)
+            break
     return mapping
 
 
@@ -107,12 +146,14 @@ def guess_mapping(fields: tuple[Field, ...], headers: list[str]) -> dict[str, st
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _US = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})(?:\s.*)?$")
+_COMPACT = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"\d{5}(?:\.0+)?$")
 
 
 @lru_cache(maxsize=65536)  # a roster repeats the same dates over and over
 def parse_date(value: str, ctx: ParseContext) -> str | None:
-    """An ISO date from M/D/YYYY, MM/DD/YY, YYYY-MM-DD or an Excel serial number; '' → None."""
+    """An ISO date from M/D/YYYY, MM/DD/YY, YYYY-MM-DD (a time after it ignored), YYYYMMDD or
+    an Excel serial number; '' → None. Never day-first: 25/12/2009 is refused, not turned."""
     if not value:
         return None
     if (m := _US.match(value)) is not None:
@@ -133,9 +174,14 @@ def parse_date(value: str, ctx: ParseContext) -> str | None:
             return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
         except ValueError:
             raise FieldError(f'"{value}" is not a real date (YYYY-MM-DD)') from None
+    if (m := _COMPACT.match(value)) is not None:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            raise FieldError(f'"{value}" is not a real date (YYYYMMDD)') from None
     if _SERIAL.match(value):
         return (ctx.epoch + timedelta(days=int(float(value)))).isoformat()
-    raise FieldError(f'"{value}" is not a date (use M/D/YYYY, MM/DD/YY or YYYY-MM-DD)')
+    raise FieldError(f'"{value}" is not a date (use M/D/YYYY, MM/DD/YY, YYYY-MM-DD or YYYYMMDD)')
 
 
 def required_date(value: str, ctx: ParseContext) -> str:
@@ -189,6 +235,9 @@ class Table:
     total: int  # rows after the header (blank ones included): for the progress bar
     format: str  # "CSV (UTF-8)", "Excel workbook", …
     epoch: date = EXCEL_1900
+    row_file: str = ""  # for a set of files (OneRoster): the one the row numbers refer to
+    notes: list[str] = field(default_factory=list)  # what reading the set found worth saying
+    contents: str = ""  # for a set: what its rows are ("4 students among 7 people in users.csv")
 
     def preview(self, count: int = 8) -> list[tuple[int, list[str]]]:
         out = []
@@ -200,8 +249,14 @@ class Table:
         return out
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, what: str = "students") -> Table:
+    """A file, or a set of files (OneRoster, School Data Sync v2: a zip, a folder, or one of
+    its files) as one table of `what` (an import kind's key: students or enrollments)."""
+    from mocap_desktop.services import roster_sets
+
     path = Path(path)
+    if roster_sets.is_set(path):
+        return roster_sets.read_set(path, what)
     if not path.is_file():
         raise ImportRefused(f"{path} does not exist or is not a file.")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -211,7 +266,7 @@ def read_table(path: Path) -> Table:
     return _read_csv(path)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_bytes(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -233,7 +288,7 @@ def _read_csv(path: Path) -> Table:
         raise ImportRefused(f"{path} cannot be read: {err.strerror or err}.") from err
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRefused(f"{path.name} is not a text (CSV) file. Export the roster as CSV or .xlsx.")
-    text, encoding = _decode(data)
+    text, encoding = decode_bytes(data)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -325,9 +380,13 @@ class Problem:
     row: int
     column: str
     reason: str
+    file: str = ""  # named when the rows come from one file of a set
+    warning: bool = False  # worth a look, but the row is imported
 
     def __str__(self) -> str:
-        where = f"row {self.row:,}"
+        where = f"{self.file} row {self.row:,}" if self.file else f"row {self.row:,}"
+        if self.warning:
+            where = f"warning: {where}"
         return f'{where}, column "{self.column}": {self.reason}' if self.column else f"{where}: {self.reason}"
 
 
@@ -339,6 +398,7 @@ class Plan:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    removed: int = 0  # records the file withdraws (a OneRoster delta)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     work: Any = None  # the kind's own description of the writes
@@ -355,10 +415,24 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    removed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # rows imported, but worth a look
     notes: list[str] = field(default_factory=list)
+    skipped: dict[tuple[str, str], int] = field(default_factory=dict)  # (group, value) → rows
     dry_run: bool = False
     written: bool = False
+
+    def skipped_line(self) -> str:
+        """ "412 pre-kindergarten and ungraded rows skipped (PK 300, UG 112)", '' when none."""
+        groups: dict[str, dict[str, int]] = {}
+        for (group, value), n in sorted(self.skipped.items()):
+            groups.setdefault(group, {})[value] = n
+        return "; ".join(
+            f"{sum(by.values()):,} {group} row{'s' if sum(by.values()) != 1 else ''} skipped ("
+            + ", ".join(f"{value or 'blank'} {n:,}" for value, n in
+                        sorted(by.items(), key=lambda kv: -kv[1])) + ")"
+            for group, by in groups.items())
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -370,9 +444,13 @@ class Report:
 
     def summary(self) -> str:
         """One line: rows read, added, updated, unchanged, rejected."""
-        tail = f" · rows rejected {self.rejected:,}"
+        tail = f" · withdrawn {self.removed:,}" if self.removed else ""
+        tail += f" · rows rejected {self.rejected:,}"
         if self.duplicates:
             tail += f" · repeated rows skipped {self.duplicates:,}"
+        for group in dict.fromkeys(g for g, _ in self.skipped):
+            tail += (f" · {group} rows skipped "
+                     f"{sum(n for (g, _), n in self.skipped.items() if g == group):,}")
         if self.dry_run:
             return (f"dry run, nothing written: rows read {self.rows_read:,} · {self.noun} to add "
                     f"{self.added:,} · to update {self.updated:,} · unchanged {self.unchanged:,}"
@@ -405,8 +483,17 @@ class ImportKind:
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
 
+    def for_file(self, path: Path) -> ImportKind:
+        """The kind as it imports `path` (a kind may read something from the file's name)."""
+        return self
+
+    def explain_missing(self, mapping: Mapping) -> str:
+        """A sentence for a file refused for a missing column, when the kind can tell more."""
+        return ""
+
     def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
-        """Cross-field checks on one parsed row. `columns`: field key → header text."""
+        """Cross-field checks on one parsed row. `columns`: field key → header text. A problem
+        marked `warning` is reported and the row still imported."""
         return []
 
     def plan(self, store: Store, records: list[Record], mapped: set[str],
@@ -429,9 +516,13 @@ class Mapping:
     unknown_headers: list[str]  # in the saved mapping but not in this file
 
 
-def resolve_mapping(kind: ImportKind, headers: list[str], *, saved: dict[str, str] | None = None,
-                    overrides: dict[str, str | None] | None = None) -> Mapping:
-    columns = guess_mapping(kind.fields, headers)
+def resolve_mapping(kind: ImportKind, headers: list[str], *,
+                    saved: dict[str, str | None] | None = None,
+                    overrides: dict[str, str | None] | None = None,
+                    samples: list[list[str]] | None = None) -> Mapping:
+    """The guesses (from the headers and the `samples` rows' values), then `saved`, then
+    `overrides`: a field given None or '' there is "not in this file", never guessed again."""
+    columns = guess_mapping(kind.fields, headers, samples)
     unknown: list[str] = []
     present = set(headers)
     keys = {f.key for f in kind.fields}
@@ -455,18 +546,32 @@ def resolve_mapping(kind: ImportKind, headers: list[str], *, saved: dict[str, st
 def refuse_missing(kind: ImportKind, table: Table, mapping: Mapping) -> None:
     if mapping.missing_required:
         names = ", ".join(f'"{f.label}"' for f in mapping.missing_required)
+        hint = kind.explain_missing(mapping)
         raise ImportRefused(
-            f"{table.path.name} has no column for {names}, which a {kind.label.lower()} import "
-            f"needs; nothing was imported. Columns found: {', '.join(h for h in table.headers if h)}."
+            f"{table.path.name} has no column for {names}, which the {kind.label.lower()} import "
+            f"needs; nothing was imported. {hint + ' ' if hint else ''}Columns found: "
+            f"{', '.join(h for h in table.headers if h)}."
             " Rename the column, or map it (--mapping or the import dialog)."
         )
+
+
+def saved_mapping_named(store: Store, kind: str, name: str) -> dict[str, str | None]:
+    """The columns of the mapping saved as `name` for `kind`; refused, listing the saved ones,
+    when there is none (the CLI's --mapping)."""
+    saved = ImportMappingRepo(store).get(kind, name)
+    if saved is None:
+        names = [m.name for m in ImportMappingRepo(store).all(kind)]
+        known = f"saved {kind} mappings: {', '.join(names)}" if names else \
+            f"no {kind} mapping has been saved yet (save one in File → Import roster…)"
+        raise ImportRefused(f'no saved mapping is called "{name}"; {known}.')
+    return saved.columns
 
 
 def saved_mapping_for(store: Store, kind: ImportKind, headers: list[str]) -> dict[str, str] | None:
     """The most recently saved mapping of `kind` whose columns all exist in `headers`."""
     present = set(headers)
     for saved in ImportMappingRepo(store).all(kind.key):
-        if saved.columns and all(h in present for h in saved.columns.values()):
+        if any(saved.columns.values()) and all(h in present for h in saved.columns.values() if h):
             return saved.columns
     return None
 
@@ -481,54 +586,68 @@ def _row_parser(kind: ImportKind, columns: dict[str, str], position: dict[str, i
 
         for each required field with an empty cell: problem "the <field> is missing"
         for each mapped field: value = field.parse(cell.strip()), or the FieldError's problem
+        a SkipRow from any field: the row is counted in `skipped` (by group and value), and
+        none of its problems is listed
 
     A row that is all right (nearly every row) is read in one expression; only a row with a
     problem goes through the fields one by one, to name every problem it has.
     """
-    env: dict[str, Any] = {"Problem": Problem, "FieldError": FieldError}
+    env: dict[str, Any] = {"Problem": Problem, "FieldError": FieldError, "SkipRow": SkipRow}
     mapped = [(n, f, position[columns[f.key]]) for n, f in enumerate(kind.fields)
               if f.key in columns]
     required = [i for _, f, i in mapped if f.required]
-    fast = ", ".join(f"{f.key!r}: c[{i}]" if f.parse is _text else f"{f.key!r}: P{n}(c[{i}], ctx)"
+    fast = ", ".join(f"{f.key!r}: c{i}" if f.parse is _text else f"{f.key!r}: P{n}(c{i}, ctx)"
                      for n, f, i in mapped)
-    lines = ["def parse_row(cells, number, ctx, problems):",
-             "    c = [x.strip() for x in cells]",
-             f"    if {' and '.join(f'c[{i}]' for i in required) or 'True'}:",
+    lines = ["def parse_row(cells, number, ctx, problems, skipped):",
+             *(f"    c{i} = cells[{i}].strip()" for i in sorted({i for _, _, i in mapped})),
+             f"    if {' and '.join(f'c{i}' for i in required) or 'True'}:",
              "        try:",
              f"            return {{{fast}}}",
              "        except FieldError:",
              "            pass",
-             "    bad = False",
-             "    v = {}"]
+             "    found = []",
+             "    v = {}",
+             "    try:"]
     for n, f, i in mapped:
         env[f"H{n}"], env[f"P{n}"] = columns[f.key], f.parse
-        indent = "    "
+        indent = "        "
         if f.required:
             env[f"M{n}"] = f"the {f.label.lower()} is missing"
-            lines += [f"    if not c[{i}]:",
-                      f"        problems.append(Problem(number, H{n}, M{n}))",
-                      "        bad = True",
-                      "    else:"]
-            indent = "        "
+            lines += [f"        if not c{i}:",
+                      f"            found.append(Problem(number, H{n}, M{n}))",
+                      "        else:"]
+            indent = "            "
         lines += [f"{indent}try:",
-                  f"{indent}    v[{f.key!r}] = P{n}(c[{i}], ctx)",
+                  f"{indent}    v[{f.key!r}] = P{n}(c{i}, ctx)",
+                  f"{indent}except SkipRow:",
+                  f"{indent}    raise",
                   f"{indent}except FieldError as err:",
-                  f"{indent}    problems.append(Problem(number, H{n}, str(err)))",
-                  f"{indent}    bad = True"]
-    lines.append("    return None if bad else v")
+                  f"{indent}    found.append(Problem(number, H{n}, str(err)))"]
+    lines += ["        pass",
+              "    except SkipRow as err:",
+              "        key = (err.group, err.value)",
+              "        skipped[key] = skipped.get(key, 0) + 1",
+              "        return None",
+              "    problems.extend(found)",
+              "    return None if found else v"]
     exec(compile("\n".join(lines), f"<row parser for {kind.key}>", "exec"), env)  # noqa: S102
     return env["parse_row"]
 
 
 def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
                progress: Progress | None = None, cancelled: CancelCheck | None = None,
+               skipped: dict[tuple[str, str], int] | None = None,
+               warnings: list[Problem] | None = None,
                ) -> tuple[int, list[Record], list[Problem]]:
-    """Parse every row; returns (rows read, valid records, problems)."""
+    """Parse every row; returns (rows read, valid records, problems). Rows a field skips are
+    counted in `skipped`: (group, value) → rows; the kind's warnings go to `warnings`."""
     ctx = ParseContext(epoch=table.epoch)
     position = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     parse_row = _row_parser(kind, columns, position)
     needed = max(position[h] for h in columns.values()) + 1 if columns else 0
     rows_read, records, problems = 0, [], []
+    skipped = {} if skipped is None else skipped
+    warnings = [] if warnings is None else warnings
     total = table.total
     check = kind.check
     checks = type(kind).check is not ImportKind.check
@@ -545,15 +664,18 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
                 continue
             cells = cells + [""] * (needed - len(cells))
         rows_read += 1
-        values = parse_row(cells, number, ctx, problems)
+        values = parse_row(cells, number, ctx, problems, skipped)
         if values is None:
             continue
         record = Record(number, values)
         if checks:
             found = check(record, columns)
             if found:
-                problems.extend(found)
-                continue
+                errors = [p for p in found if not p.warning]
+                warnings.extend(p for p in found if p.warning)
+                if errors:
+                    problems.extend(errors)
+                    continue
         records.append(record)
     return rows_read, records, problems
 
@@ -588,12 +710,15 @@ def _collector_paused():
 def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, str] | None,
                 dry_run: bool, skip_invalid: bool, progress: Progress | None,
                 cancelled: CancelCheck | None, table: Table | None) -> Report:
-    table = table or read_table(path)
-    resolved = resolve_mapping(kind, table.headers, saved=mapping)
+    table = table or read_table(path, kind.key)
+    refuse_missing(kind, table, resolve_mapping(kind, table.headers, saved=mapping))  # no row read
+    resolved = resolve_mapping(kind, table.headers, saved=mapping,
+                               samples=[cells for _, cells in table.preview(SAMPLE_ROWS)])
     refuse_missing(kind, table, resolved)
     report = Report(kind.key, kind.noun, Path(path), table.format, dry_run=dry_run)
     rows_read, records, problems = check_rows(kind, table, resolved.columns, progress=progress,
-                                              cancelled=cancelled)
+                                              cancelled=cancelled, skipped=report.skipped,
+                                              warnings=report.warnings)
     report.rows_read = rows_read
     if cancelled is not None and cancelled():
         raise ImportCancelled()
@@ -601,12 +726,16 @@ def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, s
         progress("Comparing with the database", 0, 0)
     plan = kind.plan(store, records, set(resolved.columns), resolved.columns)
     report.problems = sorted(problems + plan.problems, key=lambda p: (p.row, p.column))
+    if table.row_file:
+        report.problems = [replace(p, file=table.row_file) for p in report.problems]
+        report.warnings = [replace(p, file=table.row_file) for p in report.warnings]
     report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
-    report.duplicates = plan.duplicates
-    report.notes = plan.notes
+    report.duplicates, report.removed = plan.duplicates, plan.removed
+    report.notes = [*table.notes, *([report.skipped_line()] if report.skipped else []),
+                    *plan.notes]
     if dry_run or (report.problems and not skip_invalid):
         return report
-    if plan.added or plan.updated:
+    if plan.added or plan.updated or plan.removed:
         def step(done: int, total: int) -> None:
             if progress is not None:
                 progress("Writing", done, total)
@@ -633,7 +762,8 @@ def _note_import(db, store: Store, kind: ImportKind, report: Report) -> None:
     trail.note(db, store, kind.audit_action or f"{kind.key}_imported", detail={
         "kind": kind.key, "file": report.path.name, "format": report.format, "rows_read": report.rows_read,
         "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
-        "rejected": report.rejected, "duplicates": report.duplicates})
+        "rejected": report.rejected, "duplicates": report.duplicates, "withdrawn": report.removed,
+        "skipped": sum(report.skipped.values())})
 
 
 def open_thread_store(store: Store) -> Store:

@@ -88,7 +88,7 @@ def student_for_rules(store: Store, student_id: int) -> core.Student:
         for e in store.query("SELECT * FROM enrollments WHERE student_id = ? ORDER BY entry", (student_id,))
     )
     return core.Student(
-        birth_date=date.fromisoformat(s["birth_date"]), grade=s["grade"],
+        birth_date=date.fromisoformat(s["birth_date"]) if s["birth_date"] else None, grade=s["grade"],
         resides_in_missouri=bool(s["resides_in_missouri"]), iep=bool(s["iep"]),
         section_504=bool(s["section_504"]), mshsaa_activities=bool(s["mshsaa_activities"]),
         active_virtual_courses=s["active_virtual_courses"], enrollments=enrollments,

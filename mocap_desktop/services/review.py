@@ -1256,7 +1256,7 @@ class RequestDetail:
     student: str
     grade: str
     building: str
-    birth_date: date
+    birth_date: date | None  # None: not on record
     local_number: str
     flags: tuple[str, ...]
     start_term: str  # the term's name ("Spring 2027"), as the district calendar calls it
@@ -1468,7 +1468,8 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
         routing=row["routing"], student_id=row["student_id"],
         student=_display_name(student["last_name"], student["first_name"], student["preferred_name"]),
         grade=student["grade"], building=student["building_name"] or student["building_code"] or "",
-        birth_date=date.fromisoformat(student["birth_date"]), local_number=student["local_number"], flags=flags,
+        birth_date=date.fromisoformat(student["birth_date"]) if student["birth_date"] else None,
+        local_number=student["local_number"], flags=flags,
         start_term=term[0]["name"] if term else row["start_term"], start_date=row.get("start_date") or "",
         received=date.fromisoformat(row["received"]),
         in_person_credits=Decimal(str(row["in_person_credits"])), courses=tuple(courses),

@@ -9,9 +9,10 @@ belongs to one student only.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from mocap_desktop.services.importing import (
@@ -26,16 +27,18 @@ from mocap_desktop.services.importing import (
     Problem,
     Record,
     Report,
+    SkipRow,
     padded_code,
     required_text,
     parse_date,
     parse_flag,
     required_date,
     run_import,
+    saved_mapping_named,
 )
 from mocap_desktop.core.access import ROSTER_IMPORT, require
+from mocap_desktop.core.messages import count_of
 from mocap_desktop.store import Store, trail
-from mocap_desktop.store.import_mappings import ImportMappingRepo
 from mocap_desktop.store.district import DistrictRepo
 from mocap_desktop.store.students import StudentRepo, fold
 
@@ -77,11 +80,20 @@ _GRADES.update({str(n): str(n) for n in range(1, 13)})
 _GRADES.update({f"{n:02d}": str(n) for n in range(1, 13)})
 
 
+# Not MOCAP students, and not errors either: pre-kindergarten (PowerSchool numbers it -1, -2),
+# transitional kindergarten, infants and toddlers, ungraded, adult and post-secondary.
+NOT_K12 = "pre-kindergarten and ungraded"
+_NOT_K12 = {"pk", "pk3", "pk4", "pk5", "p3", "p4", "prek", "pre-k", "pre k", "pr", "ps", "tk", "it",
+            "ug", "ungraded", "u", "-1", "-2", "-3", "13", "14", "99", "other", "ee", "ec", "ad"}
+
+
 @lru_cache(maxsize=256)
 def parse_grade(value: str, ctx: ParseContext) -> str:
     grade = _GRADES.get(value.lower().removesuffix("th").removesuffix("st").removesuffix("nd")
                         .removesuffix("rd") if value[:1].isdigit() else value.lower())
     if grade is None:
+        if value.lower() in _NOT_K12:
+            raise SkipRow(NOT_K12, value.upper())
         if not value:
             raise FieldError("a grade is required here (K or 1–12)")
         raise FieldError(f'grade "{value}" is not K–12 (K, KG, 0K, 00, 1–12 or 01–12)')
@@ -108,9 +120,19 @@ def parse_local_number(value: str, ctx: ParseContext) -> str:
     return value
 
 
+_CLOCK = re.compile(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
 @lru_cache(maxsize=65536)
-def parse_birth_date(value: str, ctx: ParseContext) -> str:
-    iso = required_date(value, ctx)
+def parse_birth_date(value: str, ctx: ParseContext) -> str | None:
+    """A birth date; blank is "not on record" (None). A time of day other than midnight means
+    the column is a timestamp (a record's last change), not a birth date."""
+    iso = parse_date(value, ctx)
+    if iso is None:
+        return None
+    clock = _CLOCK.search(value)
+    if clock is not None and any(int(part or 0) for part in clock.groups()):
+        raise FieldError(f'"{value}" is a timestamp, not a birth date')
     if iso > ctx.today.isoformat():
         raise FieldError(f'birth date "{value}" is in the future')
     if iso < "1980-01-01":
@@ -134,6 +156,16 @@ def language_code(value: str) -> str:
     return _LANGUAGES.get(value.strip().lower(), value.strip().lower()[:20])
 
 
+def parse_record_status(value: str, ctx: ParseContext) -> str:
+    """A OneRoster record's status: "withdrawn" for tobedeleted (a delta's withdrawal)."""
+    low = value.lower().replace(" ", "")
+    if low in ("", "active"):
+        return ""
+    if low in ("tobedeleted", "deleted", "inactive"):
+        return "withdrawn"
+    raise FieldError(f'status "{value}" is neither active nor tobedeleted')
+
+
 def _v(*names: str) -> tuple[str, ...]:
     return names
 
@@ -144,7 +176,7 @@ STUDENT_COLUMNS = ("local_number", "mosis_id", "last_name", "first_name", "middl
                    "preferred_name", "birth_date", "grade", "building_code", "resident_district",
                    "address1", "address2", "city", "state", "zip", "gender", "home_language",
                    "iep", "section_504", "mshsaa_activities", "english_learner")
-STUDENT_DEFAULTS = {"mosis_id": None, "middle_name": "", "preferred_name": "",
+STUDENT_DEFAULTS = {"mosis_id": None, "birth_date": None, "middle_name": "", "preferred_name": "",
                     "building_code": None, "address1": "", "address2": "", "city": "",
                     "state": "MO", "zip": "", "gender": "", "home_language": "", "iep": 0,
                     "section_504": 0, "mshsaa_activities": 0, "english_learner": 0}
@@ -175,10 +207,12 @@ STUDENT_FIELDS: tuple[Field, ...] = (
     Field("local_number", "Local student number", True, _v(
         "Student Number", "Student_Number", "studentNumber", "StudentID", "Student_id", "NameID",
         "local_id", "LocalStudentID", "Local ID", "Student ID", "Local Student Number",
-        "Student No", "Stu Num"), parse_local_number),
+        "Student No", "Stu Num", "userIds: SIS", "userIds: Local", "userIds: studentNumber",
+        "sourcedId", "username"), parse_local_number),
     Field("mosis_id", "MOSIS ID", False, _v(
         "State ID", "stateID", "statenum", "State_StudentNumber", "State_id", "StateID",
-        "MOSIS ID", "MOSIS", "State Student Number", "State Student ID", "StateStudentID"),
+        "MOSIS ID", "MOSIS", "State Student Number", "State Student ID", "StateStudentID",
+        "userIds: MOSIS", "userIds: State", "userIds: StateID", "identifier"),
         parse_mosis),
     Field("last_name", "Last name", True, _v(
         "Last Name", "Last_Name", "lastName", "StudentLastName", "Student Last Name", "Last",
@@ -191,15 +225,17 @@ STUDENT_FIELDS: tuple[Field, ...] = (
         "Middle", "MI", "Middle_Initial")),
     Field("preferred_name", "Preferred name", False, _v(
         "Preferred Name", "Preferred First Name", "PreferredName", "Preferred_Name", "Nickname",
-        "Goes By", "preferredFirstName")),
-    Field("birth_date", "Birth date", True, _v(
+        "Goes By", "preferredFirstName", "preferredGivenName")),
+    Field("birth_date", "Birth date", False, _v(
         "Birthdate", "Birth Date", "DOB", "Dob", "date_of_birth", "DateOfBirth",
-        "StudentDateofBirth", "Date of Birth", "Birth_Date"), parse_birth_date),
+        "StudentDateofBirth", "Date of Birth", "Birth_Date"), parse_birth_date,
+        "blank: not on record (the eligibility check asks for it)"),
     Field("grade", "Grade", True, _v(
         "Grade", "Grade_Level", "Grade Level", "GradeLevel", "StudentGrade", "StudentGradeLevel",
         "Grd", "grades"), parse_grade),
     Field("building_code", "School code", False, _v(
         "SchoolID", "School_id", "school_local_id", "ReportingSchoolCode", "School Code",
+        "School SIS ID",
         "Building Code", "School Number", "SchoolNumber", "Building Number"),
         _code4),
     Field("building_name", "School name", False, _v(
@@ -208,24 +244,29 @@ STUDENT_FIELDS: tuple[Field, ...] = (
         "Resident District", "Resident District Code", "ResidentDistrict", "District Code",
         "County District Code", "CountyDistrictCode", "Resident_District"), _code6),
     Field("gender", "Gender", False, _v("Gender", "GenderMaleFemale", "sex")),
+    Field("status", "Record status", False, _v("status", "Record Status"), parse_record_status,
+          'OneRoster: "tobedeleted" in a delta withdraws the student'),
     Field("home_language", "Home language", False, _v(
         "Home Language", "home_language", "Language", "Primary Language", "HomeLanguage")),
     Field("address1", "Street address", False, _v(
         "Address", "Street", "Street Address", "Mailing Address", "Home Address", "Address1",
-        "Address Line 1", "Mailing_Street", "Home_Street")),
+        "Address Line 1", "Mailing_Street", "Home_Street", "Student_street")),
     Field("address2", "Address line 2", False, _v("Address2", "Address Line 2", "Apt", "Unit")),
-    Field("city", "City", False, _v("City", "Mailing City", "Mailing_City", "Home_City")),
-    Field("state", "State", False, _v("State", "Mailing State", "Mailing_State", "Home_State")),
+    Field("city", "City", False, _v("City", "Mailing City", "Mailing_City", "Home_City",
+                                    "Student_city")),
+    Field("state", "State", False, _v("State", "Mailing State", "Mailing_State", "Home_State",
+                                      "Student_state")),
     Field("zip", "ZIP code", False, _v("Zip", "Zip Code", "ZIP", "Postal Code", "ZipCode",
-                                       "Mailing_Zip", "Home_Zip")),
-    Field("iep", "IEP", False, _v("IEP", "Has IEP", "SpEd", "Special Education", "IEP Flag"),
+                                       "Mailing_Zip", "Home_Zip", "Student_zip")),
+    Field("iep", "IEP", False, _v("IEP", "Has IEP", "SpEd", "Special Education", "IEP Flag",
+                                  "Iep_status"),
           parse_flag),
     Field("section_504", "Section 504 plan", False, _v("504", "Section 504", "Section504",
                                                         "504 Plan", "Plan504"), parse_flag),
     Field("mshsaa_activities", "MSHSAA activities", False, _v(
         "MSHSAA", "MSHSAA Activities", "Activities", "Athlete"), parse_flag),
     Field("english_learner", "English learner", False, _v(
-        "EL", "ELL", "English Learner", "LEP", "ELL Status", "EL Status"), parse_flag),
+        "EL", "ELL", "English Learner", "LEP", "ELL Status", "EL Status", "Ell_status"), parse_flag),
     *_guardian_fields("guardian", "Guardian",
                       _v("Guardian Name", "Guardian", "Parent Name", "Parent", "Contact_name",
                          "Contact Name", "Guardian1 Name"),
@@ -233,8 +274,8 @@ STUDENT_FIELDS: tuple[Field, ...] = (
                          "Guardian1 First Name"),
                       _v("Guardian Last Name", "Guardian_Last", "Parent Last Name",
                          "Guardian1 Last Name"),
-                      _v("Guardian Relationship", "Relationship", "Contact_type", "Contact Type",
-                         "Guardian Type"),
+                      _v("Guardian Relationship", "Relationship", "Contact_relationship",
+                         "Contact_type", "Contact Type", "Guardian Type"),
                       _v("Guardian Home Phone", "Guardian Phone", "Contact_phone", "Parent Phone",
                          "Home Phone", "Guardian Cell Phone"),
                       _v("Guardian Email", "Guardian E-mail", "Contact_email", "Parent Email"),
@@ -270,6 +311,7 @@ class _StudentWork:
     local_ids: dict[str, int] = field(default_factory=dict)  # students already in the database
     before: dict[int, dict] = field(default_factory=dict)  # id → the changed columns' old values
     guardians_changed: list[int] = field(default_factory=list)  # existing students whose guardians change
+    remove: list[int] = field(default_factory=list)  # withdrawn students that leave the roster
 
 
 def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str, tuple]]]:
@@ -305,12 +347,35 @@ def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str
     return read
 
 
+@lru_cache(maxsize=65536)
+def age_for_grade(birth_date: str, grade: str, today: date) -> str:
+    """'' when a birth date fits the grade, else why not: on 1 September of the school year a
+    student is about grade + 5 years old (K: 5); two years younger or five older is off."""
+    year = today.year if today.month >= 7 else today.year - 1
+    born = date.fromisoformat(birth_date)
+    age = year - born.year - ((9, 1) < (born.month, born.day))
+    expected = 5 if grade == "K" else int(grade) + 5
+    if expected - 2 <= age <= expected + 5:
+        return ""
+    level = "kindergarten" if grade == "K" else f"grade {grade}"
+    return (f"born {born.month}/{born.day}/{born.year}, the student is {age} on September 1, {year}: "
+            f"{'too young' if age < expected else 'too old'} for {level}; check the birth date and grade")
+
+
 class StudentsKind(ImportKind):
     key = "students"
     label = "Students"
     noun = "students"
     fields = STUDENT_FIELDS
     audit_action = "roster_imported"
+
+    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+        v = record.values
+        born = v.get("birth_date")
+        if not born:
+            return []
+        reason = age_for_grade(born, v["grade"], date.today())
+        return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
 
     def plan(self, store: Store, records: list[Record], mapped: set[str],
              columns: dict[str, str]) -> Plan:
@@ -366,7 +431,8 @@ class StudentsKind(ImportKind):
             keep.append(rec)
         if unknown_names:
             plan.notes.append(
-                f"{len(unknown_names)} school name(s) match no building (for example "
+                f"{count_of(len(unknown_names), 'school name')} "
+                f"{'matches' if len(unknown_names) == 1 else 'match'} no building (for example "
                 f'"{sorted(unknown_names)[0]}"): those students keep their building. '
                 "Map a school code column to create buildings.")
 
@@ -417,15 +483,25 @@ class StudentsKind(ImportKind):
         old_guardians = self._existing_guardians(conn, existing_ids) if guardian_mapped else {}
         guardians_of = _guardians_reader(slots)
         defaults = {**STUDENT_DEFAULTS, "resident_district": default_district}
+        no_mosis = no_birth = 0
+        withdrawn = [rec for rec in keep if rec.values.get("status")]
+        if withdrawn:
+            keep = [rec for rec in keep if not rec.values.get("status")]
+            self._plan_withdrawals(conn, plan, work, existing_ids, withdrawn)
         for rec in keep:
             v = rec.values
             local = v["local_number"]
             guardians = guardians_of(v) if slots else []
             sid = existing_ids.get(local)
+            no_mosis += not v.get("mosis_id")
+            if "birth_date" in v and v["birth_date"] is None:
+                v["birth_date"] = _KEEP  # a blank cell leaves the birth date on record
             if sid is None:
                 full = {**defaults, **v}
-                if full["building_code"] is _KEEP:
-                    full["building_code"] = None
+                for c in ("building_code", "birth_date"):
+                    if full[c] is _KEEP:
+                        full[c] = None
+                no_birth += full["birth_date"] is None
                 work.inserts.append(_student_row(full))
                 if guardians:
                     work.guardians[local] = guardians
@@ -454,7 +530,38 @@ class StudentsKind(ImportKind):
                 plan.unchanged += 1
         work.buildings = sorted(new_buildings.items())
         work.local_ids = existing_ids
+        if no_mosis:
+            plan.notes.append(
+                f"{no_mosis:,} student{'s' if no_mosis != 1 else ''} without a MOSIS ID in this "
+                "file: enter it before a request goes to a provider.")
+        if no_birth:
+            plan.notes.append(
+                f"{no_birth:,} new student{'s' if no_birth != 1 else ''} without a birth date: "
+                "the eligibility check asks for it.")
         return plan
+
+    @staticmethod
+    def _plan_withdrawals(conn, plan: Plan, work: _StudentWork, existing_ids: dict[str, int],
+                          withdrawn: list[Record]) -> None:
+        """A delta's tobedeleted students leave the roster, unless anything in the database
+        refers to them (a request, a letter, a disclosure): those are kept as they are."""
+        ids = [existing_ids[r.values["local_number"]] for r in withdrawn
+               if r.values["local_number"] in existing_ids]
+        held: set[int] = set()
+        for table in ("requests", "letters", "disclosures"):
+            held.update(sid for (sid,) in _rows_of(conn, f"SELECT student_id FROM {table}",
+                                                   "student_id", ids))
+        work.remove = [sid for sid in ids if sid not in held]
+        plan.removed = len(work.remove)
+        kept = len(set(ids) & held)
+        if kept:
+            plan.notes.append(
+                f"{kept:,} withdrawn student{'s have' if kept != 1 else ' has'} requests or letters "
+                f"on record and stay{'' if kept != 1 else 's'} on the roster.")
+        unknown = len(withdrawn) - len(ids)
+        if unknown:
+            plan.notes.append(f"{unknown:,} withdrawn student{'s were' if unknown != 1 else ' was'} "
+                              "not on the roster.")
 
     @staticmethod
     def _existing(conn, ids: dict[str, int], cols: list[str]) -> dict[int, tuple]:
@@ -492,6 +599,11 @@ class StudentsKind(ImportKind):
             conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
                              work.buildings)
         audit: dict[int, dict] = {}
+        if work.remove:
+            trail.note_many(store.db, store, "student_withdrawn", (
+                (sid, None, {"source": "roster import", "reason": "tobedeleted in a OneRoster delta"})
+                for sid in work.remove))
+            conn.executemany("DELETE FROM students WHERE id = ?", [(i,) for i in work.remove])
         if work.clear_mosis:
             for sid, mosis in _rows_of(conn, "SELECT id, mosis_id FROM students", "id", work.clear_mosis):
                 audit[sid] = {"before": {"mosis_id": mosis}, "after": {"mosis_id": None},
@@ -597,9 +709,13 @@ def parse_state(value: str, ctx: ParseContext) -> str:
 ENROLLMENT_FIELDS: tuple[Field, ...] = (
     Field("local_number", "Local student number", True, STUDENT_FIELDS[0].variants,
           parse_local_number),
-    Field("district_code", "County-district code", True, _v(
+    Field("district_code", "County-district code", False, _v(
         "District Code", "District", "County District Code", "CountyDistrictCode",
-        "District_Code", "DistrictID", "Resident District Code"), _code6),
+        "District_Code", "DistrictID", "Resident District Code"), _code6,
+        "blank or not in the file: the district profile's code"),
+    Field("school_code", "School code", False,
+          next(f.variants for f in STUDENT_FIELDS if f.key == "building_code"), _code4,
+          "a building code: its name comes from the buildings the roster import made"),
     Field("school_name", "School name", False, _v("School", "School Name", "School_name",
                                                   "Building")),
     Field("school_kind", "School kind", False, _v("School Kind", "School Type", "SchoolType",
@@ -608,9 +724,14 @@ ENROLLMENT_FIELDS: tuple[Field, ...] = (
     Field("full_time", "Full time", False, _v("Full Time", "FullTime", "FT", "FTE Status",
                                               "Full_Time"), parse_full_time),
     Field("entry", "Entry date", True, _v("EntryDate", "Entry Date", "Entry_Date", "Start Date",
-                                          "Enroll Date"), required_date),
+                                          "Enroll Date", "BeginDate", "Begin Date", "Begin_Date",
+                                          "StartDate", "Start_Date", "EnrollmentDate",
+                                          "Enrollment Date", "EnrollDate", "Date Entered"),
+          required_date),
     Field("exit", "Exit date", False, _v("ExitDate", "Exit Date", "Exit_Date", "Withdraw Date",
-                                         "WithdrawDate", "End Date"), parse_date),
+                                         "WithdrawDate", "End Date", "EndDate", "End_Date",
+                                         "Withdrawal Date", "WithdrawalDate", "LeaveDate",
+                                         "Leave Date", "Date Left"), parse_date),
 )
 ENROLLMENT_COLUMNS = ("school_name", "school_kind", "state", "full_time", "exit")
 
@@ -632,6 +753,27 @@ class EnrollmentsKind(ImportKind):
     def plan(self, store: Store, records: list[Record], mapped: set[str],
              columns: dict[str, str]) -> Plan:
         plan = Plan()
+        profile = DistrictRepo(store).profile()
+        district = profile.code.replace("-", "") if profile and profile.code else ""
+        buildings = dict(store.conn.execute("SELECT code, name FROM buildings"))
+        kept = []
+        for rec in records:  # the district's own code and the building's name, as the roster has them
+            v = rec.values
+            if not v.get("district_code"):
+                if not district:
+                    plan.problems.append(Problem(
+                        rec.row, columns.get("district_code", ""),
+                        "no county-district code: map its column, or enter the district's code "
+                        "in the district profile"))
+                    continue
+                v["district_code"] = district
+            code = v.pop("school_code", "")
+            if code and not v.get("school_name"):
+                v["school_name"] = buildings.get(code, f"School {code}")
+            kept.append(rec)
+        records = kept
+        if "school_code" in mapped:
+            mapped = mapped | {"school_name"}
         ids = StudentRepo(store).ids_by_local_number({r.values["local_number"] for r in records})
         existing: dict[tuple, tuple[int, dict]] = {}
         id_list = list(set(ids.values()))
@@ -662,7 +804,7 @@ class EnrollmentsKind(ImportKind):
                         f"already on row {seen[key].row:,} with different values"))
                 continue
             seen[key] = rec
-            row = {c: v[c] for c in ENROLLMENT_COLUMNS if c in mapped}
+            row = {c: v[c] for c in ENROLLMENT_COLUMNS if c in mapped and c in v}
             if key not in existing:
                 inserts.append({"school_name": "", "school_kind": "public", "state": "MO",
                                 "full_time": 1, "exit": None, **row,
@@ -716,14 +858,6 @@ def import_roster_file(store: Store, path, kind: str = "students", *, mapping_na
     require(store, ROSTER_IMPORT)
     if kind not in KINDS:
         raise ImportRefused(f'unknown import kind "{kind}" (use {" or ".join(KINDS)})')
-    columns = None
-    if mapping_name:
-        saved = ImportMappingRepo(store).get(kind, mapping_name)
-        if saved is None:
-            names = [m.name for m in ImportMappingRepo(store).all(kind)]
-            known = f"saved {kind} mappings: {', '.join(names)}" if names else \
-                f"no {kind} mapping has been saved yet (save one in File → Import roster…)"
-            raise ImportRefused(f'no saved mapping is called "{mapping_name}"; {known}.')
-        columns = saved.columns
+    columns = saved_mapping_named(store, kind, mapping_name) if mapping_name else None
     return run_import(store, Path(path), KINDS[kind], mapping=columns, dry_run=dry_run,
                       skip_invalid=skip_invalid, progress=progress, cancelled=cancelled)

@@ -13,7 +13,7 @@ from mocap_desktop.store.db import Store
 class SavedMapping:
     kind: str
     name: str
-    columns: dict[str, str]  # field key → header text in the file
+    columns: dict[str, str | None]  # field key → header text in the file; None: not in the file
     saved_at: str
 
 
@@ -21,7 +21,7 @@ class ImportMappingRepo:
     def __init__(self, store: Store):
         self.store = store
 
-    def save(self, kind: str, name: str, columns: dict[str, str]) -> None:
+    def save(self, kind: str, name: str, columns: dict[str, str | None]) -> None:
         row = {"kind": kind, "name": name.strip(), "columns": json.dumps(columns, ensure_ascii=False),
                "saved_at": datetime.now().isoformat(timespec="seconds")}
         with self.store.transaction() as db:

@@ -444,6 +444,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         rebuilds_tables=True,
     ),
+    Migration(
+        "0014_students_birth_date_may_be_unknown",
+        # A roster set without demographics (OneRoster) gives no birth date: the student is
+        # imported with it unknown, and the eligibility check asks for it. The same table as
+        # 0013 made it otherwise; rows, ids and references stay as they are.
+        f"""
+        CREATE TABLE students_rebuilt (
+            id INTEGER PRIMARY KEY,
+            local_number TEXT NOT NULL UNIQUE,
+            mosis_id TEXT UNIQUE
+                CHECK (mosis_id IS NULL OR (length(mosis_id) = 10 AND mosis_id NOT GLOB '*[^0-9]*')),
+            last_name TEXT NOT NULL, first_name TEXT NOT NULL,
+            middle_name TEXT NOT NULL DEFAULT '', preferred_name TEXT NOT NULL DEFAULT '',
+            birth_date TEXT,
+            grade TEXT NOT NULL CHECK (grade = 'K' OR grade GLOB '[1-9]' OR grade GLOB '1[0-2]'),
+            building_code TEXT REFERENCES buildings(code),
+            resident_district TEXT NOT NULL,
+            address1 TEXT NOT NULL DEFAULT '', address2 TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT 'MO',
+            zip TEXT NOT NULL DEFAULT '',
+            resides_in_missouri INTEGER NOT NULL DEFAULT 1,
+            gender TEXT NOT NULL DEFAULT '', home_language TEXT NOT NULL DEFAULT '',
+            iep INTEGER NOT NULL DEFAULT 0, section_504 INTEGER NOT NULL DEFAULT 0,
+            mshsaa_activities INTEGER NOT NULL DEFAULT 0,
+            english_learner INTEGER NOT NULL DEFAULT 0,
+            active_virtual_courses INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL DEFAULT '');
+        INSERT INTO students_rebuilt SELECT * FROM students;
+        DROP TABLE students;
+        ALTER TABLE students_rebuilt RENAME TO students;
+        CREATE INDEX students_building ON students(building_code);
+        {_SEARCH_TRIGGERS}
+        """,
+        rebuilds_tables=True,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -238,7 +238,7 @@ class StudentDetail:
     first_name: str
     middle_name: str
     preferred_name: str
-    birth_date: str
+    birth_date: str | None  # None: not on record
     grade: str
     building_code: str | None
     building_name: str

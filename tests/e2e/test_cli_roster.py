@@ -38,7 +38,8 @@ def test_invalid_rows_write_nothing_list_every_row_and_exit_1(tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         'row 9, column "State_StudentNumber": MOSIS ID 423456789 has 9 digits; it must have exactly '
-        "10 (check that the export kept leading zeros)"]
+        "10 (check that the export kept leading zeros)",
+        "note: 1 student without a MOSIS ID in this file: enter it before a request goes to a provider."]
     assert result.stdout.splitlines() == [
         "nothing written (1 invalid row): rows read 7 · students added 0 · updated 0 · unchanged 0 "
         "· rows rejected 1 · repeated rows skipped 1"]
@@ -70,9 +71,9 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
 
 
 def test_a_file_that_cannot_be_imported_exits_2(tmp_path):
-    missing = cli("import-roster", str(ROSTER / "missing-birthdate.csv"), "--data-dir", str(tmp_path))
+    missing = cli("import-roster", str(ROSTER / "missing-grade.csv"), "--data-dir", str(tmp_path))
     assert missing.returncode == 2
-    assert 'no column for "Birth date"' in missing.stderr
+    assert 'no column for "Grade"' in missing.stderr
     nofile = cli("import-roster", str(tmp_path / "nope.csv"), "--data-dir", str(tmp_path))
     assert nofile.returncode == 2 and "does not exist" in nofile.stderr
     mapping = cli("import-roster", str(ROSTER / "powerschool-bom.csv"), "--mapping", "PowerSchool",
@@ -102,3 +103,42 @@ def test_enrollments_kind_and_headless_search(tmp_path):
     assert none.returncode == 0 and "No student matches 'zzzz'" in none.stderr
     log = (tmp_path / "logs" / "mocap.log").read_text(encoding="utf-8")
     assert "Peña" not in log and "100202" not in log
+
+
+def test_oneroster_zip_then_delta_folder_through_the_cli(tmp_path):
+    import zipfile
+
+    export = tmp_path / "oneroster.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        for f in sorted((ROSTER / "oneroster-1.2").iterdir()):
+            z.write(f, f.name)
+    first = cli("import-roster", str(export), "--data-dir", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "rows read 4 · students added 3 · updated 0 · unchanged 0 · rows rejected 0 · "
+        "pre-kindergarten and ungraded rows skipped 1"]
+    assert "note: 1 pre-kindergarten and ungraded row skipped (PK4 1)" in first.stderr.splitlines()
+    found = cli("students", "search", "nguyen", "--json", "--data-dir", str(tmp_path))
+    assert [(r["local_number"], r["mosis_id"], r["grade"]) for r in json.loads(found.stdout)] == [
+        ("300102", "2345678902", "5")]
+
+    bulk = cli("import-roster", str(ROSTER / "oneroster-1.1-bulk" / "users.csv"), "--dry-run",
+               "--data-dir", str(tmp_path))
+    assert bulk.returncode == 0 and bulk.stdout.startswith("dry run, nothing written: rows read 4")
+    delta = cli("import-roster", str(ROSTER / "oneroster-1.1-bulk"), "--data-dir", str(tmp_path))
+    assert delta.returncode == 0
+    delta = cli("import-roster", str(ROSTER / "oneroster-1.1-delta"), "--data-dir", str(tmp_path))
+    assert delta.returncode == 0, delta.stderr
+    assert delta.stdout.strip() == ("rows read 3 · students added 1 · updated 1 · unchanged 0 · "
+                                    "withdrawn 1 · rows rejected 0")
+    assert "note: 1 new student without a birth date: the eligibility check asks for it." in delta.stderr
+    gone = cli("students", "search", "nowak", "--json", "--data-dir", str(tmp_path))
+    assert json.loads(gone.stdout) == []
+    log = (tmp_path / "logs" / "mocap.log").read_text(encoding="utf-8")
+    assert "Nguyễn" not in log and "300102" not in log and "Nowak" not in log
+
+
+def test_a_set_that_cannot_be_read_exits_2_naming_the_file(tmp_path):
+    (tmp_path / "export.zip").write_bytes(b"not a zip")
+    result = cli("import-roster", str(tmp_path / "export.zip"), "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "export.zip cannot be opened as a zip file" in result.stderr

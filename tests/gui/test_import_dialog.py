@@ -66,15 +66,18 @@ def test_check_then_import_from_the_dialog_fills_the_lookup(qtbot, window):
 
 def test_mapping_combo_changes_reach_the_presenter(qtbot, window):
     dialog = open_dialog(qtbot, window)
-    dialog.presenter.file_chosen(ROSTER / "missing-birthdate.csv")
+    dialog.presenter.file_chosen(ROSTER / "missing-grade.csv")
     assert not dialog.check_button.isEnabled()
-    assert "Birth date" in dialog.message.text()
+    assert "Grade" in dialog.message.text()
     qtbot.wait(50)  # the layout shows new widgets from the event loop
     combos = {c.accessibleName(): c for c in dialog.findChildren(QComboBox) if c.isVisible()}
-    birth = combos["Column for Birth date (required)"]
-    assert birth.currentText() == "— not in this file —"
-    birth.setCurrentIndex(birth.findData("Grade"))
+    grade = combos["Column for Grade (required)"]
+    assert grade.currentText() == "— not in this file —"
+    last = combos["Column for Last name (required)"]
+    last.setCurrentIndex(last.findData("Birthdate"))  # one column feeds one field
     qtbot.waitUntil(lambda: "Choose a column for: Grade" in dialog.message.text())
+    grade.setCurrentIndex(grade.findData("Last Name"))
+    qtbot.waitUntil(dialog.check_button.isEnabled)
     dialog.close()
 
 
@@ -90,4 +93,32 @@ def test_every_focusable_control_in_the_dialog_has_an_accessible_name(qtbot, win
                  and not w.objectName().startswith("qt_")]
     assert len(focusable) > 30
     assert [w for w in focusable if not w.accessibleName()] == []
+    dialog.close()
+
+
+def test_a_oneroster_zip_through_the_dialog(qtbot, window, tmp_path):
+    import zipfile
+
+    export = tmp_path / "oneroster-1.1.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        for f in sorted((ROSTER / "oneroster-1.1-bulk").iterdir()):
+            z.write(f, f.name)
+    dialog = open_dialog(qtbot, window)
+    dialog.presenter.file_chosen(export)
+    assert "oneroster-1.1.zip" in dialog.file_label.text()
+    assert "OneRoster 1.1, bulk" in dialog.file_label.text()
+    qtbot.wait(50)
+    combos = {c.accessibleName(): c for c in dialog.findChildren(QComboBox) if c.isVisible()}
+    assert combos["Column for Local student number (required)"].currentText() == "userIds: SIS"
+    mosis = combos["Column for MOSIS ID"]
+    assert mosis.currentText() == "identifier"
+    mosis.setCurrentIndex(0)  # not in this file
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=10000)
+    assert "Would add 3" in dialog.message.text()
+    assert "1 pre-kindergarten and ungraded row skipped (PK 1)" in dialog.message.text()
+    assert "3 students without a MOSIS ID" in dialog.message.text()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Imported." in dialog.message.text(), timeout=10000)
+    assert window.lookup.model.rowCount() == 3
     dialog.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mocap_desktop.core.access import AccessDenied
+from mocap_desktop.core.messages import count_of
 from mocap_desktop.services import audit_report as reports
 from mocap_desktop.services.audit_report import AuditEntry, AuditFilter, AuditReportError
 from mocap_desktop.store import Store, StoreError
@@ -120,12 +121,8 @@ def detail_for(entry: AuditEntry, heading: str | None = None) -> EntryDetail:
     return EntryDetail(entry.id, heading or f"Entry {entry.id}: {entry.action_label}", tuple(fields))
 
 
-def _plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
-
-
 def _entries(n: int) -> str:
-    return _plural(n, "entry", "entries")
+    return count_of(n, "entry", "entries")
 
 
 class AuditViewerPresenter:
@@ -353,7 +350,7 @@ class AuditViewerPresenter:
             return
         self.export_folder = path.parent
         self.view.show_message("Disclosure report saved",
-                               f"{_plural(len(report.lines), 'disclosure')} written to\n{path}")
+                               f"{count_of(len(report.lines), 'disclosure')} written to\n{path}")
         self.refresh_choices()
         self.refresh()
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from mocap_desktop.core.messages import count_of
 from mocap_desktop.services.importing import (
+    SAMPLE_ROWS,
     ImportCancelled,
     ImportRefused,
     Report,
@@ -25,12 +27,15 @@ from mocap_desktop.services.importing import (
     run_import,
     saved_mapping_for,
 )
-from mocap_desktop.services.roster import KINDS
+from mocap_desktop.services.catalog import CatalogKind
+from mocap_desktop.services.roster import KINDS as ROSTER_KINDS
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 from mocap_desktop.store.students import StudentRepo
 
 log = logging.getLogger(__name__)
+
+KINDS = {**ROSTER_KINDS, CatalogKind.key: CatalogKind()}  # what a file may hold
 
 PREVIEW_ROWS = 8
 PROBLEMS_SHOWN = 2000  # the list in the dialog; the summary counts them all
@@ -110,8 +115,8 @@ class ImportPresenter:
         self.view.show_mapping([], [])
         self.view.show_preview([], [])
         self.view.show_problems([], 0)
-        self.view.show_message("Choose the file your student information system exported "
-                               "(CSV or Excel .xlsx).", "info")
+        self.view.show_message("Choose the file your student information system exported (CSV "
+                               "or Excel .xlsx), or a OneRoster or School Data Sync zip.", "info")
         self.view.set_actions(False, False)
         if path is not None:
             self.file_chosen(path)
@@ -127,12 +132,14 @@ class ImportPresenter:
         self.kind = KINDS[key]
         self.mapping_name = ""
         self._show_saved()
-        if self.table is not None:
+        if self.table is not None and self.table.row_file and self.path is not None:
+            self.file_chosen(self.path)  # a set reads as a table of this kind
+        elif self.table is not None:
             self._map(saved_mapping_for(self.store, self.kind, self.table.headers))
 
     def file_chosen(self, path: Path) -> None:
         try:
-            table = read_table(path)
+            table = read_table(path, self.kind.key)
         except ImportRefused as err:
             self.table = None
             self.view.show_file(Path(path).name, "")
@@ -144,7 +151,7 @@ class ImportPresenter:
         self.path, self.table = Path(path), table
         rows = f"{table.total:,} row{'s' if table.total != 1 else ''}" if table.total else "no rows"
         self.view.show_file(self.path.name, f"{table.format} · {len(table.headers)} columns · "
-                                            f"{rows} after the header")
+                                            f"{table.contents or rows + ' after the header'}")
         saved = saved_mapping_for(self.store, self.kind, table.headers)
         self.mapping_name = ""
         if saved is not None:
@@ -159,11 +166,17 @@ class ImportPresenter:
         names = [m.name for m in ImportMappingRepo(self.store).all(self.kind.key)]
         self.view.show_saved_mappings(names, self.mapping_name)
 
-    def _map(self, saved: dict[str, str] | None) -> None:
+    def _map(self, saved: dict[str, str | None] | None) -> None:
         assert self.table is not None
-        resolved = resolve_mapping(self.kind, self.table.headers, saved=saved)
+        resolved = resolve_mapping(self.kind, self.table.headers, saved=saved,
+                                   samples=[cells for _, cells in self.table.preview(SAMPLE_ROWS)])
         self.columns = dict(resolved.columns)
         self._after_mapping()
+
+    def mapping(self) -> dict[str, str | None]:
+        """Every field's column, None for "not in this file": what the import and a saved
+        mapping use as it stands, so that a field unmapped here is never guessed again."""
+        return {f.key: self.columns.get(f.key) for f in self.kind.fields}
 
     # --- mapping ------------------------------------------------------------------------
     def mapping_changed(self, key: str, header: str | None) -> None:
@@ -192,7 +205,7 @@ class ImportPresenter:
         if not name or not name.strip():
             return
         try:
-            ImportMappingRepo(self.store).save(self.kind.key, name, self.columns)
+            ImportMappingRepo(self.store).save(self.kind.key, name, self.mapping())
         except StoreError as err:
             self.view.show_message(str(err), "error")
             return
@@ -254,7 +267,7 @@ class ImportPresenter:
     def _run(self, *, dry_run: bool, skip_invalid: bool) -> None:
         if self.table is None or self.path is None or self.busy:
             return
-        path, kind, columns = self.path, self.kind, dict(self.columns)
+        path, kind, columns = self.path, self.kind.for_file(self.path), self.mapping()
         self._cancel.clear()
         cancel = self._cancel
 
@@ -290,9 +303,10 @@ class ImportPresenter:
             self.view.set_actions(True, False)
             return
         assert report is not None
-        problems = [ProblemLine(f"{p.row:,}", p.column, p.reason)
-                    for p in report.problems[:PROBLEMS_SHOWN]]
-        self.view.show_problems(problems, max(len(report.problems) - PROBLEMS_SHOWN, 0))
+        listed = [*report.problems, *report.warnings]
+        problems = [ProblemLine(f"{p.row:,}", p.column, f"Warning: {p.reason}" if p.warning else p.reason)
+                    for p in listed[:PROBLEMS_SHOWN]]
+        self.view.show_problems(problems, max(len(listed) - PROBLEMS_SHOWN, 0))
         notes = " ".join(report.notes)
         log.info("Import %s: %s", "checked" if dry_run else "run", report.summary())
         if dry_run:
@@ -300,32 +314,36 @@ class ImportPresenter:
             verdict = (f"Would add {report.added:,} and update {report.updated:,} {report.noun}; "
                        f"{report.unchanged:,} unchanged.")
             if report.duplicates:
-                verdict += f" {_n(report.duplicates, 'repeated row')} will be skipped."
+                verdict += f" {count_of(report.duplicates, 'repeated row')} will be skipped."
             if report.problems:
-                verdict += (f" {_n(report.rejected, 'row')} {'has' if report.rejected == 1 else 'have'} "
+                verdict += (f" {count_of(report.rejected, 'row')} {'has' if report.rejected == 1 else 'have'} "
                             "problems (listed above): fix the file and check again, or import the valid "
                             "rows only.")
-            self.view.show_message(f"{_n(report.rows_read, 'row')} checked. {verdict} {notes}".strip(),
+            if report.warnings:
+                verdict += (f" {count_of(len(report.warnings), 'warning')} (listed above): those rows are "
+                            "imported; check them.")
+            self.view.show_message(f"{count_of(report.rows_read, 'row')} checked. {verdict} {notes}".strip(),
                                    "warning" if report.problems else "info")
             self.view.set_actions(True, True)
             return
         self.checked = None
         if not report.written:
             self.view.show_message(
-                f"Nothing was imported: {_n(report.rejected, 'row')} {'has' if report.rejected == 1 else 'have'} "
+                f"Nothing was imported: {count_of(report.rejected, 'row')} {'has' if report.rejected == 1 else 'have'} "
                 "problems (listed above). Fix them, or tick “Import the valid rows only”.", "error")
             self.view.set_actions(True, True)
             return
-        done = (f"Imported. {_n(report.rows_read, 'row')} read: {report.added:,} {report.noun} added, "
+        done = (f"Imported. {count_of(report.rows_read, 'row')} read: "
+                f"{count_of(report.added, report.noun.removesuffix('s'), report.noun)} added, "
                 f"{report.updated:,} updated, {report.unchanged:,} unchanged")
         if report.rejected:
-            done += f"; {_n(report.rejected, 'row')} with problems skipped"
+            done += f"; {count_of(report.rejected, 'row')} with problems skipped"
         if report.duplicates:
-            done += f"; {_n(report.duplicates, 'repeated row')} skipped"
+            done += f"; {count_of(report.duplicates, 'repeated row')} skipped"
         done += "."
         missing = StudentRepo(self.store).count_without_enrollments() if self.kind.key == "students" else 0
         if missing:
-            done += (f" {_n(missing, 'student')} on the roster {'has' if missing == 1 else 'have'} no enrollment "
+            done += (f" {count_of(missing, 'student')} on the roster {'has' if missing == 1 else 'have'} no enrollment "
                      "history, which the eligibility rules need (current enrollment, prior term): import "
                      "the enrollment file from the SIS next.")
         self.view.show_message(f"{done} {notes}".strip(), "warning" if missing else "done")
@@ -339,8 +357,3 @@ class ImportPresenter:
         self.kind_changed(kind)
         self.view.show_kinds([(k.key, k.label) for k in KINDS.values()], self.kind.key)
         self.browse_requested()
-
-
-def _n(count: int, noun: str) -> str:
-    """"1 row", "2,000 rows"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -197,7 +197,7 @@ def detail_view(d: StudentDetail, today: date | None = None) -> DetailView:
     today = today or date.today()
     age = ""
     try:
-        born = date.fromisoformat(d.birth_date)
+        born = date.fromisoformat(d.birth_date or "")
         years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         age = f" (age {years})"
     except ValueError:
@@ -206,7 +206,7 @@ def detail_view(d: StudentDetail, today: date | None = None) -> DetailView:
     facts = [
         ("Local number", d.local_number),
         ("MOSIS ID", d.mosis_id or "none on file"),
-        ("Birth date", format_day(d.birth_date) + age),
+        ("Birth date", format_day(d.birth_date) + age if d.birth_date else "not on record"),
         ("Grade", grade_label(d.grade)),
         ("Building", d.building_name or d.building_code or "none on file"),
         ("Resident district", district_label(d.resident_district) or "none on file"),

@@ -14,6 +14,7 @@ from typing import Callable, Protocol
 
 from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.lifecycle import LABELS, machine
+from mocap_desktop.core.messages import count_of
 from mocap_desktop.services import review
 from mocap_desktop.services.review import QueueFilter, QueueRow, ReviewError, format_day
 from mocap_desktop.store import Store, StoreError
@@ -82,10 +83,6 @@ def line_for(row: QueueRow) -> QueueLine:
         urgency=row.urgency, tooltip=tooltip,
         can_decide=row.pathway == "part_time" and row.status in ("submitted", "in_review"),
     )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class QueuePresenter:
@@ -171,7 +168,7 @@ class QueuePresenter:
         except (ReviewError, AccessDenied) as err:
             self.view.show_error("Export failed", str(err))
             return
-        self.view.show_message("Queue exported", f"{_plural(len(self.ids), 'request')} written to\n{path}")
+        self.view.show_message("Queue exported", f"{count_of(len(self.ids), 'request')} written to\n{path}")
 
     # --- the start-up notice ---------------------------------------------------------------------
     def notice(self) -> review.Notice | None:
@@ -217,7 +214,7 @@ class QueuePresenter:
         )
 
     def _summary(self, counts: review.QueueCounts) -> str:
-        parts = [f"{_plural(counts.shown, 'request')} shown"]
+        parts = [f"{count_of(counts.shown, 'request')} shown"]
         if counts.overdue:
             parts.append(f"{counts.overdue} overdue")
         if counts.soon:

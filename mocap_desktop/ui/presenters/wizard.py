@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from mocap_desktop import core
 from mocap_desktop.core import lifecycle
 from mocap_desktop.core.access import REQUESTS_CREATE, require
-from mocap_desktop.core.messages import format_credits
+from mocap_desktop.core.messages import count_of, format_credits
 from mocap_desktop.services import drafts
 from mocap_desktop.services.review import credits_text
 from mocap_desktop.services import requests as svc
@@ -517,14 +517,16 @@ class RequestWizardPresenter:
             self.view.show_student(None)
             return
         grade = "kindergarten" if s["grade"] == "K" else f"grade {s['grade']}"
-        details = (f"{grade.capitalize()} · {s['building'] or 'no building'} · born "
-                   f"{_d(date.fromisoformat(s['birth_date']))} · local number {s['local_number']}"
+        born = (f"born {_d(date.fromisoformat(s['birth_date']))}" if s["birth_date"]
+                else "birth date not on record")
+        details = (f"{grade.capitalize()} · {s['building'] or 'no building'} · {born}"
+                   f" · local number {s['local_number']}"
                    + (f" · MOSIS ID {s['mosis_id']}" if s["mosis_id"] else " · no MOSIS ID on file"))
         flags = [label for key, label in (("iep", "IEP"), ("section_504", "Section 504 plan"),
                                           ("mshsaa_activities", "MSHSAA activities"),
                                           ("english_learner", "English learner")) if s[key]]
         if s["active_virtual_courses"]:
-            flags.append(f"{s['active_virtual_courses']} virtual course(s) now")
+            flags.append(f"{count_of(s['active_virtual_courses'], 'virtual course')} now")
         open_rows = svc.open_requests_for(self.store, s["id"])
         lines = []
         for r in open_rows:

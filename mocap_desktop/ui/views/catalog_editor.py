@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mocap_desktop.core.messages import count_of
 from mocap_desktop.ui.presenters.catalog_editor import (
     DELIVERIES,
     PARTS,
@@ -312,7 +313,8 @@ class CatalogEditorDialog(MessageBoxes, QDialog):
             return False
         text = "Import now? Everything is written in one step, or nothing is."
         if preview.bad_rows:
-            text = (f"{preview.bad_rows} row(s) have problems and will be skipped (see details). " + text)
+            text = (f"{count_of(preview.bad_rows, 'row')} {'has' if preview.bad_rows == 1 else 'have'} "
+                    "problems and will be skipped (see details). " + text)
         box.setInformativeText(text)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)

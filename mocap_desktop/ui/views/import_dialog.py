@@ -384,7 +384,7 @@ class ImportDialog(QDialog):
     def ask_open_file(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(
             self, "Choose the roster file", "",
-            "Roster files (*.csv *.txt *.tsv *.xlsx);;All files (*)")
+            "Roster files (*.csv *.txt *.tsv *.xlsx *.zip);;All files (*)")
         return Path(name) if name else None
 
     def ask_mapping_name(self, suggested: str) -> str | None:

@@ -45,6 +45,15 @@ def test_grade_outside_k_12_fails_r02():
     assert "13" in ev.finding("R02").message
 
 
+def test_a_birth_date_not_on_record_fails_r02_and_says_so():
+    ev = evaluate(dataclasses.replace(STUDENT, birth_date=None), REQUEST, CAL, "048-078", POLICY)
+    assert outcomes(ev)["R02"] == "fail" and not ev.eligible
+    assert ev.finding("R02").message.startswith("Birth date not on record: enter it")
+    assert outcomes(ev)["R03"] == "pass"  # the other rules are still checked
+    es = evaluate(dataclasses.replace(STUDENT, birth_date=None), REQUEST, CAL, "048-078", POLICY, lang="es")
+    assert "fecha de nacimiento no consta" in es.finding("R02").message
+
+
 def test_birthdays():
     assert birthday(date(2004, 2, 29), 21) == date(2025, 3, 1)
     assert birthday(date(2004, 2, 29), 20) == date(2024, 2, 29)

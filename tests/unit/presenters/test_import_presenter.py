@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from mocap_desktop.services.importing import open_thread_store
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 from mocap_desktop.ui.presenters.import_ import ImportPresenter, SyncRunner
@@ -100,15 +102,15 @@ def test_choosing_a_file_guesses_the_mapping_and_previews_rows(store):
 
 def test_a_required_field_without_a_column_blocks_the_check(store):
     view, presenter = make(store)
-    presenter.start(ROSTER / "missing-birthdate.csv")
+    presenter.start(ROSTER / "missing-grade.csv")
     assert view.actions == (False, False)
-    assert view.message[1] == "warning" and "Birth date" in view.message[0]
-    presenter.mapping_changed("birth_date", "Grade")  # a column can feed one field only
+    assert view.message[1] == "warning" and "Grade" in view.message[0]
+    presenter.mapping_changed("grade", "Birthdate")  # a column can feed one field only
     keys = {r.key: r.header for r in view.mapping}
-    assert keys["birth_date"] == "Grade" and keys["grade"] is None
+    assert keys["grade"] == "Birthdate" and keys["birth_date"] is None
+    assert view.actions == (True, False)
+    presenter.mapping_changed("grade", None)
     assert view.actions == (False, False) and "Choose a column for: Grade" in view.message[0]
-    presenter.mapping_changed("grade", "Grade")
-    assert view.actions == (False, False) and "Birth date" in view.message[0]
 
 
 def test_check_lists_every_bad_row_then_import_writes_in_one_go(store):
@@ -205,3 +207,85 @@ def test_enrollments_kind_switches_fields(store):
     keys = {r.key: r.header for r in view.mapping}
     assert keys["district_code"] == "District Code" and keys["entry"] == "Entry Date"
     assert view.actions == (True, False)
+
+
+def _every_field():
+    from mocap_desktop.ui.presenters.import_ import KINDS
+
+    return [(kind.key, f.key) for kind in KINDS.values() for f in kind.fields]
+
+
+@pytest.mark.parametrize("kind, key", _every_field())
+def test_not_in_this_file_unmaps_a_guessed_column_for_good(store, tmp_path, kind, key):
+    from mocap_desktop.services.importing import resolve_mapping
+    from mocap_desktop.ui.presenters.import_ import KINDS
+
+    fields = KINDS[kind].fields
+    path = tmp_path / "all.csv"
+    path.write_text(",".join(f.label for f in fields) + "\n", encoding="utf-8")
+    view, presenter = make(store, FakeImportView(mapping_name="Without it"))
+    presenter.start(path)
+    presenter.kind_changed(kind)
+    label = next(f.label for f in fields if f.key == key)
+    assert {r.key: r.header for r in view.mapping}[key] == label  # guessed from its header
+    presenter.mapping_changed(key, None)
+    assert {r.key: r.header for r in view.mapping}[key] is None
+    sent = presenter.mapping()
+    assert sent[key] is None and resolve_mapping(KINDS[kind], [f.label for f in fields],
+                                                 saved=sent).columns.get(key) is None
+    presenter.save_mapping_requested()  # the saved mapping remembers it, the next file too
+    assert ImportMappingRepo(store).get(kind, "Without it").columns[key] is None
+    view2, presenter2 = make(store)
+    presenter2.start(path)
+    presenter2.kind_changed(kind)
+    assert {r.key: r.header for r in view2.mapping}[key] is None
+
+
+def test_an_unmapped_home_state_column_is_not_imported(store, tmp_path):
+    path = tmp_path / "home.csv"
+    path.write_text("Student Number,State ID,Last Name,First Name,Birthdate,Grade,State\n"
+                    "1,WA,Young,Avery,1/1/2012,3,KS\n", encoding="utf-8")
+    view, presenter = make(store)
+    presenter.start(path)
+    mapped = {r.key: r.header for r in view.mapping}
+    assert mapped["mosis_id"] is None  # "WA" is no MOSIS ID: the guess reads the values
+    assert mapped["state"] == "State"
+    presenter.mapping_changed("state", None)
+    presenter.import_requested(skip_invalid=False)
+    assert view.message[0].startswith("Imported. 1 row read: 1 student added"), view.message
+    row = store.query("SELECT state, mosis_id FROM students")[0]
+    assert row == {"state": "MO", "mosis_id": None}
+
+
+def test_a_roster_set_reads_again_as_enrollments_when_the_kind_changes(store):
+    view, presenter = make(store)
+    presenter.start(ROSTER / "oneroster-1.2")
+    assert view.file[1] == "OneRoster 1.2, bulk (UTF-8) · 23 columns · 4 students among 7 people in users.csv"
+    presenter.import_requested(skip_invalid=False)
+    assert count(store) == 3
+    presenter.kind_changed("enrollments")
+    assert "OneRoster enrollments" in view.file[1]
+    keys = {r.key: r.header for r in view.mapping}
+    assert (keys["local_number"], keys["entry"], keys["school_code"]) == ("userIds: SIS", "beginDate", "School code")
+    presenter.import_requested(skip_invalid=False)
+    assert view.message[1] == "done" and "2 enrollments added" in view.message[0]
+
+
+def test_the_course_catalog_through_the_same_mapping(store, tmp_path):
+    from mocap_desktop.store.catalog import CatalogRepo
+
+    path = tmp_path / "curriculum-only.csv"
+    path.write_text("Vendor Org,Course Name,Course ID Code,Price\n"
+                    "Edmentum,Algebra I A,EDM-ALG1A,$370.00\n", encoding="utf-8")
+    view, presenter = make(store)
+    presenter.start(path)
+    assert ("catalog", "Course catalog") in view.calls[0][1]
+    presenter.kind_changed("catalog")
+    assert view.actions == (False, False) and "Provider" in view.message[0]
+    presenter.mapping_changed("provider", "Vendor Org")
+    presenter.mapping_changed("price", None)
+    presenter.import_requested(skip_invalid=False)
+    assert view.message[1] == "done" and "1 course added" in view.message[0]
+    course = CatalogRepo(store).search("", limit=5, active_only=False)[0]
+    assert (course.provider_name, course.price, course.program_code) == ("Edmentum", None, "52")  # from the name
+    assert course.source.startswith("curriculum-only.csv")

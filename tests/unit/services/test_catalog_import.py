@@ -185,3 +185,50 @@ def test_cli_catalog_import(tmp_path, capsys, office):
     with pytest.raises(SystemExit) as stop:
         main(["catalog", "import", str(tmp_path / "missing.csv"), "--data-dir", data])
     assert stop.value.code == 2
+
+
+def test_cli_catalog_import_with_a_saved_mapping(tmp_path, capsys, office):
+    from mocap_desktop.store.import_mappings import ImportMappingRepo
+
+    path = tmp_path / "vendor-list.csv"
+    path.write_text("Vendor Org,Class,Number,Cost\n"
+                    "Edmentum,Algebra I A,EDM-ALG1A,$370.00\n"
+                    "Launch,Geometry FY,L-GEOFY,$740.00\n", encoding="utf-8")
+    data = str(office.data_dir.root)
+    with pytest.raises(SystemExit) as stop:  # "Vendor Org", "Class", "Number": nothing guessed
+        main(["catalog", "import", str(path), "--data-dir", data])
+    assert stop.value.code == 2
+    assert 'no column for "Provider", "Course name", "Course ID code"' in capsys.readouterr().err
+    ImportMappingRepo(office.store).save("catalog", "Vendor list", {
+        "provider": "Vendor Org", "title": "Class", "code": "Number", "price": None})
+    assert main(["catalog", "import", str(path), "--mapping", "Vendor list", "--data-dir", data]) == 0
+    assert "courses added 2" in capsys.readouterr().out
+    c = courses(office.store)
+    assert c["EDM-ALG1A"].price is None and c["L-GEOFY"].length == "year"  # Cost was unmapped
+    with pytest.raises(SystemExit) as stop:
+        main(["catalog", "import", str(path), "--mapping", "Nope", "--data-dir", data])
+    assert stop.value.code == 2
+    assert 'no saved mapping is called "Nope"; saved catalog mappings: Vendor list.' in capsys.readouterr().err
+
+
+def test_an_sis_course_list_is_named_as_such(store, tmp_path):
+    path = write_csv(tmp_path, ["ENG101,English 9,1,9", "MTH220,Geometry,1,10"], name="courses.csv",
+                     header="Course Number,Course Name,Credit,Grade\n")
+    with pytest.raises(ImportRefused) as err:
+        import_catalog(store, path)
+    text = str(err.value)
+    assert text.startswith('courses.csv has no column for "Provider", which the course catalog import needs')
+    assert "looks like a course list from a student information system" in text
+    assert "Combined Course List" in text and CatalogRepo(store).count() == 0
+
+
+def test_the_combined_course_list_columns_and_program_kept_per_list(store, tmp_path):
+    header = "MOCAP Approved Provider,Course Name,Course ID Code,Subject Area,Grade Levels,Semester Cost,Program Type\n"
+    path = write_csv(tmp_path, ["Edmentum,Biology A,EDM-BIOA,Science,9-12,$370.00,With instruction",
+                                "Edmentum,Biology B,EDM-BIOB,Science,9-12,$370.00,Curriculum only"],
+                     name="list.csv", header=header)
+    report = import_catalog(store, path)
+    assert report.written and report.added == 2 and not report.problems
+    c = courses(store)
+    assert (c["EDM-BIOA"].program_code, c["EDM-BIOB"].program_code) == ("50", "52")
+    assert (c["EDM-BIOA"].price, c["EDM-BIOA"].subject, c["EDM-BIOA"].grade_low) == (370.0, "Science", "9")

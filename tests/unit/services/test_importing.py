@@ -96,10 +96,19 @@ def test_grades_normalise_to_k_through_12(text, grade):
     assert parse_grade(text, CTX) == grade
 
 
-@pytest.mark.parametrize("text", ["PK", "13", "UG", "-1", "", "Kinder garten"])
-def test_grades_outside_k_12_are_refused(text):
-    with pytest.raises(FieldError):
+@pytest.mark.parametrize("text", ["", "Kinder garten", "X7", "15th"])
+def test_grades_that_are_no_grade_are_refused(text):
+    with pytest.raises(FieldError) as err:
         parse_grade(text, CTX)
+    assert not isinstance(err.value, importing.SkipRow)
+
+
+@pytest.mark.parametrize("text", ["PK", "pk3", "PK4", "TK", "P3", "-1", "-2", "UG", "13", "99", "PS",
+                                  "IT", "PR", "Pre-K"])
+def test_grades_before_k_or_after_12_skip_the_row(text):
+    with pytest.raises(importing.SkipRow) as err:
+        parse_grade(text, CTX)
+    assert err.value.group == "pre-kindergarten and ungraded" and err.value.value == text.upper()
 
 
 def test_headers_are_guessed_from_the_variants_sis_exports_use():
@@ -185,15 +194,15 @@ def test_a_missing_required_column_is_refused_before_any_row_is_read(store, monk
 
     real = importing.read_table
 
-    def table_without_rows(path):
-        t = real(path)
+    def table_without_rows(path, what="students"):
+        t = real(path, what)
         t.rows = no_rows.__get__(t)
         return t
 
     monkeypatch.setattr(importing, "read_table", table_without_rows)
-    with pytest.raises(ImportRefused, match='no column for "Birth date"') as err:
-        run_import(store, ROSTER / "missing-birthdate.csv", STUDENTS)
-    assert "Columns found: Student Number, State ID, Last Name, First Name, Grade" in str(err.value)
+    with pytest.raises(ImportRefused, match='no column for "Grade"') as err:
+        run_import(store, ROSTER / "missing-grade.csv", STUDENTS)
+    assert "Columns found: Student Number, State ID, Last Name, First Name, Birthdate" in str(err.value)
     assert dump(store) == before
 
 
@@ -213,7 +222,7 @@ def test_row_numbers_count_blank_lines_as_a_spreadsheet_shows_them(store, tmp_pa
     path = tmp_path / "blank.csv"
     path.write_text("Student Number,Last Name,First Name,Birthdate,Grade\n"
                     "1,Young,Avery,1/1/2012,3\n\n\n"
-                    "2,Young,Blake,1/1/2012,PK\n", encoding="utf-8")
+                    "2,Young,Blake,1/1/2012,X7\n", encoding="utf-8")
     report = run_import(store, path, STUDENTS)
     assert [p.row for p in report.problems] == [5]
     assert report.rows_read == 2

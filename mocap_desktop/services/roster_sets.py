@@ -1,0 +1,397 @@
+"""Rosters that come as a set of files, read into one table of students for the import engine:
+OneRoster 1.1 and 1.2 CSV, and Microsoft School Data Sync v2/v2.1 (OneRoster-like files).
+
+A set is a zip, a folder, or any file of it, recognised by `manifest.csv` or by `users.csv`
+with `orgs.csv` beside it. Only students become rows (OneRoster 1.1 `users.role`, 1.2 and SDS
+`roles.csv`), in `users.csv` order and numbered as that file's rows (the header is row 1), so a
+problem names `users.csv`, the row and the column. Each row gathers what the other files say
+about the student, under columns the mapping guesses like any export's:
+
+- `demographics.csv` (by `sourcedId` or `userSourcedId`): `birthDate`, `sex`;
+- `orgs.csv`: the first school among `primaryOrgSourcedId`, the primary role's org and
+  `orgSourcedIds`, as "School code" (its `identifier`; a ten-digit county-district-school code
+  gives its last four digits) and "School name";
+- guardians from `agentSourcedIds` or `relationships.csv`, the users they name (parents,
+  guardians, relatives) as "Guardian …" and "Guardian2 …" name, relationship, phone, e-mail;
+- `userIds` (`{MOSIS:1234567890},{SIS:100123}`): one column per type, "userIds: MOSIS", so the
+  MOSIS ID or the local number can come from any of them.
+
+`manifest.csv` is honoured: a file it calls absent is not read, a file it calls bulk or delta
+must be there. A delta's `status` column says which students the district withdrew.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from itertools import islice
+from operator import itemgetter
+from pathlib import Path
+
+from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, decode_bytes
+from mocap_desktop.services.roster import parse_grade
+
+MARKERS = ("manifest.csv", "users.csv")
+_USER_IDS = re.compile(r"\{\s*([^:{}]+?)\s*:\s*([^{}]*?)\s*\}")
+GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
+GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
+
+
+def _folder_names(folder: Path) -> dict[str, Path]:
+    try:
+        return {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    except OSError:
+        return {}
+
+
+def _is_set_folder(names) -> bool:
+    return "manifest.csv" in names or ("users.csv" in names and "orgs.csv" in names)
+
+
+def is_set(path: Path) -> bool:
+    """A zip, a folder of a set, or a file inside a folder of a set."""
+    if path.is_dir():
+        return True
+    if path.suffix.lower() == ".zip":
+        return True
+    return (path.is_file() and path.name.lower() in ("manifest.csv", "users.csv", "orgs.csv")
+            and _is_set_folder(_folder_names(path.parent)))
+
+
+def _members(path: Path) -> tuple[str, dict[str, Callable[[], bytes]]]:
+    """(what to call the set, lower-case file name → its bytes) for a zip or a folder."""
+    if path.is_file() and path.suffix.lower() != ".zip":
+        path = path.parent
+    if path.is_dir():
+        names = _folder_names(path)
+        if not _is_set_folder(names):
+            raise ImportRefused(
+                f"{path.name} is a folder without manifest.csv or users.csv and orgs.csv: choose "
+                "the export file itself, or a OneRoster folder or zip.")
+        return path.name, {n: p.read_bytes for n, p in names.items()}
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as err:
+        raise ImportRefused(f"{path.name} cannot be opened as a zip file ({err}).") from err
+    found: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        parts = info.filename.replace("\\", "/").split("/")
+        if info.is_dir() or parts[0] == "__MACOSX" or len(parts) > 2:
+            continue
+        found.setdefault(parts[-1].lower(), info)
+    if not _is_set_folder(found):
+        inside = ", ".join(sorted(found)) or "nothing"
+        raise ImportRefused(
+            f"{path.name} is not a OneRoster or School Data Sync zip: it has no manifest.csv, nor "
+            f"users.csv with orgs.csv (it holds {inside}).")
+    return path.name, {n: (lambda i=i: archive.read(i)) for n, i in found.items()}
+
+
+class _File:
+    """One CSV of the set: its header (case kept) and rows."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name = name
+        text, self.encoding = decode_bytes(data)
+        reader, rows = csv.reader(io.StringIO(text, newline="")), []
+        while chunk := list(islice(reader, 5000)):  # in chunks: a window thread gets its turns
+            rows += chunk
+        self.header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
+        width = len(self.header)
+        # Every row as wide as the header, so that a column is read by index alone.
+        self.rows = [r if len(r) == width else (r + [""] * (width - len(r)))[:width]
+                     for r in rows[1:] if r]
+        self._index = {h.lower(): i for i, h in reversed(list(enumerate(self.header)))}
+
+    def column(self, *names: str) -> int | None:
+        return next((self._index[n.lower()] for n in names if n.lower() in self._index), None)
+
+    def need(self, *names: str) -> int:
+        i = self.column(*names)
+        if i is None:
+            raise ImportRefused(f'{self.name} has no "{names[0]}" column; nothing was imported. '
+                                f"Columns found: {', '.join(self.header)}.")
+        return i
+
+    def getter(self, *names: str) -> Callable[[list[str]], str]:
+        i = self.column(*names)
+        return _blank if i is None else itemgetter(i)
+
+
+def _blank(row: list[str]) -> str:
+    return ""
+
+
+def _not_k12(grades: str) -> bool:
+    """Whether the student's grade is one the roster import skips (pre-kindergarten, ungraded):
+    their enrollments are skipped too."""
+    try:
+        parse_grade(grades.split(",")[0].strip(), ParseContext())
+    except SkipRow:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+def _school_code(identifier: str) -> str:
+    digits = identifier.replace("-", "").replace(" ", "")
+    return digits[-4:] if len(digits) == 10 and digits.isdigit() else identifier
+
+
+def read_set(path: Path, what: str = "students") -> Table:
+    """The set at `path` as a table of students, or with `what="enrollments"` as the
+    students' school enrollments (one row per student and school)."""
+    name, members = _members(Path(path))
+    if what not in ("students", "enrollments"):
+        raise ImportRefused(f"{name} is a roster set: it holds students and enrollments, not {what}.")
+    manifest: dict[str, str] = {}
+    if "manifest.csv" in members:
+        m = _File("manifest.csv", members["manifest.csv"]())
+        key, value = m.getter("propertyName"), m.getter("value")
+        manifest = {key(r).lower(): value(r) for r in m.rows if key(r)}
+
+    def mode(file: str) -> str:
+        return manifest.get(f"file.{file.lower().removesuffix('.csv')}", "").lower()
+
+    def read(file: str, needed: bool = False) -> _File | None:
+        declared = mode(file)
+        if declared == "absent":
+            return None
+        if file.lower() not in members:
+            if declared in ("bulk", "delta") or needed:
+                raise ImportRefused(f"{name}: {file} is missing"
+                                    + (f" (manifest.csv says it is {declared})" if declared else "")
+                                    + "; nothing was imported.")
+            return None
+        return _File(file, members[file.lower()]())
+
+    users = read("users.csv", needed=True)
+    assert users is not None
+    if mode("users.csv") == "absent":
+        raise ImportRefused(f"{name}: manifest.csv says users.csv is absent: the set has no "
+                            "students to import.")
+    version = manifest.get("oneroster.version", "")
+    roles, orgs = read("roles.csv"), read("orgs.csv")
+    demographics, relationships = read("demographics.csv"), read("relationships.csv")
+    sds = not manifest and (users.column("activeDirectoryMatchId") is not None
+                            or (roles is not None and roles.column("isPrimary") is not None))
+
+    u_id = users.need("sourcedId")
+    u_role = users.getter("role")
+    u_given, u_family = users.getter("givenName"), users.getter("familyName")
+    u_email, u_phone, u_sms = users.getter("email"), users.getter("phone"), users.getter("sms")
+    u_orgs, u_primary = users.getter("orgSourcedIds"), users.getter("primaryOrgSourcedId")
+    u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
+
+    # Who is a student, and which org and grade their roles give.
+    student_ids: set[str] = set()
+    role_org: dict[str, str] = {}
+    role_grade: dict[str, str] = {}
+    role_of: dict[str, str] = {}
+    if roles is not None:
+        r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
+        r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
+        r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
+        role_of = dict(zip(map(r_user, reversed(roles.rows)), map(str.lower, map(r_role, reversed(roles.rows)))))
+        for row in [r for r in roles.rows if r_role(r).lower() == "student"]:
+            user = r_user(row)
+            student_ids.add(user)
+            primary = r_type(row).lower() == "primary" or r_primary(row).lower() in ("true", "1", "yes")
+            if r_org(row) and (primary or user not in role_org):
+                role_org[user] = r_org(row)
+            if r_grade(row) and (primary or user not in role_grade):
+                role_grade[user] = r_grade(row)
+    else:
+        if users.column("role") is None:
+            raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
+                                "so the students cannot be told from the other people; nothing "
+                                "was imported.")
+
+    if roles is None:
+        student_ids = {row[u_id] for row in users.rows if u_role(row).lower() == "student"}
+
+    # Schools.
+    schools: dict[str, tuple[str, str]] = {}
+    district_of: dict[str, str] = {}  # school → its district's county-district code
+    if orgs is not None:
+        o_id, o_name = orgs.getter("sourcedId"), orgs.getter("name")
+        o_type, o_ident = orgs.getter("type"), orgs.getter("identifier")
+        o_parent = orgs.getter("parentSourcedId")
+        codes = {o_id(r): o_ident(r).replace("-", "") for r in orgs.rows
+                 if o_type(r).lower() in ("district", "lea")}
+        for row in orgs.rows:
+            if o_type(row).lower() in ("school", ""):
+                schools[o_id(row)] = (_school_code(o_ident(row)), o_name(row))
+                code = codes.get(o_parent(row), "")
+                district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
+
+    # Guardians: users who are not students, and which students they belong to.
+    people = {row[u_id]: row for row in users.rows if row[u_id] not in student_ids}
+    agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
+    if relationships is not None:
+        l_user = relationships.getter("userSourcedId", "studentSourcedId")
+        l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
+                                       "relatedUserSourcedId")
+        l_role = relationships.getter("relationshipRole", "role", "relationship")
+        rows = relationships.rows
+        for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
+            agents.setdefault(user, []).append((other, role))
+
+    birth: dict[str, tuple[str, str]] = {}
+    if demographics is not None:
+        d_id = demographics.getter("sourcedId", "userSourcedId")
+        d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
+        rows = demographics.rows
+        birth = dict(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
+
+    # One row per student, numbered as in users.csv.
+    plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
+                         "familyName", "middleName", "preferredGivenName")
+             if users.column(h) is not None]
+    plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
+    id_types: dict[str, None] = {}
+    identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
+    built: list[tuple[int, list[str], dict[str, str], list[tuple[str, ...]]]] = []
+    no_school, no_agents, no_birth = ("", ""), [], ("", "")
+    for number, row in enumerate(users.rows, start=2):
+        sid = row[u_id]
+        if sid not in student_ids:
+            continue
+        user_ids = u_ids(row)
+        ids = {t.strip(): v for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+        if ids:
+            id_types.update(dict.fromkeys(ids))
+        if what == "enrollments":
+            if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
+                identity[sid] = (list(plain_of(row)[:-1]), ids)
+            continue
+        school = schools.get(u_primary(row)) or schools.get(role_org.get(sid, ""))
+        if school is None:
+            school = next((schools[o.strip()] for o in u_orgs(row).split(",") if o.strip() in schools),
+                          no_school)
+        grade = u_grades(row) or role_grade.get(sid, "")
+        if "," in grade:
+            grade = grade.split(",")[0].strip()
+        guardians: list[tuple[str, ...]] = []
+        agent_ids = u_agents(row)
+        linked = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] if agent_ids else no_agents
+        for person, relation in (linked + agents[sid] if sid in agents else linked):
+            p = people.get(person)
+            role = (relation or (u_role(p) if p else "") or role_of.get(person, "")).lower()
+            if p is None or (role and role not in GUARDIAN_ROLES and relation == ""):
+                continue
+            full = f"{u_given(p)} {u_family(p)}".strip()
+            if full and all(g[0] != full for g in guardians):
+                guardians.append((full, GUARDIAN_ROLES.get(role, relation.title()),
+                                  u_phone(p) or u_sms(p), u_email(p)))
+        built.append((number, plain_of(row), ids, grade, birth.get(sid, no_birth), school, guardians))
+
+    types = list(id_types)
+    if what == "enrollments":
+        return _enrollments(path, name, read, plain, types, identity, schools, district_of,
+                            users.encoding)
+    has_guardians = any(g for *_, g in built)
+    headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
+    if demographics is not None:
+        headers += ["birthDate", "sex"]
+    school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
+                                                bool(schools))) if used]
+    headers += [("School code", "School name")[i] for i in school_parts]
+    slots = ("Guardian", "Guardian2") if has_guardians else ()
+    headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
+
+    has_demographics = demographics is not None
+    school_from = 2 - len(school_parts)  # both parts, the name only, or neither
+    blank_guardian = ("",) * len(GUARDIAN_PARTS)
+    rows_out = []
+    for number, base, ids, grade, born, school, guardians in built:
+        out = [*base[:-1], *[ids.get(t, "") for t in types], grade]
+        if has_demographics:
+            out += born
+        out += school[school_from:]
+        for i in range(len(slots)):
+            out += guardians[i] if i < len(guardians) else blank_guardian
+        rows_out.append((number, out))
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        return iter(rows_out)
+
+    if sds:
+        what = "School Data Sync (OneRoster-like)"
+    else:
+        what = f"OneRoster {version}".strip() if version else "OneRoster"
+    delta = mode("users.csv") == "delta"
+    fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
+    contents = f"{len(rows_out):,} students among {len(users.rows):,} people in users.csv"
+    notes = [f"{name}: {contents}."]
+    if demographics is None:
+        notes.append("The set has no demographics.csv: birth dates stay as they are on record "
+                     "(unknown for new students) until a file gives them.")
+    table = Table(Path(path), headers, rows, len(users.rows) + 1, fmt, row_file="users.csv",
+                  notes=notes, contents=contents)
+    return table
+
+
+def _enrollments(path, name: str, read, plain: list[str], types: list[str],
+                 identity: dict[str, tuple[list[str], dict[str, str]]],
+                 schools: dict[str, tuple[str, str]], district_of: dict[str, str],
+                 encoding: str) -> Table:
+    """One row per student and school: the first begin and last end date of the student's class
+    enrollments there (a class's term from academicSessions.csv when the row has no dates), or
+    of their roles (1.2) when the set has no enrollments.csv."""
+    sessions: dict[str, tuple[str, str]] = {}
+    if (terms := read("academicSessions.csv")) is not None:
+        t_id, t_start, t_end = terms.getter("sourcedId"), terms.getter("startDate"), terms.getter("endDate")
+        sessions = {t_id(r): (t_start(r), t_end(r)) for r in terms.rows}
+    term_of: dict[str, tuple[str, str]] = {}
+    if (classes := read("classes.csv")) is not None:
+        c_id, c_terms = classes.getter("sourcedId"), classes.getter("termSourcedIds")
+        for r in classes.rows:
+            spans = [sessions[t.strip()] for t in c_terms(r).split(",") if t.strip() in sessions]
+            if spans:
+                term_of[c_id(r)] = (min(a for a, _ in spans), max(b for _, b in spans))
+    source = read("enrollments.csv")
+    file = "enrollments.csv"
+    if source is not None:
+        get_user, get_school = source.getter("userSourcedId"), source.getter("schoolSourcedId")
+        get_class, get_role = source.getter("classSourcedId"), source.getter("role")
+        get_begin, get_end = source.getter("beginDate"), source.getter("endDate")
+    elif (source := read("roles.csv")) is not None:
+        file = "roles.csv"
+        get_user, get_school = source.getter("userSourcedId"), source.getter("orgSourcedId")
+        get_class, get_role = (lambda r: ""), source.getter("role")
+        get_begin, get_end = source.getter("beginDate", "roleStartDate"), source.getter("endDate", "roleEndDate")
+    else:
+        raise ImportRefused(f"{name} has no enrollments.csv (nor roles.csv): it holds no enrollment "
+                            "history; nothing was imported.")
+    spans: dict[tuple[str, str], list] = {}  # (student, school) → [first row, begin, end or None]
+    for number, r in enumerate(source.rows, start=2):
+        user, school = get_user(r), get_school(r)
+        if get_role(r).lower() != "student" or user not in identity:
+            continue
+        term = term_of.get(get_class(r), ("", ""))
+        begin, end = (get_begin(r) or term[0])[:10], (get_end(r) or term[1])[:10]
+        span = spans.get((user, school))
+        if span is None:
+            spans[(user, school)] = [number, begin, end or None]
+            continue
+        if begin and (not span[1] or begin < span[1]):
+            span[1] = begin
+        span[2] = None if span[2] is None or not end else max(span[2], end)
+    headers = [*plain, *(f"userIds: {t}" for t in types), "District code", "School code",
+               "School name", "beginDate", "endDate"]
+    rows_out = []
+    for (user, school), (number, begin, end) in spans.items():
+        cells, ids = identity[user]
+        code, school_name = schools.get(school, ("", ""))
+        rows_out.append((number, [*cells, *(ids.get(t, "") for t in types),
+                                  district_of.get(school, ""), code, school_name, begin, end or ""]))
+    rows_out.sort()
+    contents = f"{len(rows_out):,} school enrollments of {len(identity):,} students from {file}"
+    notes = [f"{name}: {contents} (pre-kindergarten and ungraded students left out)."]
+    return Table(Path(path), headers, lambda: iter(rows_out), len(source.rows) + 1,
+                 f"OneRoster enrollments ({encoding})", row_file=file, notes=notes, contents=contents)
