@@ -47,8 +47,8 @@ class MainPresenter:
         district = f"{profile.name} ({profile.display_code})" if profile else "No district profile yet"
         database = self.store.path.name + (" (demo data)" if self.demo else "")
         self.view.set_title(f"{APP_NAME} — {profile.name if profile else 'set up the district'}")
-        person = f"Signed in: {self.signed_in}    " if self.signed_in else ""
-        self.view.show_status(f"{person}District: {district}    Database: {database}")
+        person = f"    Signed in: {self.signed_in}" if self.signed_in else ""
+        self.view.show_status(f"{district}{person}    Database: {database}")
 
     def about_requested(self) -> None:
         self.view.show_about(self.about())

@@ -43,7 +43,7 @@ from mocap_desktop.ui.presenters.audit_viewer import (
 )
 from mocap_desktop.ui.views.dates import date_edit
 from mocap_desktop.ui.views.dialogs import MessageBoxes, present
-from mocap_desktop.ui.views.tables import record_table
+from mocap_desktop.ui.views.tables import StretchColumn, record_table, text_width
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY, _TOOLTIP, _ACCESSIBLE, _USER = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
@@ -261,7 +261,7 @@ class AuditViewerDialog(MessageBoxes, QDialog):
         self.student.setAccessibleName("Student number or name")
         self.student.setPlaceholderText("Student number or name, then Enter")
         self.student.setClearButtonEnabled(True)
-        self.student.setMinimumWidth(230)
+        self.student.setMinimumWidth(text_width(self.student, self.student.placeholderText(), 48))
         self.student.returnPressed.connect(lambda: self.student_search_requested.emit(self.student.text()))
         self.find_button = QPushButton("Fi&nd")
         self.find_button.setObjectName("auditFindStudent")
@@ -305,8 +305,13 @@ class AuditViewerDialog(MessageBoxes, QDialog):
 
         # --- entries and detail ------------------------------------------------------------------------
         self.model = AuditTableModel(self)
-        self.table = record_table(self.model, "auditTable", "Audit entries",
-                                  (150, 165, 135, 155, 170, 105, 80))
+        self.table = record_table(self.model, "auditTable", "Audit entries", ())
+        samples = ("Dec 30, 2026 12:59 PM", "Dana Whitfield (dwhitfield)", "Principal or designee",
+                   "Disclosure report viewed", "000000 · Baker, Valentina", "MOCAP-2026-0000")
+        for column, sample in enumerate(samples):  # Person and Student are cut short past these
+            self.table.horizontalHeader().resizeSection(column, text_width(self.table, sample, 12))
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.detail_column = StretchColumn(self.table, len(COLUMNS) - 1, 100)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.detail = QTextBrowser()
@@ -322,7 +327,7 @@ class AuditViewerDialog(MessageBoxes, QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([1045, 250])
+        splitter.setSizes([1065, 230])
 
         self.summary = QLabel()
         self.summary.setObjectName("auditSummary")

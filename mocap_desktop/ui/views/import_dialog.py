@@ -306,8 +306,8 @@ class ImportDialog(QDialog):
                 combo.addItem(h, h)
             combo.setCurrentIndex(max(combo.findData(row.header), 0) if row.header else 0)
             combo.setAccessibleName(f"Column for {row.label}" + (" (required)" if row.required else ""))
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(13)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # names whole
+            combo.setMaximumWidth(combo.fontMetrics().horizontalAdvance("x" * 32))
             if row.required and not row.header:
                 combo.setStyleSheet("QComboBox { background: #fde8e8; }")
             combo.currentIndexChanged.connect(

@@ -135,8 +135,10 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Navigation")
         self.nav.setFixedWidth(200)
         self.nav.setStyleSheet(
-            "QListWidget#navigation { font-size: 11pt; border: none; background: palette(base); }"
+            "QListWidget#navigation { font-size: 11pt; border: none; background: palette(base); "
+            "outline: 0; }"  # the selected item's colour shows the place, not a cut dotted frame
             "QListWidget#navigation::item { padding: 10px 14px; }"
+            "QListWidget#navigation::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
         )
         self.stack = QStackedWidget()
         for area in areas:
@@ -160,9 +162,9 @@ class MainWindow(QMainWindow):
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
-        self.status_label = ElidedLabel()
+        self.status_label = ElidedLabel(Qt.TextElideMode.ElideRight)  # the database name goes first
         self.status_label.setAccessibleName("Status")
-        self.statusBar().addPermanentWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.status_label)  # a narrow bar: both labels give way
         self._build_menus(areas)
         self.nav.setCurrentRow(0)
 

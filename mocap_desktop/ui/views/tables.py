@@ -4,7 +4,7 @@ editing, Tab leaves the table, fixed row height, columns the user can resize."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
 def record_table(model: QAbstractItemModel, object_name: str, accessible_name: str,
@@ -28,6 +28,11 @@ def record_table(model: QAbstractItemModel, object_name: str, accessible_name: s
     for column, width in enumerate(widths):
         header.resizeSection(column, width)
     return table
+
+
+def text_width(widget: QWidget, sample: str, padding: int = 18) -> int:
+    """Width that shows `sample` whole in `widget`'s font, with a cell's or frame's padding."""
+    return widget.fontMetrics().horizontalAdvance(sample) + padding
 
 
 class StretchColumn(QObject):

@@ -36,7 +36,7 @@ class FakeView:
 def test_status_without_a_district_profile_says_so(store, data_dir):
     view = FakeView()
     MainPresenter(view, store, data_dir.root, demo=False).start()
-    assert ("status", "District: No district profile yet    Database: mocap.sqlite") in view.calls
+    assert ("status", "No district profile yet    Database: mocap.sqlite") in view.calls
 
 
 def test_about_names_version_database_and_data_folder(demo_session):
