@@ -21,6 +21,7 @@ from pathlib import Path
 from mocap_desktop import APP_NAME, __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_DATABASE, EXIT_ACCESS = 0, 1, 2, 3, 4
+EXIT_PIPE_CLOSED = 141  # as a shell reports a command whose reader closed the pipe (128 + SIGPIPE)
 
 
 def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -512,9 +513,15 @@ def main(argv: list[str] | None = None) -> int:
         from mocap_desktop.core.access import AccessDenied
 
         try:
-            return handler(args)
+            code = handler(args)
+            sys.stdout.flush()
+            return code
         except AccessDenied as err:
             fail(str(err), EXIT_ACCESS)
+        except BrokenPipeError:
+            # The reader stopped (`… | head`): no traceback, and nothing more to flush at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_PIPE_CLOSED
     from mocap_desktop.app import run
 
     return run(args.data_dir, args.demo, smoke_test=args.smoke_test)
