@@ -58,7 +58,11 @@ def _session(args: argparse.Namespace):
     configure_logging(folder.logs)
     login, password = credentials(args.demo)
     try:
-        return open_session(folder, args.demo, login, password)
+        session = open_session(folder, args.demo, login, password)
+        session.on_sign_out_not_recorded = lambda err: print(
+            f"mocap-desktop: note: the sign-out was not recorded in the audit trail ({err}); "
+            "everything reported above was saved.", file=sys.stderr)
+        return session
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)
     except NeedsSetUp as err:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from mocap_desktop.core.access import ROLES, SYSTEM, AccessDenied, User, require, PEOPLE_MANAGE
 from mocap_desktop.paths import DataDir
-from mocap_desktop.store import Store, open_store
+from mocap_desktop.store import Store, StoreError, open_store
 from mocap_desktop.store import audit
 from mocap_desktop.store.db import keyring_path
 from mocap_desktop.store.keys import (
@@ -55,12 +56,21 @@ class Session:
     user: User = SYSTEM
     keyring: Keyring | None = field(default=None, repr=False)
     _key: bytes | None = field(default=None, repr=False)
+    on_sign_out_not_recorded: Callable[[StoreError], None] | None = field(default=None, repr=False)
 
     def close(self, sign_out: bool = True) -> None:
-        if sign_out and self.user is not SYSTEM:
-            with self.store.transaction() as db:
-                audit.record(db, self.user.login, self.user.role, "sign_out")
-        self.store.close()
+        """Record the sign-out and close. A sign-out that cannot be written (a full disk) loses
+        nothing else: what was saved stays saved, and `on_sign_out_not_recorded` hears why."""
+        try:
+            if sign_out and self.user is not SYSTEM:
+                with self.store.transaction() as db:
+                    audit.record(db, self.user.login, self.user.role, "sign_out")
+        except StoreError as err:
+            log.warning("Sign-out not recorded: %s", type(err).__name__)
+            if self.on_sign_out_not_recorded is not None:
+                self.on_sign_out_not_recorded(err)
+        finally:
+            self.store.close()
 
 
 def _now() -> str:
