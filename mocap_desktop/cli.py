@@ -62,6 +62,10 @@ def _session(args: argparse.Namespace):
         session.on_sign_out_not_recorded = lambda err: print(
             f"mocap-desktop: note: the sign-out was not recorded in the audit trail ({err}); "
             "everything reported above was saved.", file=sys.stderr)
+        if session.store.read_only_reason:
+            print(f"mocap-desktop: note: opened read-only: {session.store.read_only_reason}. Lookup, letters "
+                  "already made, the audit trail and backups to another drive work; nothing can be "
+                  "changed until then.", file=sys.stderr)
         return session
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)

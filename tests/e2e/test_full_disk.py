@@ -109,3 +109,57 @@ def test_a_disk_io_error_on_a_full_disk_is_named_as_a_full_disk(tmp_path, monkey
     assert classify(err, tmp_path / "x.sqlite") is None  # space left: not a full disk, a bug to report
     monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**6, 10**6, 0))
     assert isinstance(classify(err, tmp_path / "x.sqlite"), DiskFullError)
+
+
+def test_on_a_full_tmpfs_the_database_opens_read_only(small_disk, tmp_path):
+    folder = DataDir(small_disk / "office").ensure()
+    session = set_up(folder, LOGIN, NAME, PASSWORD)[0]
+    import_roster_file(session.store, ROSTER / "clever-students.csv", skip_invalid=True)
+    session.close()
+    fill(small_disk)
+
+    found = cli(folder.root, "students", "search", "gray")
+    assert found.returncode == 0 and "Gray, Morgan" in found.stdout
+    assert "opened read-only: the disk holding" in found.stderr and "Traceback" not in found.stderr
+    copy = cli(folder.root, "backup", str(tmp_path / "elsewhere.sqlite"))
+    assert copy.returncode == 0 and (tmp_path / "elsewhere.sqlite").exists()
+    refused = cli(folder.root, "import-roster", str(ROSTER / "clever-students.csv"))
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr
+    assert "This was not saved: the database is open read-only" in refused.stderr
+
+
+def test_a_database_that_cannot_be_written_opens_read_only(tmp_path, monkeypatch):
+    from mocap_desktop.services import session as session_module
+    from mocap_desktop.store import StoreError
+    from mocap_desktop.ui.presenters.main import MainPresenter
+
+    folder = DataDir(tmp_path).ensure()
+    session = set_up(folder, LOGIN, NAME, PASSWORD)[0]
+    import_roster_file(session.store, ROSTER / "clever-students.csv", skip_invalid=True)
+    session.close()
+    entries = session_module.sign_in(folder, LOGIN, PASSWORD)
+    count = entries.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    entries.close()
+
+    def no_space(*args, **kwargs):
+        raise DiskFullError("The disk is full.")
+
+    monkeypatch.setattr(session_module, "open_store", no_space)
+    ro = session_module.sign_in(folder, LOGIN, PASSWORD)
+    assert ro.store.read_only_reason.startswith("the disk holding")
+    assert ro.store.conn.execute("SELECT count(*) FROM students").fetchone()[0] == 3
+    with pytest.raises(StoreError, match="This was not saved: the database is open read-only"):
+        ro.store.set_setting("x", "y")
+
+    class View:
+        def set_title(self, text): self.title = text
+        def show_status(self, text): self.status = text
+
+    view = View()
+    MainPresenter(view, ro.store, folder.root, False, "Pat").start()
+    assert "read-only: the disk holding" in view.status
+    ro.close()
+    monkeypatch.undo()
+    again = sign_in(folder, LOGIN, PASSWORD)
+    assert again.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == count + 2  # sign-out, sign-in
+    again.close()
