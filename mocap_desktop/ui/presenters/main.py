@@ -46,11 +46,10 @@ class MainPresenter:
         profile = DistrictRepo(self.store).profile()
         district = f"{profile.name} ({profile.display_code})" if profile else "No district profile yet"
         database = self.store.path.name + (" (demo data)" if self.demo else "")
-        if self.store.read_only_reason:
-            database += f", read-only: {self.store.read_only_reason}"
         self.view.set_title(f"{APP_NAME} — {profile.name if profile else 'set up the district'}")
         person = f"Signed in: {self.signed_in}    " if self.signed_in else ""
-        self.view.show_status(f"{person}District: {district}    Database: {database}")
+        read_only = f"Read-only: {self.store.read_only_reason}.    " if self.store.read_only_reason else ""
+        self.view.show_status(f"{read_only}{person}District: {district}    Database: {database}")
 
     def about_requested(self) -> None:
         self.view.show_about(self.about())
