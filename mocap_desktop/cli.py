@@ -21,6 +21,7 @@ from pathlib import Path
 from mocap_desktop import APP_NAME, __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_DATABASE, EXIT_ACCESS = 0, 1, 2, 3, 4
+EXIT_PIPE_CLOSED = 141  # as a shell reports a command whose reader closed the pipe (128 + SIGPIPE)
 
 
 def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -57,7 +58,15 @@ def _session(args: argparse.Namespace):
     configure_logging(folder.logs)
     login, password = credentials(args.demo)
     try:
-        return open_session(folder, args.demo, login, password)
+        session = open_session(folder, args.demo, login, password)
+        session.on_sign_out_not_recorded = lambda err: print(
+            f"mocap-desktop: note: the sign-out was not recorded in the audit trail ({err}); "
+            "everything reported above was saved.", file=sys.stderr)
+        if session.store.read_only_reason:
+            print(f"mocap-desktop: note: opened read-only: {session.store.read_only_reason}. Lookup, letters "
+                  "already made, the audit trail and backups to another drive work; nothing can be "
+                  "changed until then.", file=sys.stderr)
+        return session
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)
     except NeedsSetUp as err:
@@ -512,9 +521,15 @@ def main(argv: list[str] | None = None) -> int:
         from mocap_desktop.core.access import AccessDenied
 
         try:
-            return handler(args)
+            code = handler(args)
+            sys.stdout.flush()
+            return code
         except AccessDenied as err:
             fail(str(err), EXIT_ACCESS)
+        except BrokenPipeError:
+            # The reader stopped (`… | head`): no traceback, and nothing more to flush at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_PIPE_CLOSED
     from mocap_desktop.app import run
 
     return run(args.data_dir, args.demo, smoke_test=args.smoke_test)

@@ -22,6 +22,7 @@ def configure_logging(logs: Path, level: int = logging.INFO) -> Path:
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     handler._mocap = True  # type: ignore[attr-defined]
+    handler.handleError = lambda record: None  # a full disk loses a log line, never prints a traceback
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)

@@ -1,7 +1,11 @@
-"""District calendar: terms in school order, closed days, business-day arithmetic of RULES.md.
+"""District calendar: terms in school order, the office's closed days and the days without
+school, business-day arithmetic of RULES.md.
 
-A business day is a Monday-Friday not in `closed_days`. "N business days after D"
-steps forward from D one day at a time counting only business days; D never counts.
+A business day is a Monday-Friday not in `closed_days`: the days the district office is closed
+(holidays), which stop every business-day clock. Days without school for the students (spring
+break, a teachers' work day) are `no_school_days`: the office works, so the clocks run, but no
+one attends, so an enrollment need not cover them. "N business days after D" steps forward from
+D one day at a time counting only business days; D never counts.
 """
 
 from __future__ import annotations
@@ -57,20 +61,24 @@ class Term:
 
 @dataclass(frozen=True)
 class Calendar:
-    """Terms in school order (summer is not a term) and the days the district is closed."""
+    """Terms in school order (summer is not a term), the days the district office is closed, and
+    the days without school (the office open)."""
 
     terms: tuple[Term, ...]
     closed_days: frozenset[date] = frozenset()
+    no_school_days: frozenset[date] = frozenset()
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", tuple(self.terms))
         object.__setattr__(self, "closed_days", frozenset(self.closed_days))
+        object.__setattr__(self, "no_school_days", frozenset(self.no_school_days))
         object.__setattr__(self, "_index", {t.id: i for i, t in enumerate(self.terms)})
 
     @classmethod
-    def of(cls, terms: Iterable[Term], closed_days: Iterable[date] = ()) -> "Calendar":
-        return cls(tuple(terms), frozenset(closed_days))
+    def of(cls, terms: Iterable[Term], closed_days: Iterable[date] = (),
+           no_school_days: Iterable[date] = ()) -> "Calendar":
+        return cls(tuple(terms), frozenset(closed_days), frozenset(no_school_days))
 
     def term(self, term_id: str) -> Term:
         """The term with this id; KeyError when the calendar has none."""
@@ -82,7 +90,12 @@ class Calendar:
         return self.terms[i - 1] if i > 0 else None
 
     def is_business_day(self, day: date) -> bool:
+        """A day the district office works: it counts on the business-day clocks."""
         return is_business_day(day, self.closed_days)
+
+    def is_school_day(self, day: date) -> bool:
+        """A day students attend: a business day that is not a day without school."""
+        return is_business_day(day, self.closed_days) and day not in self.no_school_days
 
     def add_business_days(self, start: date, n: int) -> date:
         return add_business_days(start, n, self.closed_days)

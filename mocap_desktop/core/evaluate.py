@@ -42,8 +42,8 @@ def birthday(birth_date: date, years: int) -> date:
         return date(birth_date.year + years, 3, 1)
 
 
-def _first_uncovered_business_day(term: Term, enrollments: Iterable[Enrollment], calendar: Calendar) -> date | None:
-    """The first business day of `term` that no enrollment covers, or None when all are covered."""
+def _first_uncovered_school_day(term: Term, enrollments: Iterable[Enrollment], calendar: Calendar) -> date | None:
+    """The first school day of `term` that no enrollment covers, or None when all are covered."""
     cursor = term.start  # every day before cursor is known to be covered
     for e in sorted(enrollments, key=lambda e: e.entry):
         if cursor > term.end:
@@ -52,7 +52,7 @@ def _first_uncovered_business_day(term: Term, enrollments: Iterable[Enrollment],
             continue
         day = cursor
         while day < e.entry and day <= term.end:  # the gap before this enrollment
-            if calendar.is_business_day(day):
+            if calendar.is_school_day(day):
                 return day
             day += timedelta(days=1)
         if e.exit is None:
@@ -60,7 +60,7 @@ def _first_uncovered_business_day(term: Term, enrollments: Iterable[Enrollment],
         cursor = max(cursor, e.exit + timedelta(days=1))
     day = cursor
     while day <= term.end:
-        if calendar.is_business_day(day):
+        if calendar.is_school_day(day):
             return day
         day += timedelta(days=1)
     return None
@@ -112,7 +112,7 @@ def evaluate(student: Student, request: Request, calendar: Calendar, district_co
         if prior is None:
             raise ValueError(f"start term {request.start_term!r} has no prior term in the calendar")
         qualifying = [e for e in student.enrollments if e.counts_as_full_time_missouri_public()]
-        gap = _first_uncovered_business_day(prior, qualifying, calendar)
+        gap = _first_uncovered_school_day(prior, qualifying, calendar)
         if gap is None:
             r04 = f("R04", "pass", _part("R04.pass", prior_term=prior.id, prior_start=prior.start,
                                          prior_end=prior.end))

@@ -8,7 +8,6 @@ or a disclosure report is itself recorded in the trail.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mocap_desktop.core.access import AUDIT_READ, ROLE_LABELS, require
+from mocap_desktop.services.export import CsvWriter
 from mocap_desktop.store import Store, audit
 from mocap_desktop.store.students import StudentRepo
 
@@ -379,18 +379,9 @@ def _atomic_write(path: Path, write: Callable[[io.BufferedWriter], Any]) -> Any:
     return result
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_writer(fh) -> tuple[io.TextIOWrapper, Any]:
+def _csv_writer(fh) -> tuple[io.TextIOWrapper, CsvWriter]:
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", write_through=True)
-    return text, csv.writer(text)
+    return text, CsvWriter(text)
 
 
 def export_audit_csv(store: Store, path: Path, **filters: Any) -> int:
@@ -405,10 +396,10 @@ def export_audit_csv(store: Store, path: Path, **filters: Any) -> int:
         writer.writerow(CSV_COLUMNS)
         count = 0
         for e in iter_entries(store, chosen):
-            writer.writerow([_cell(v) for v in (
+            writer.writerow((
                 e.id, e.at, e.actor, e.actor_name, e.role_label, e.action_label, e.student_number,
                 e.student_name, e.request_reference, json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
-                e.hash)])
+                e.hash))
             count += 1
         text.flush()
         text.detach()
@@ -537,14 +528,14 @@ def disclosure_report(store: Store, student_id: int) -> DisclosureReport:
 
 def disclosure_csv_bytes(report: DisclosureReport) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     writer.writerow(("Student", report.student_name))
     writer.writerow(("Student number", report.student_number))
     writer.writerow(("Made", f"{report.made_at} by {report.made_by}"))
     writer.writerow(())
     writer.writerow(DISCLOSURE_COLUMNS)
     for line in report.lines:
-        writer.writerow([_cell(v) for v in line.cells()])
+        writer.writerow(line.cells())
     return buffer.getvalue().encode("utf-8-sig")
 
 

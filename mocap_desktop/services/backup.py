@@ -8,6 +8,7 @@ beside it.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mocap_desktop.core.access import BACKUP, require
@@ -15,11 +16,16 @@ from mocap_desktop.store import Store, trail
 
 __all__ = ["backup"]
 
+log = logging.getLogger(__name__)
+
 
 def backup(store: Store, dest: Path) -> Path:
     """Copy the open database to `dest` (verified) and record it. Returns the path written."""
     require(store, BACKUP)
     dest = store.backup_to(Path(dest))
+    if store.read_only_reason:  # the copy is what an office needs most then; the trail cannot be written
+        log.warning("Backup written while the database is read-only; not in the audit trail")
+        return dest
     with store.transaction() as db:
         trail.note(db, store, "backup_written", detail={
             "file": dest.name, "folder": str(dest.parent), "bytes": dest.stat().st_size,

@@ -45,29 +45,35 @@ TERMS = [
 ]
 
 
-def _closed_days() -> dict[str, str]:
-    def span(first: str, last: str, reason: str) -> dict[str, str]:
-        d, end, out = date.fromisoformat(first), date.fromisoformat(last), {}
-        while d <= end:
-            if d.weekday() < 5:
-                out[d.isoformat()] = reason
-            d += timedelta(days=1)
-        return out
+def _span(first: str, last: str, reason: str) -> dict[str, str]:
+    d, end, out = date.fromisoformat(first), date.fromisoformat(last), {}
+    while d <= end:
+        if d.weekday() < 5:
+            out[d.isoformat()] = reason
+        d += timedelta(days=1)
+    return out
 
+
+def _closed_days() -> dict[str, str]:
+    """The days the district office is closed."""
     days = {
-        "2025-09-01": "Labor Day", "2025-10-13": "Professional development",
-        "2026-01-19": "Martin Luther King Jr. Day", "2026-02-16": "Presidents' Day",
+        "2025-09-01": "Labor Day", "2026-01-19": "Martin Luther King Jr. Day", "2026-02-16": "Presidents' Day",
         "2026-04-03": "Good Friday", "2026-09-07": "Labor Day",
-        "2026-10-12": "Professional development",
         "2027-01-18": "Martin Luther King Jr. Day", "2027-02-15": "Presidents' Day",
         "2027-03-26": "Good Friday",
     }
-    days |= span("2025-11-26", "2025-11-28", "Thanksgiving break")
-    days |= span("2025-12-22", "2026-01-02", "Winter break")
-    days |= span("2026-03-16", "2026-03-20", "Spring break")
-    days |= span("2026-11-25", "2026-11-27", "Thanksgiving break")
-    days |= span("2026-12-21", "2027-01-01", "Winter break")
-    days |= span("2027-03-15", "2027-03-19", "Spring break")
+    days |= _span("2025-11-26", "2025-11-28", "Thanksgiving break")
+    days |= _span("2025-12-22", "2026-01-02", "Winter break")
+    days |= _span("2026-11-25", "2026-11-27", "Thanksgiving break")
+    days |= _span("2026-12-21", "2027-01-01", "Winter break")
+    return dict(sorted(days.items()))
+
+
+def _no_school_days() -> dict[str, str]:
+    """Days without school for the students; the district office works."""
+    days = {"2025-10-13": "Professional development", "2026-10-12": "Professional development"}
+    days |= _span("2026-03-16", "2026-03-20", "Spring break")
+    days |= _span("2027-03-15", "2027-03-19", "Spring break")
     return dict(sorted(days.items()))
 
 
@@ -437,7 +443,7 @@ def ensure_demo_data(store: Store, today: date | None = None) -> bool:
     providers, courses = _catalog(rng)
     with store.transaction() as db:
         repo.save_profile(PROFILE)
-        repo.save_calendar(CalendarData(TERMS, _closed_days()))
+        repo.save_calendar(CalendarData(TERMS, _closed_days(), _no_school_days()))
         db["buildings"].insert_all(BUILDINGS)
         db["students"].insert_all(students, batch_size=500)
         db["guardians"].insert_all(guardians, batch_size=500)

@@ -5,7 +5,7 @@ An import *kind* names its fields (with the header variants SIS exports use), ho
 becomes a record, and how a batch of records is checked against the database and written.
 The engine does the rest, the same way for every kind:
 
-1. read the file: CSV (UTF-8 with or without a BOM, UTF-16, Windows-1252; comma, tab,
+1. read the file: CSV (UTF-8 or UTF-16, each with or without a BOM, Windows-1252; comma, tab,
    semicolon or bar) or Excel .xlsx (first sheet, read-only);
 2. map columns to fields: guessed from the headers, or a saved mapping, corrected by the user;
    a missing required column stops here, before a row is read;
@@ -266,19 +266,67 @@ def read_table(path: Path, what: str = "students") -> Table:
     return _read_csv(path)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+_BOMS = ((b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16-le", "UTF-16 with BOM"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16 with BOM"))
+
+
+def _sniff_utf16(sample: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` for text without a byte-order mark, else None. Text that is mostly
+    Latin letters, digits and punctuation has a zero byte in every other place, always the same
+    one; the sample must then decode strictly to text without control characters."""
+    sample = sample[:len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    codec = "utf-16-le" if odd > pairs * 0.3 and even <= pairs * 0.02 else \
+        "utf-16-be" if even > pairs * 0.3 and odd <= pairs * 0.02 else None
+    if codec is None:
+        return None
     try:
-        return data.decode("utf-8"), "UTF-8"
+        text = sample.decode(codec)
+    except UnicodeDecodeError as err:
+        if err.start < len(sample) - 4:
+            return None  # a lone surrogate: not UTF-16
+        text = sample[:err.start].decode(codec)  # the sample's end cut a pair in two
+    return codec if _is_text(text) else None
+
+
+def _is_text(text: str) -> bool:
+    return not any(ord(c) < 32 and c not in "\t\r\n\f" for c in text)
+
+
+def sniff_encoding(data: bytes) -> tuple[str, str] | None:
+    """(codec, label) of text bytes, from a byte-order mark or from the bytes themselves; None when
+    the bytes are not text (a zero byte or another control character where text has none)."""
+    for mark, codec, label in _BOMS:
+        if data.startswith(mark):
+            return codec, label
+    sample = data[:4096]
+    if codec := _sniff_utf16(sample):
+        return codec, "UTF-16 without BOM"
+    if b"\x00" in sample:
+        return None
+    try:
+        data.decode("utf-8")
+        return "utf-8", "UTF-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "Windows-1252"
+        data.decode("cp1252")
+        return "cp1252", "Windows-1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
+        return "latin-1", "Latin-1"
+
+
+def decode_bytes(data: bytes, name: str = "The file") -> tuple[str, str]:
+    """The text of `data` and the name of its encoding; `ImportRefused` when it is not text."""
+    found = sniff_encoding(data)
+    if found is None:
+        raise ImportRefused(f"{name} is not a text (CSV) file.")
+    codec, label = found
+    mark = next((len(m) for m, c, _ in _BOMS if data.startswith(m)), 0)
+    return data[mark:].decode(codec, errors="replace"), label
 
 
 def _read_csv(path: Path) -> Table:
@@ -286,7 +334,7 @@ def _read_csv(path: Path) -> Table:
         data = path.read_bytes()
     except OSError as err:
         raise ImportRefused(f"{path} cannot be read: {err.strerror or err}.") from err
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sniff_encoding(data) is None:
         raise ImportRefused(f"{path.name} is not a text (CSV) file. Export the roster as CSV or .xlsx.")
     text, encoding = decode_bytes(data)
     lines = text.splitlines()

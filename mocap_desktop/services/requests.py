@@ -64,6 +64,7 @@ def district_calendar(store: Store) -> core.Calendar:
     return core.Calendar.of(
         (core.Term(t.id, date.fromisoformat(t.start), date.fromisoformat(t.end)) for t in data.terms),
         (date.fromisoformat(d) for d in data.closed_days),
+        (date.fromisoformat(d) for d in data.no_school_days),
     )
 
 

@@ -17,7 +17,6 @@ Logs name requests by id, never students by name or ID.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import re
@@ -37,6 +36,7 @@ from mocap_desktop.core.access import (
 )
 from mocap_desktop.core.lifecycle import ADMINISTRATOR, COUNSELOR, DECIDER, LABELS, TransitionRefused
 from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
+from mocap_desktop.services.export import CsvWriter, xlsx_append
 from mocap_desktop.services.requests import (
     RequestError, active_policy, add_event, district_calendar, district_code, now, student_for_rules,
 )
@@ -495,7 +495,7 @@ def export_rows(rows: Iterable[QueueRow], path: Path) -> Path:
     try:
         if suffix == ".csv":
             with open(partial, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
+                writer = CsvWriter(fh)
                 writer.writerow(EXPORT_COLUMNS)
                 writer.writerows(_export_record(r) for r in rows)
         else:
@@ -538,7 +538,7 @@ def _write_xlsx(rows: list[QueueRow], path: Path) -> None:
         record = _export_record(row)
         record[6] = row.received
         record[7] = row.due
-        ws.append(record)
+        xlsx_append(ws, record)
         fill = fills.get(row.urgency)
         if fill:
             for cell in ws[ws.max_row]:

@@ -95,7 +95,7 @@ class _File:
 
     def __init__(self, name: str, data: bytes):
         self.name = name
-        text, self.encoding = decode_bytes(data)
+        text, self.encoding = decode_bytes(data, name)
         reader, rows = csv.reader(io.StringIO(text, newline="")), []
         while chunk := list(islice(reader, 5000)):  # in chunks: a window thread gets its turns
             rows += chunk

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from mocap_desktop.core.access import ROLES, SYSTEM, AccessDenied, User, require, PEOPLE_MANAGE
 from mocap_desktop.paths import DataDir
-from mocap_desktop.store import Store, open_store
+from mocap_desktop.store import Store, StoreError, open_store
+from mocap_desktop.store.errors import DiskFullError, ReadOnlyDatabaseError
 from mocap_desktop.store import audit
-from mocap_desktop.store.db import keyring_path
+from mocap_desktop.store.db import keyring_path, open_read_only
 from mocap_desktop.store.keys import (
     Keyring,
     KeyringError,
@@ -55,12 +57,21 @@ class Session:
     user: User = SYSTEM
     keyring: Keyring | None = field(default=None, repr=False)
     _key: bytes | None = field(default=None, repr=False)
+    on_sign_out_not_recorded: Callable[[StoreError], None] | None = field(default=None, repr=False)
 
     def close(self, sign_out: bool = True) -> None:
-        if sign_out and self.user is not SYSTEM:
-            with self.store.transaction() as db:
-                audit.record(db, self.user.login, self.user.role, "sign_out")
-        self.store.close()
+        """Record the sign-out and close. A sign-out that cannot be written (a full disk) loses
+        nothing else: what was saved stays saved, and `on_sign_out_not_recorded` hears why."""
+        try:
+            if sign_out and self.user is not SYSTEM and not self.store.read_only_reason:
+                with self.store.transaction() as db:
+                    audit.record(db, self.user.login, self.user.role, "sign_out")
+        except StoreError as err:
+            log.warning("Sign-out not recorded: %s", type(err).__name__)
+            if self.on_sign_out_not_recorded is not None:
+                self.on_sign_out_not_recorded(err)
+        finally:
+            self.store.close()
 
 
 def _now() -> str:
@@ -150,7 +161,10 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     except WrongPassword as err:
         log.warning("Failed sign-in")
         raise SessionError(str(err)) from None
-    store = open_store(path, key=key, backups=data_dir.backups)
+    try:
+        store = open_store(path, key=key, backups=data_dir.backups)
+    except (DiskFullError, ReadOnlyDatabaseError) as err:
+        return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
     row = store.query("SELECT * FROM people WHERE login = ?", (login.strip(),))
     if not row or not row[0]["active"]:
         store.close()
@@ -158,15 +172,35 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     user = User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
     store.user = user
     refused = ring.take_refused()
-    with store.transaction() as db:
-        for login_tried, at in refused:
-            audit.record(db, login_tried or UNKNOWN_NAME, "", "sign_in_failed",
-                         at=datetime.fromtimestamp(at).isoformat(timespec="seconds"),
-                         detail={"reason": "wrong password" if login_tried
-                                 else "no account has the name typed"})
-        audit.record(db, user.login, user.role, "sign_in")
+    try:
+        with store.transaction() as db:
+            for login_tried, at in refused:
+                audit.record(db, login_tried or UNKNOWN_NAME, "", "sign_in_failed",
+                             at=datetime.fromtimestamp(at).isoformat(timespec="seconds"),
+                             detail={"reason": "wrong password" if login_tried
+                                     else "no account has the name typed"})
+            audit.record(db, user.login, user.role, "sign_in")
+    except (DiskFullError, ReadOnlyDatabaseError) as err:
+        store.close()
+        return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
     log.info("Signed in (%s)", user.role)
     _adopt_letter_files(store)
+    return Session(data_dir, store, demo, user, ring, key)
+
+
+def _sign_in_read_only(data_dir: DataDir, demo: bool, path: Path, key: bytes, ring: Keyring, login: str,
+                       err: StoreError) -> Session:
+    """The database opened for reading when it cannot be written (a full disk, a read-only file)."""
+    reason = (f"the disk holding {path} is full" if isinstance(err, DiskFullError)
+              else f"{path} cannot be written (a read-only file or folder)")
+    store = open_read_only(path, reason, key=key)
+    row = store.query("SELECT * FROM people WHERE login = ?", (login.strip(),))
+    if not row or not row[0]["active"]:
+        store.close()
+        raise SessionError("This account is no longer active. Ask the administrator.")
+    user = User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
+    store.user = user
+    log.warning("Signed in read-only (%s): %s", user.role, type(err).__name__)
     return Session(data_dir, store, demo, user, ring, key)
 
 

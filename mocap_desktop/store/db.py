@@ -78,6 +78,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._key = key
         self.user = None  # the signed-in person (core.access.User); None = the system itself
+        self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
 
     @property
     def encrypted(self) -> bool:
@@ -94,6 +95,9 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """All or nothing; an actionable SQLite failure comes out as a `StoreError`."""
+        if self.read_only_reason:
+            raise ReadOnlyDatabaseError(f"This was not saved: the database is open read-only "
+                                        f"({self.read_only_reason}).")
         try:
             with self.db.atomic():
                 yield self.db
@@ -192,10 +196,11 @@ def encrypt_copy(plain: Path, dest: Path, key: bytes) -> None:
         conn.close()
 
 
-def _check_existing(path: Path, key: bytes | None) -> int:
-    """Refuse, without writing a byte, a file that is read-only, not SQLite, damaged or too new."""
+def _check_existing(path: Path, key: bytes | None, read_only: bool = False) -> int:
+    """Refuse, without writing a byte, a file that is read-only (unless opening it read-only),
+    not SQLite, damaged or too new."""
     no_write_bits = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    if no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    if not read_only and (no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)):
         raise ReadOnlyDatabaseError(
             f"{path} is read-only (the file or its folder cannot be written). "
             "It was left as it is: ask IT to give your account write access, or open a copy."
@@ -210,7 +215,7 @@ def _check_existing(path: Path, key: bytes | None) -> int:
     if key is not None and plain:
         raise corrupt(path, "an unencrypted database where an encrypted one was expected")
     try:
-        probe = _connect(path.resolve().as_uri() + "?mode=ro", key, uri=True)
+        probe = _connect(_read_only_uri(path), key, uri=True)
         try:
             version = probe.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -227,6 +232,32 @@ def _check_existing(path: Path, key: bytes | None) -> int:
     if result != ["ok"]:
         raise corrupt(path, "; ".join(result))
     return version
+
+
+def _read_only_uri(path: Path) -> str:
+    """A URI that reads without writing a byte: `immutable` (no -shm file to make) when no
+    write-ahead log holds changes, which is how a closed database is left."""
+    wal = path.with_name(path.name + "-wal")
+    quiet = not wal.exists() or wal.stat().st_size == 0
+    return path.resolve().as_uri() + ("?mode=ro&immutable=1" if quiet else "?mode=ro")
+
+
+def open_read_only(path: Path, reason: str, *, key: bytes | None = None) -> Store:
+    """Open the database for reading only (a full disk, a read-only file or folder): lookup,
+    letters already made, the audit trail and backups to another drive work; every write is
+    refused with `reason`."""
+    path = Path(path)
+    version = _check_existing(path, key, read_only=True)
+    if version < SCHEMA_VERSION:
+        raise ReadOnlyDatabaseError(f"{reason} The database also needs an upgrade that must write to it.")
+    try:
+        conn = _connect(_read_only_uri(path), key, uri=True)
+        conn.execute("PRAGMA query_only = ON")
+    except DB_ERRORS as exc:
+        raise _translate(exc, path) from exc
+    store = Store(path, conn, key)
+    store.read_only_reason = reason
+    return store
 
 
 def open_store(path: Path, *, key: bytes | None = None, backups: Path | None = None,

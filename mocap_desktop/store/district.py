@@ -53,6 +53,9 @@ class TermRow:
 class CalendarData:
     terms: list[TermRow] = field(default_factory=list)
     closed_days: dict[str, str] = field(default_factory=dict)
+    """The days the district office is closed: they stop the business-day clocks."""
+    no_school_days: dict[str, str] = field(default_factory=dict)
+    """Days without school for the students, the office open (spring break, a work day)."""
 
 
 class DistrictRepo:
@@ -80,8 +83,9 @@ class DistrictRepo:
 
     def calendar(self) -> CalendarData:
         terms = [TermRow(**r) for r in self.store.query("SELECT * FROM terms ORDER BY position")]
-        closed = {r["day"]: r["reason"] for r in self.store.query("SELECT * FROM closed_days ORDER BY day")}
-        return CalendarData(terms, closed)
+        closed, no_school = ({r["day"]: r["reason"] for r in self.store.query(f"SELECT * FROM {t} ORDER BY day")}
+                             for t in ("closed_days", "no_school_days"))
+        return CalendarData(terms, closed, no_school)
 
     def save_calendar(self, calendar: CalendarData) -> None:
         require(self.store, DISTRICT_EDIT)
@@ -89,7 +93,8 @@ class DistrictRepo:
         with self.store.transaction() as db:
             def flat(c: CalendarData) -> dict[str, str]:
                 return {**{f"term {t.id}": f"{t.name}: {t.start} to {t.end}" for t in c.terms},
-                        **{f"closed {day}": reason or "closed" for day, reason in c.closed_days.items()}}
+                        **{f"closed {day}": reason or "closed" for day, reason in c.closed_days.items()},
+                        **{f"no school {day}": reason or "no school" for day, reason in c.no_school_days.items()}}
 
             before, after = flat(old), flat(calendar)
             change = trail.changes(before, after, sorted(before.keys() | after.keys()))
@@ -102,3 +107,5 @@ class DistrictRepo:
             db["terms"].upsert_all((t.__dict__ for t in calendar.terms), pk="id")
             db.execute("DELETE FROM closed_days")
             db["closed_days"].insert_all({"day": d, "reason": r} for d, r in calendar.closed_days.items())
+            db.execute("DELETE FROM no_school_days")
+            db["no_school_days"].insert_all({"day": d, "reason": r} for d, r in calendar.no_school_days.items())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
+
+_NEARLY_FULL = 256 * 1024  # bytes: less than this free and SQLite cannot make its journal or index files
 
 
 class StoreError(Exception):
@@ -35,10 +38,12 @@ def classify(exc: Exception, path: Path) -> StoreError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(exc).lower()
-    if primary == sqlite3.SQLITE_FULL or "disk is full" in text:
+    if primary == sqlite3.SQLITE_FULL or "disk is full" in text or (
+        (primary == sqlite3.SQLITE_IOERR or "disk i/o error" in text) and _disk_full(path)
+    ):
         return DiskFullError(
-            f"The disk holding {path} is full, so nothing was saved. "
-            "Free some space and try again."
+            f"The disk holding {path} is full, so this step was not saved (what was saved before it "
+            "is kept). Free some space and try again."
         )
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
         return DatabaseLockedError(
@@ -57,6 +62,14 @@ def classify(exc: Exception, path: Path) -> StoreError | None:
     ):
         return corrupt(path, str(exc))
     return None
+
+
+def _disk_full(path: Path) -> bool:
+    """A disk I/O error on a full disk (SQLite says so when it cannot make its -shm or -wal file)."""
+    try:
+        return shutil.disk_usage(Path(path).parent).free < _NEARLY_FULL
+    except OSError:
+        return False
 
 
 def corrupt(path: Path, detail: str) -> CorruptDatabaseError:

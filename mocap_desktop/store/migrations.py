@@ -479,6 +479,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         rebuilds_tables=True,
     ),
+    Migration(
+        "0015_no_school_days",
+        # `closed_days` are the days the district office is closed (they stop the business-day
+        # clocks); days without school for the students, the office open, are kept apart.
+        """
+        CREATE TABLE no_school_days (day TEXT PRIMARY KEY, reason TEXT NOT NULL DEFAULT '');
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

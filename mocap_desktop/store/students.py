@@ -419,7 +419,10 @@ class StudentRepo:
 
     # --- the index ----------------------------------------------------------------
     def refresh_index(self) -> int:
-        """Index the students written since the last search. Returns how many were indexed."""
+        """Index the students written since the last search. Returns how many were indexed.
+        A database open read-only is searched as its index stands (it cannot be written)."""
+        if self.store.read_only_reason:
+            return 0
         self.ensure_index_version()
         if not self.refresh_needed():
             return 0

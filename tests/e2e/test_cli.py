@@ -122,3 +122,19 @@ def test_audit_verify_names_an_edited_entry(office):
     assert result.returncode == 1
     assert f"broken at entry {first}" in result.stderr
     assert audit.verify  # the same check the command runs
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`mocap-desktop students search … --json | head`: no BrokenPipeError traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCAP_")}
+    env.update({"QT_QPA_PLATFORM": "offscreen", "MOCAP_USER": "counselor", "MOCAP_PASSWORD": "demo-counselor"})
+    args = [sys.executable, "-m", "mocap_desktop", "students", "search", "", "--limit", "2000", "--json",
+            "--demo", "--data-dir", str(tmp_path)]
+    whole = subprocess.run(args, capture_output=True, env=env, timeout=180)
+    assert whole.returncode == 0 and len(whole.stdout) > 200_000  # far more than a pipe holds
+    head = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert head.stdout.read(100).startswith(b"[")
+    head.stdout.close()
+    stderr = head.stderr.read().decode()
+    assert head.wait(timeout=180) == 141
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr and stderr == ""

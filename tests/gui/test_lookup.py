@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from mocap_desktop.app import build_main_window
 from mocap_desktop.services.importing import run_import
@@ -174,3 +174,43 @@ def test_every_focusable_control_has_an_accessible_name(qtbot, session):
         order.append(view.focusWidget())
         qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Tab)
     assert view.table in order and view.detail.start_button in order
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1366, 768)])
+def test_the_record_needs_no_sideways_scroll_on_a_small_screen(qtbot, demo_data_dir, width, height):
+    from mocap_desktop.services.session import sign_in
+
+    session = sign_in(demo_data_dir, "counselor", "demo-counselor", demo=True)
+    store = session.store
+    sid, number = store.query(
+        "SELECT s.id, s.local_number FROM students s JOIN requests r ON r.student_id = s.id "
+        "GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT 1")[0].values()
+    with store.transaction() as db:  # a long address, e-mail and name, as real rosters have
+        db.execute("UPDATE guardians SET name = 'Guadalupe Alejandra Hernández-Villaseñor', "
+                   "address1 = '12345 North Old Settlers Cemetery Road, Apartment 1204B', "
+                   "email = 'guadalupe.hernandez.villasenor@familymail.example' WHERE student_id = ?", (sid,))
+        db.execute("UPDATE students SET address1 = '12345 North Old Settlers Cemetery Road, Apartment 1204B' "
+                   "WHERE id = ?", (sid,))
+    window = build_main_window(session)
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_area("lookup")
+    view = window.lookup
+    view.search.setText(number)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.detail.student_id == sid)
+    scroll = view.detail.scroll
+
+    def labels() -> list[QLabel]:
+        return [w for w in view.detail.body.findChildren(QLabel) if w.isVisible()]
+
+    qtbot.waitUntil(lambda: len(labels()) > 10)  # the record is laid out
+    qtbot.wait(50)
+    assert view.detail.body.width() <= scroll.viewport().width()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert all(w.mapTo(view.detail.body, w.rect().topRight()).x() < scroll.viewport().width() for w in labels())
+    window.close()
+    session.close(sign_out=False)

@@ -48,7 +48,8 @@ class MainPresenter:
         database = self.store.path.name + (" (demo data)" if self.demo else "")
         self.view.set_title(f"{APP_NAME} — {profile.name if profile else 'set up the district'}")
         person = f"    Signed in: {self.signed_in}" if self.signed_in else ""
-        self.view.show_status(f"{district}{person}    Database: {database}")
+        read_only = f"Read-only: {self.store.read_only_reason}.    " if self.store.read_only_reason else ""
+        self.view.show_status(f"{read_only}{district}{person}    Database: {database}")
 
     def about_requested(self) -> None:
         self.view.show_about(self.about())

@@ -58,7 +58,7 @@ PATHWAY_TEXT = {
         "Full-time virtual program",
         "The student leaves in-person school here and enrolls full time in a virtual program run "
         "by a host district. The family applies to the program's provider, which tells this "
-        "district; the district sends its input within ten school days. The provider and host "
+        "district; the district sends its input within ten business days. The provider and host "
         "district decide, and once accepted the student transfers to the host district for all "
         "purposes."),
 }
@@ -657,7 +657,7 @@ class RequestWizardPresenter:
 
     def _default_start(self, term: core.Term) -> date:
         day = max(term.start, self.today())
-        while not self._calendar.is_business_day(day) and day < term.end:
+        while not self._calendar.is_school_day(day) and day < term.end:
             day += timedelta(days=1)
         return day
 
@@ -883,14 +883,14 @@ class RequestWizardPresenter:
                                      "when the district's input is due.")
             return
         days = self._policy.full_time_input_business_days
-        text = (f"The district's input is due by {_d(due)}: {days} school days after the provider's notice "
+        text = (f"The district's input is due by {_d(due)}: {days} business days after the provider's notice "
                 f"reached the district (RSMo 161.670.3(4)).")
         today = self.today()
         if due < today:
             text += " That date has passed: send the input today."
         else:
             left = self._calendar.business_days_between(today, due)
-            text += f" {left} school day{'s' if left != 1 else ''} left."
+            text += f" {left} business day{'s' if left != 1 else ''} left."
         self.view.show_input_due(text)
 
     def _full_time_duplicate(self) -> str | None:
@@ -1006,7 +1006,7 @@ class RequestWizardPresenter:
         lines = [ROUTING_TEXT[evaluation.routing]]
         if evaluation.decision_due:
             lines.append(f"Decision due by {_d(evaluation.decision_due)} "
-                         f"({self._policy.decision_business_days} school days after it was received).")
+                         f"({self._policy.decision_business_days} business days after it was received).")
         if evaluation.deemed_approved_on:
             lines.append(f"Without a decision communicated by {_d(evaluation.deemed_approved_on)}, the request "
                          "is deemed approved.")

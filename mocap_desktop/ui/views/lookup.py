@@ -283,6 +283,7 @@ class StudentDetailPane(QWidget):
                 f"<td style='color:#555'>received {html.escape(r.received)}</td></tr>"
                 for r in d.requests)
             requests = QLabel(f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
+            requests.setWordWrap(True)
             requests.setAccessibleName("MOCAP requests: " + "; ".join(
                 f"{r.reference}, {r.pathway}, {r.status}, received {r.received}" for r in d.requests))
             self.body_layout.addWidget(requests)

@@ -498,7 +498,7 @@ class FullTimePage(_Page):
     def __init__(self, wizard: "RequestWizard"):
         super().__init__(wizard)
         self.setSubTitle("The family has applied to a full-time virtual program. Record the provider's "
-                         "notice: the district's input is due within ten school days of it.")
+                         "notice: the district's input is due within ten business days of it.")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.provider = QComboBox()

@@ -99,3 +99,61 @@ def test_calendar_terms_and_prior_term():
     assert isinstance(cal.closed_days, frozenset)
     assert cal.add_business_days(date(2026, 1, 5), 10) == date(2026, 1, 20)
     assert cal.business_days_between(date(2026, 1, 5), date(2026, 1, 20)) == 10
+
+
+# --- the office's closed days stop the clocks; days without school do not -------------------------
+
+SPRING_BREAK_2027 = [date(2027, 3, 15) + timedelta(days=i) for i in range(5)]
+SPRING_BREAK_2026 = [date(2026, 3, 16) + timedelta(days=i) for i in range(5)]
+OFFICE = Calendar.of(
+    [Term("2026-spring", date(2026, 1, 5), date(2026, 5, 21)), Term("2026-fall", date(2026, 8, 12), date(2026, 12, 18)),
+     Term("2027-spring", date(2027, 1, 5), date(2027, 5, 20))],
+    closed_days=[date(2026, 7, 3), date(2027, 3, 26)],  # Independence Day observed, Good Friday
+    no_school_days=SPRING_BREAK_2026 + SPRING_BREAK_2027)
+
+
+def test_business_days_run_through_spring_break_and_stop_on_the_office_holiday():
+    # Fri Mar 12, 2027: Mar 15-19 (spring break, office open) 5, Mar 22-25 4, Fri Mar 26 closed, Mon Mar 29.
+    assert OFFICE.add_business_days(date(2027, 3, 12), 10) == date(2027, 3, 29)
+    assert OFFICE.business_days_between(date(2027, 3, 12), date(2027, 3, 29)) == 10
+    # Counted as if the office were closed all of spring break, the date would fall a week late.
+    as_closed = Calendar.of(OFFICE.terms, OFFICE.closed_days | OFFICE.no_school_days)
+    assert as_closed.add_business_days(date(2027, 3, 12), 10) == date(2027, 4, 5)
+    assert OFFICE.is_business_day(date(2027, 3, 16)) and not OFFICE.is_school_day(date(2027, 3, 16))
+    assert not OFFICE.is_business_day(date(2027, 3, 26)) and not OFFICE.is_school_day(date(2027, 3, 26))
+    assert OFFICE.is_school_day(date(2027, 3, 22))
+
+
+def test_business_days_run_through_the_summer():
+    # Fri Jun 26, 2026, between terms: Jun 29-Jul 2 4, Jul 3 closed, Jul 6-10 5, Mon Jul 13.
+    assert OFFICE.add_business_days(date(2026, 6, 26), 10) == date(2026, 7, 13)
+    assert not any(t.start <= date(2026, 7, 1) <= t.end for t in OFFICE.terms)
+
+
+def test_the_full_time_input_clock_is_business_days_through_spring_break():
+    from decimal import Decimal
+
+    from mocap_desktop.core import Enrollment, Request, Student, default_policy, evaluate
+
+    student = Student(birth_date=date(2010, 4, 2), grade="10", resides_in_missouri=True,
+                      enrollments=(Enrollment("048-078", "public", "MO", True, date(2024, 8, 14)),))
+    request = Request("r1", "full_time", "2027-spring", date(2027, 3, 12), Decimal("0"), ())
+    ev = evaluate(student, request, OFFICE, "048-078", default_policy())
+    assert ev.input_due == date(2027, 3, 29)
+
+
+def test_a_gap_over_spring_break_alone_is_no_gap_in_attendance():
+    from decimal import Decimal
+
+    from mocap_desktop.core import Course, Enrollment, Request, Student, default_policy, evaluate
+
+    around_break = (Enrollment("048-078", "public", "MO", True, date(2024, 8, 14), date(2026, 3, 13)),
+                    Enrollment("048-078", "public", "MO", True, date(2026, 3, 23)))
+    student = Student(birth_date=date(2010, 4, 2), grade="10", resides_in_missouri=True, enrollments=around_break)
+    request = Request("r1", "part_time", "2026-fall", date(2026, 6, 1), Decimal("2.5"),
+                      (Course("ENG10A", Decimal("0.5")),))
+    ev = evaluate(student, request, OFFICE, "048-078", default_policy())
+    assert ev.finding("R04").outcome == "pass"
+    school_in_session = Calendar.of(OFFICE.terms, OFFICE.closed_days)  # spring break not marked
+    missed = evaluate(student, request, school_in_session, "048-078", default_policy()).finding("R04")
+    assert missed.outcome == "fail" and "March 16, 2026" in missed.message

@@ -186,6 +186,35 @@ def test_windows_1252_names_are_read_correctly(store):
     assert g == [{"name": "Anaïs O’Brien", "phone": "(573) 555-0102"}]
 
 
+@pytest.mark.parametrize("codec, mark, label", [
+    ("utf-16-le", b"", "UTF-16 without BOM"), ("utf-16-be", b"", "UTF-16 without BOM"),
+    ("utf-16-le", b"\xff\xfe", "UTF-16 with BOM"), ("utf-16-be", b"\xfe\xff", "UTF-16 with BOM")])
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_utf16_is_read_with_or_without_a_byte_order_mark(store, tmp_path, codec, mark, label, delimiter):
+    text = (ROSTER / "infinite-campus-cp1252.csv").read_bytes().decode("cp1252").replace(",", delimiter)
+    path = tmp_path / "roster.txt"
+    path.write_bytes(mark + text.encode(codec))
+    assert read_table(path).format.endswith(f"({label})")
+    report = run_import(store, path, STUDENTS)
+    assert report.written and report.added == 3
+    assert student(store, "A-1002")["last_name"] == "O’Brien"
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 20,  # every byte value
+    b"PK\x03\x04" + bytes(4000),  # zeros everywhere: a zip, an image
+    "lastName,firstName\n".encode("utf-16-le")[:20] + bytes([0x01, 0x00, 0x02, 0x00]) * 500,  # controls
+    "ab".encode("utf-16-le") * 500 + b"\x00\xd8" + "ab".encode("utf-16-le") * 500,  # a lone surrogate
+    b"SQLite format 3\x00" + bytes(4080),
+])
+def test_binary_files_are_still_refused(store, tmp_path, data):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportRefused, match="roster.csv is not a text"):
+        read_table(path)
+    assert importing.sniff_encoding(data) is None
+
+
 def test_a_missing_required_column_is_refused_before_any_row_is_read(store, monkeypatch):
     before = dump(store)
 

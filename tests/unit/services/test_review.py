@@ -93,6 +93,25 @@ def test_soon_spans_a_weekend_and_winter_break(store, district):
     assert review.queue_notice(store, date(2026, 12, 17)) is None  # Dec 17: 3 business days left
 
 
+def test_spring_break_without_school_does_not_stop_the_decision_clock(store, district):
+    from mocap_desktop.store.district import DistrictRepo
+
+    repo = DistrictRepo(store)
+    calendar = repo.calendar()
+    calendar.no_school_days = {f"2027-03-{d}": "Spring break" for d in range(15, 20)}
+    calendar.closed_days["2027-03-26"] = "Good Friday"
+    repo.save_calendar(calendar)
+    assert repo.calendar().no_school_days == calendar.no_school_days  # kept apart from closed days
+    assert "2027-03-15" not in repo.calendar().closed_days
+    # Received Fri Mar 12: 10 business days through spring break (the office open), Good Friday closed.
+    rid = submit(store, district["zoe"], date(2027, 3, 12))
+    row = next(r for r in review.queue(store, QueueFilter(), date(2027, 3, 12)).rows if r.request_id == rid)
+    assert row.due == date(2027, 3, 29) and row.days_left == 10
+    changed = store.query("SELECT detail FROM audit_log WHERE action = 'district_calendar_changed' "
+                          "ORDER BY id DESC LIMIT 1")[0]["detail"]
+    assert "no school 2027-03-15" in changed
+
+
 def test_iep_and_full_time_requests_have_their_own_deadlines(store, district):
     iep = submit(store, district["iep"], date(2026, 11, 20))
     full = submit(store, district["lukasz"], date(2026, 11, 20), pathway="full_time")
