@@ -35,18 +35,19 @@ def page_count(source: bytes | Path) -> int:
 
 
 def rasterize(source: bytes | Path, *, dpi: float = 96, first_page: int = 1, count: int | None = None,
-              top_inches: float | None = None) -> list[PageImage]:
+              top_inches: float | None = None, side_inches: float = 0) -> list[PageImage]:
     """Pages `first_page`… (1-based) of a PDF rendered at `dpi`; only the top `top_inches` of
-    each page when given."""
+    each page when given, without `side_inches` of margin on the left and right."""
     pdf = _open(source)
     try:
         last = len(pdf) if count is None else min(len(pdf), first_page - 1 + count)
         images = []
         for index in range(first_page - 1, last):
             page = pdf[index]
-            crop = (0, 0, 0, 0)
+            side = side_inches * 72
+            crop = (side, 0, side, 0)
             if top_inches is not None:
-                crop = (0, max(0.0, page.get_height() - top_inches * 72), 0, 0)
+                crop = (side, max(0.0, page.get_height() - top_inches * 72), side, 0)
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True, prefer_bgrx=True, crop=crop)
             images.append(PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
             bitmap.close()

@@ -532,6 +532,9 @@ def print_queue(store: Store, status: str = "pending", limit: int = 500) -> list
     return LetterRepo(store).queue(status, limit)
 
 
+PREVIEW_SIDE_INCHES = 0.85  # of the letters' 1-inch margins: the text as large as the panel allows
+
+
 def preview_top(store: Store, letter_id: int, dpi: float, top_inches: float) -> PageImage:
     """The top of a letter's first page (LETTERS_PRINT): letterhead, the address as the envelope
     window shows it, date, reference and student; not the letter's body."""
@@ -540,7 +543,7 @@ def preview_top(store: Store, letter_id: int, dpi: float, top_inches: float) -> 
     if row is None:
         raise LetterDataError("That letter is no longer in the queue.")
     return rasterize(letter_pdf(store, row), dpi=dpi, first_page=row.first_page, count=1,
-                     top_inches=top_inches)[0]
+                     top_inches=top_inches, side_inches=PREVIEW_SIDE_INCHES)[0]
 
 
 def print_job_path(store: Store, stamp: datetime | None = None) -> Path:

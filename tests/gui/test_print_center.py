@@ -78,7 +78,9 @@ def test_selecting_a_letter_shows_its_preview(queued, center, qtbot):
     qtbot.mouseClick(widget.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: widget.preview_label.pixmap() is not None and not widget.preview_label.pixmap().isNull())
     pixmap = widget.preview_label.pixmap()
-    assert pixmap.width() > 200 and pixmap.height() < pixmap.width() * 0.45  # the top of page 1, scaled to fit
+    # the top of page 1 without its side margins (3.3 in of 6.8 in), not the whole page (11 in)
+    assert pixmap.width() > 200 and pixmap.height() < pixmap.width() * 0.55
+    assert widget.preview_scroll.height() < pixmap.height() + 20  # the frame hugs it: no empty panel
     assert "Request received" in widget.preview_caption.text()
     assert widget.print_button.isEnabled() and "(1)" in widget.print_button.text()
 

@@ -199,12 +199,13 @@ class PrintCenterWidget(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(QLabel("<b>Preview</b>"))
-        right_layout.addWidget(scroll, 1)
+        right_layout.addWidget(scroll)
         right_layout.addWidget(self.preview_caption)
         right_layout.addWidget(note)
+        right_layout.addStretch(1)  # the frame hugs the top of the page, the caption under it
 
         # The preview beside the letters on a whole screen, under them in half of one.
-        splitter = AdaptiveSplitter(side_by_side=700, sizes=[780, 400], stacked_sizes=[3, 2])
+        splitter = AdaptiveSplitter(side_by_side=700, sizes=[720, 460], stacked_sizes=[3, 2])
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
@@ -264,6 +265,7 @@ class PrintCenterWidget(QWidget):
         if image.width() > width:
             image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self.preview_label.setPixmap(QPixmap.fromImage(image))
+        self.preview_scroll.setFixedHeight(image.height() + 2 * self.preview_scroll.frameWidth() + 4)
 
     def resizeEvent(self, event):  # noqa: N802 - Qt's name
         super().resizeEvent(event)
