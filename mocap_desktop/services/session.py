@@ -165,12 +165,7 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
         store = open_store(path, key=key, backups=data_dir.backups)
     except (DiskFullError, ReadOnlyDatabaseError) as err:
         return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
-    row = store.query("SELECT * FROM people WHERE login = ?", (login.strip(),))
-    if not row or not row[0]["active"]:
-        store.close()
-        raise SessionError("This account is no longer active. Ask the administrator.")
-    user = User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
-    store.user = user
+    user = store.user = _active_user(store, login)
     refused = ring.take_refused()
     try:
         with store.transaction() as db:
@@ -188,18 +183,21 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     return Session(data_dir, store, demo, user, ring, key)
 
 
+def _active_user(store: Store, login: str) -> User:
+    row = store.query("SELECT * FROM people WHERE login = ?", (login.strip(),))
+    if not row or not row[0]["active"]:
+        store.close()
+        raise SessionError("This account is no longer active. Ask the administrator.")
+    return User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
+
+
 def _sign_in_read_only(data_dir: DataDir, demo: bool, path: Path, key: bytes, ring: Keyring, login: str,
                        err: StoreError) -> Session:
     """The database opened for reading when it cannot be written (a full disk, a read-only file)."""
     reason = (f"the disk holding {path} is full" if isinstance(err, DiskFullError)
               else f"{path} cannot be written (a read-only file or folder)")
     store = open_read_only(path, reason, key=key)
-    row = store.query("SELECT * FROM people WHERE login = ?", (login.strip(),))
-    if not row or not row[0]["active"]:
-        store.close()
-        raise SessionError("This account is no longer active. Ask the administrator.")
-    user = User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
-    store.user = user
+    user = store.user = _active_user(store, login)
     log.warning("Signed in read-only (%s): %s", user.role, type(err).__name__)
     return Session(data_dir, store, demo, user, ring, key)
 
