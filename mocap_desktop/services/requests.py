@@ -47,6 +47,7 @@ class RequestDraft:
     letter_guardian_id: int | None = None
     letter_language: str = "en"
     start_date: date | None = None  # the first day of the courses (part-time), inside the start term
+    mosis_id: str = ""  # entered for a student whose record has none; saved with the request
 
 
 def now() -> str:
@@ -106,6 +107,21 @@ def _core_request(draft: RequestDraft, request_id: str = "draft") -> core.Reques
     )
 
 
+def check_mosis_id(store: Store, mosis_id: str, student_id: int) -> str:
+    """A MOSIS ID typed for `student_id`: ten digits, no other student's. Returns the digits."""
+    digits = mosis_id.replace(" ", "")
+    if not digits:
+        raise RequestError("The student's record has no MOSIS ID: enter it (ten digits). The "
+                           "provider needs it to enroll the student.")
+    if not digits.isdigit() or len(digits) != 10:
+        raise RequestError(f'MOSIS ID "{mosis_id}" must be exactly ten digits.')
+    other = store.query("SELECT local_number FROM students WHERE mosis_id = ? AND id != ?", (digits, student_id))
+    if other:
+        raise RequestError(f"MOSIS ID {digits} belongs to the student with local number "
+                           f"{other[0]['local_number']}: check the number.")
+    return digits
+
+
 def validate_draft(store: Store, draft: RequestDraft) -> None:
     """Refuse what the rules cannot evaluate, naming the field."""
     if draft.pathway not in core.model.PATHWAYS:
@@ -156,7 +172,11 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
     snapshot = core.evaluation_to_dict(evaluation)
     stamp = at or now()
     fte = {c.code: c.fte for c in evaluation.courses}
+    mosis_id = check_mosis_id(store, draft.mosis_id, draft.student_id) if draft.mosis_id else ""
     with store.transaction() as db:
+        if mosis_id:  # typed in the wizard for a record without one
+            db.execute("UPDATE students SET mosis_id = ? WHERE id = ? AND COALESCE(mosis_id, '') = ''",
+                       [mosis_id, draft.student_id])
         table = db["requests"]
         table.insert({
             "reference": f"pending-{stamp}-{draft.student_id}",
@@ -195,7 +215,7 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
             "reference": f"MOCAP-{draft.received.year}-{request_id:04d}", "pathway": draft.pathway,
             "start_term": draft.start_term, "courses": [c.code for c in draft.courses],
             "status": lifecycle.INITIAL[draft.pathway], "routing": evaluation.routing,
-            "eligible": evaluation.eligible})
+            "eligible": evaluation.eligible, **({"mosis_id_entered": True} if mosis_id else {})})
     return request_id
 
 

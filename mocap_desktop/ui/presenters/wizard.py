@@ -87,6 +87,7 @@ class WizardState:
 
     student_id: int | None = None
     student_query: str = ""
+    mosis_id: str = ""  # typed for a student whose record has none (the provider needs it)
     pathway: str = ""
     start_term: str = ""
     start_date: str = ""  # ISO
@@ -158,6 +159,7 @@ class StudentCard:
     flags: list[str]
     open_requests: list[str]
     warning: str
+    needs_mosis_id: bool = False  # the record has none: the wizard asks for it
 
 
 @dataclass(frozen=True)
@@ -452,7 +454,7 @@ class RequestWizardPresenter:
     @staticmethod
     def _fields_of(page: str) -> tuple[str, ...]:
         return {
-            "student": ("student",),
+            "student": ("student", "mosis_id"),
             "pathway": ("pathway",),
             "part_time": ("start_term", "start_date", "received", "in_person_credits", "courses"),
             "full_time": ("provider", "host_district", "received", "start_term", "reasons"),
@@ -542,11 +544,27 @@ class RequestWizardPresenter:
                        f"{'s' if len(open_rows) > 1 else ''}. Make sure this is not the same request; "
                        "a course already requested for a term cannot be requested again.")
         name = f"{s['last_name']}, {s['first_name']}" + (f" ({s['preferred_name']})" if s["preferred_name"] else "")
-        self.view.show_student(StudentCard(s["id"], name, details, flags, lines, warning))
+        self.view.show_student(StudentCard(s["id"], name, details, flags, lines, warning,
+                                           needs_mosis_id=not s["mosis_id"]))
 
     def _check_student(self) -> dict[str, str]:
         problem = self._student_problem()
-        return {"student": problem} if problem else {}
+        if problem:
+            return {"student": problem}
+        mosis = self._mosis_problem()
+        return {"mosis_id": mosis} if mosis else {}
+
+    def _needs_mosis_id(self) -> bool:
+        return self._student is not None and not self._student["mosis_id"]
+
+    def _mosis_problem(self) -> str | None:
+        if not self._needs_mosis_id():
+            return None
+        try:
+            svc.check_mosis_id(self.store, self.state.mosis_id, self.state.student_id or 0)
+        except svc.RequestError as err:
+            return str(err)
+        return None
 
     # --- page 2: pathway --------------------------------------------------------------------------
     def set_pathway(self, pathway: str) -> None:
@@ -564,7 +582,7 @@ class RequestWizardPresenter:
         return {}
 
     # --- fields ---------------------------------------------------------------------------------------
-    _TEXT_FIELDS = ("start_term", "start_date", "received", "in_person_credits", "host_district",
+    _TEXT_FIELDS = ("mosis_id", "start_term", "start_date", "received", "in_person_credits", "host_district",
                     "waiver_date", "waiver_role", "address1", "address2", "city", "state", "zip", "language")
 
     def set_field(self, name: str, value: Any) -> None:
@@ -593,6 +611,9 @@ class RequestWizardPresenter:
             self._refresh_input_due()
         elif name == "start_date":
             self._live("start_date", self._start_date_problem())
+        elif name == "mosis_id":
+            digits = self.state.mosis_id.replace(" ", "")
+            self._live("mosis_id", self._mosis_problem() if len(digits) >= 10 or not digits.isdigit() else None)
         elif name == "received":
             self._live("received", self._received_problem())
             self._refresh_input_due()
@@ -929,6 +950,7 @@ class RequestWizardPresenter:
         in_person = _credits(self.state.in_person_credits) if pathway == "part_time" else None
         return svc.RequestDraft(
             student_id=self.state.student_id or 0, pathway=pathway, start_term=self.state.start_term,
+            mosis_id=self.state.mosis_id.replace(" ", "") if self._needs_mosis_id() else "",
             received=received, in_person_credits=in_person if in_person is not None else Decimal(0),
             courses=[svc.DraftCourse(c["code"], Decimal(c["credits"]), c["title"], c["provider_name"],
                                      c.get("course_id"))

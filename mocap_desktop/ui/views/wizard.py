@@ -292,6 +292,19 @@ class StudentPage(_Page):
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.card.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.error = wizard.error_label("student")
+        self.mosis = QLineEdit()  # shown for a student whose record has no MOSIS ID
+        self.mosis.setAccessibleName("MOSIS ID (ten digits)")
+        self.mosis.setPlaceholderText("ten digits")
+        self.mosis.setMaxLength(12)
+        self.mosis_row = QWidget()
+        mosis_row = QHBoxLayout(self.mosis_row)
+        mosis_row.setContentsMargins(0, 0, 0, 0)
+        mosis_row.addWidget(_label("MOSIS ID (the record has none; the provider needs it):", self.mosis,
+                                   wrap=False))
+        mosis_row.addWidget(self.mosis)
+        mosis_row.addStretch(1)
+        self.mosis_row.hide()
+        self.mosis.textChanged.connect(lambda text: wizard.emit_field("mosis_id", text))
         row = QHBoxLayout()
         row.addWidget(_label("&Find the student:", self.search, wrap=False))
         row.addWidget(self.search, 1)
@@ -300,10 +313,12 @@ class StudentPage(_Page):
         self.layout_.addWidget(self.more)
         self.layout_.addWidget(self.card, 3)
         self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.mosis_row)
+        self.layout_.addWidget(wizard.error_label("mosis_id"))
         self.search.textChanged.connect(wizard.student_search_requested)
         self.search.installEventFilter(_EnterFilter(self, self._pick_first, self.results))
         self.results.currentItemChanged.connect(self._chosen)
-        wizard.fields["student"] = self.search
+        wizard.fields.update(student=self.search, mosis_id=self.mosis)
 
     def _pick_first(self) -> None:
         if self.results.count():
@@ -866,6 +881,7 @@ class RequestWizard(MessageBoxes, QWizard):
         try:
             student = self.pages["student"]
             student.search.setText(state.student_query)
+            student.mosis.setText(state.mosis_id)
             if state.pathway in ("part_time", "full_time"):
                 self.pages["pathway"].buttons[state.pathway].setChecked(True)
             for name in ("start_term", "start_date", "received", "in_person_credits", "host_district",
@@ -953,6 +969,7 @@ class RequestWizard(MessageBoxes, QWizard):
 
     def show_student(self, card: StudentCard | None) -> None:
         label = self.pages["student"].card
+        self.pages["student"].mosis_row.setVisible(card is not None and card.needs_mosis_id)
         if card is None:
             label.setText("<i>No student selected yet.</i>")
             return

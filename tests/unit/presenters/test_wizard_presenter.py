@@ -423,3 +423,31 @@ def test_today_sets_the_default_term_and_dates(store):
     assert (view.state.start_term, view.state.start_date, view.state.received) == \
         ("2027-spring", "2027-01-05", TODAY.isoformat())
     assert "Fall 2026" in view.term_hint  # the prior term the rule looks at
+
+
+def test_a_student_without_a_mosis_id_is_asked_for_it_and_the_request_saves_it(store):
+    student_id = clean_student(store, iep=0, section_504=0)
+    taken = store.query("SELECT mosis_id, local_number FROM students WHERE id != ? AND mosis_id IS NOT NULL "
+                        "LIMIT 1", (student_id,))[0]
+    with store.transaction() as db:
+        db.execute("UPDATE students SET mosis_id = NULL WHERE id = ?", [student_id])
+    presenter, view = make_presenter(store)
+    presenter.start(student_id=student_id)
+    assert view.card.needs_mosis_id
+    assert not go(presenter, "pathway")
+    assert "no MOSIS ID" in view.errors["mosis_id"]
+    presenter.set_field("mosis_id", "12345")
+    assert not go(presenter, "pathway") and "exactly ten digits" in view.errors["mosis_id"]
+    presenter.set_field("mosis_id", taken["mosis_id"])  # another student's
+    assert not go(presenter, "pathway") and taken["local_number"] in view.errors["mosis_id"]
+    presenter.set_field("mosis_id", "0987654321")
+    assert go(presenter, "pathway"), view.errors
+    assert not view.errors.get("mosis_id")
+    presenter.set_pathway("part_time")
+    assert go(presenter, "part_time")
+    presenter.set_field("in_person_credits", "2.5")
+    assert presenter.add_course(course_id(store, "ENG10A")), view.errors
+    assert go(presenter, "eligibility"), view.errors
+    finish_family(presenter, view)
+    assert presenter.validate_page("review")
+    assert store.query("SELECT mosis_id FROM students WHERE id = ?", (student_id,))[0]["mosis_id"] == "0987654321"
