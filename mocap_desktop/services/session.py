@@ -166,7 +166,7 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     except (DiskFullError, ReadOnlyDatabaseError) as err:
         return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
     user = store.user = _active_user(store, login)
-    refused = ring.take_refused()
+    refused = ring.refused_sign_ins()  # kept in the key file until the audit trail has them
     try:
         with store.transaction() as db:
             for login_tried, at in refused:
@@ -178,6 +178,10 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     except (DiskFullError, ReadOnlyDatabaseError) as err:
         store.close()
         return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
+    try:
+        ring.forget_refused(len(refused))
+    except OSError as err:  # recorded already; the key file cannot be written now
+        log.warning("The key file could not be updated after sign-in: %s", type(err).__name__)
     log.info("Signed in (%s)", user.role)
     _adopt_letter_files(store)
     return Session(data_dir, store, demo, user, ring, key)

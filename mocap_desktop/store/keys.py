@@ -209,13 +209,15 @@ class Keyring:
             self.save()
         return key
 
-    def take_refused(self) -> list[tuple[str, float]]:
-        """The failed sign-ins kept since the last call, oldest first; the list is emptied."""
-        taken = [(str(login), float(at)) for login, at in self.refused]
-        if taken:
-            self.refused = []
+    def refused_sign_ins(self) -> list[tuple[str, float]]:
+        """The failed sign-ins kept since they were last recorded, oldest first."""
+        return [(str(login), float(at)) for login, at in self.refused]
+
+    def forget_refused(self, count: int) -> None:
+        """The first `count` failed sign-ins are in the audit trail now: drop them here."""
+        if count:
+            self.refused = self.refused[count:]
             self.save()
-        return taken
 
     def change_password(self, login: str, old: str, new: str) -> None:
         key = self.unlock(login, old)

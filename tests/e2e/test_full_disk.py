@@ -163,3 +163,31 @@ def test_a_database_that_cannot_be_written_opens_read_only(tmp_path, monkeypatch
     again = sign_in(folder, LOGIN, PASSWORD)
     assert again.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == count + 2  # sign-out, sign-in
     again.close()
+
+
+def test_failed_sign_ins_wait_in_the_key_file_until_the_audit_trail_can_take_them(tmp_path, monkeypatch):
+    from mocap_desktop.services import session as session_module
+    from mocap_desktop.services.session import SessionError
+
+    folder = DataDir(tmp_path).ensure()
+    set_up(folder, LOGIN, NAME, PASSWORD)[0].close()
+    with pytest.raises(SessionError):
+        sign_in(folder, LOGIN, "not the password")
+    real_record = audit.record
+
+    def no_space(*args, **kwargs):
+        raise DiskFullError("The disk is full.")
+
+    monkeypatch.setattr(audit, "record", no_space)  # the sign-in record cannot be written
+    ro = session_module.sign_in(folder, LOGIN, PASSWORD)
+    assert ro.store.read_only_reason
+    ro.close()
+    monkeypatch.setattr(audit, "record", real_record)
+    session = sign_in(folder, LOGIN, PASSWORD)  # space again
+    actions = [r[0] for r in session.store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
+    session.close()
+    assert actions.count("sign_in_failed") == 1 and actions[-1] == "sign_in"
+    again = sign_in(folder, LOGIN, PASSWORD)  # recorded once, not again
+    assert [r[0] for r in again.store.conn.execute(
+        "SELECT action FROM audit_log WHERE action = 'sign_in_failed'")] == ["sign_in_failed"]
+    again.close()

@@ -125,5 +125,6 @@ def test_names_that_are_no_account_share_one_count_and_are_not_kept(ring):
     assert ring.delay_for("admin", now=t) == 0.0  # a real account is not locked out by strangers
     text = ring.path.read_text(encoding="utf-8")
     assert "Secret-Passw0rd" not in text and "adnim" not in text
-    assert [login for login, _ in ring.take_refused()] == [""] * 5
-    assert ring.take_refused() == []
+    assert [login for login, _ in ring.refused_sign_ins()] == [""] * 5
+    ring.forget_refused(3)  # recorded in the audit trail
+    assert len(ring.refused_sign_ins()) == 2 and len(Keyring.load(ring.path, FAST).refused_sign_ins()) == 2
