@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 
-def _inside_a_control(widget: QWidget, top: QWidget) -> bool:
+def inside_a_control(widget: QWidget, top: QWidget | None = None) -> bool:
+    """A part Qt builds inside a control (a line edit's clear button, a table's corner button)."""
     parent = widget.parentWidget()
     while parent is not None and parent is not top:
         if isinstance(parent, (QComboBox, QAbstractSpinBox, QLineEdit, QAbstractItemView, QTextEdit)):
@@ -30,7 +31,7 @@ def tab_stops(top: QWidget) -> list[QWidget]:
     radio buttons, one (Tab reaches the checked one, arrows the rest)."""
     stops, groups = [], set()
     for widget in top.findChildren(QWidget):
-        if not widget.isVisible() or not widget.isEnabled() or _inside_a_control(widget, top):
+        if not widget.isVisible() or not widget.isEnabled() or inside_a_control(widget, top):
             continue
         if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or widget.focusProxy() is not None:
             continue

@@ -21,6 +21,7 @@ from mocap_desktop.store import audit
 from mocap_desktop.ui.presenters.audit_viewer import COLUMNS, AuditLine
 from mocap_desktop.ui.views.audit_viewer import AuditTableModel, AuditViewerDialog, open_audit_viewer
 from mocap_desktop.ui.views.people_dialog import PeopleDialog, open_people_dialog
+from tests.gui.tabbing import inside_a_control
 
 
 @pytest.fixture
@@ -33,15 +34,7 @@ def admin(demo_data_dir):
 def controls(parent: QWidget) -> list[QWidget]:
     kinds = (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QDateEdit, QTableView)
 
-    def internal(w: QWidget) -> bool:  # parts Qt builds inside a control (clear button, corner button)
-        p = w.parentWidget()
-        while p is not None and p is not parent:
-            if isinstance(p, (QComboBox, QDateEdit, QLineEdit, QTableView, QTextEdit)):
-                return True
-            p = p.parentWidget()
-        return w.objectName().startswith("qt_")
-
-    return [w for w in parent.findChildren(QWidget) if isinstance(w, kinds) and not internal(w)]
+    return [w for w in parent.findChildren(QWidget) if isinstance(w, kinds) and not inside_a_control(w, parent)]
 
 
 def tab_through(qtbot, dialog: QDialog, first: QWidget) -> list[QWidget]:

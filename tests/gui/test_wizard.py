@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from mocap_desktop.services import drafts
 from mocap_desktop.ui.presenters.wizard import PAGES
 from mocap_desktop.ui.views.wizard import RequestWizard, open_request_wizard
+from tests.gui.tabbing import inside_a_control
 
 TODAY = date(2026, 11, 27)
 
@@ -235,15 +236,6 @@ def test_a_resumed_draft_with_a_now_invalid_page_stops_there(qtbot, demo_session
 
 
 INPUTS = (QLineEdit, QComboBox, QDateEdit, QAbstractButton, QAbstractItemView, QTextBrowser)
-
-
-def inside_a_control(widget: QWidget) -> bool:
-    parent = widget.parentWidget()
-    while parent is not None:
-        if isinstance(parent, (QComboBox, QDateEdit, QLineEdit, QAbstractItemView)):
-            return True
-        parent = parent.parentWidget()
-    return False
 
 
 def test_every_control_on_every_page_has_an_accessible_name(qtbot, demo_session):
