@@ -1030,8 +1030,8 @@ class RequestWizardPresenter:
             lines.append(f"Decision due by {_d(evaluation.decision_due)} "
                          f"({self._policy.decision_business_days} business days after it was received).")
         if evaluation.deemed_approved_on:
-            lines.append(f"Without a decision communicated by {_d(evaluation.deemed_approved_on)}, the request "
-                         "is deemed approved.")
+            lines.append(f"Under district policy, without a decision communicated by "
+                         f"{_d(evaluation.deemed_approved_on)} the request is deemed approved.")
         if evaluation.input_due:
             lines.append(f"District input due by {_d(evaluation.input_due)}.")
         return lines
