@@ -514,8 +514,7 @@ def export_queue(store: Store, rows: Iterable[QueueRow], path: Path) -> Path:
     require(store, REQUESTS_READ)
     rows = list(rows)
     path = export_rows(rows, path)
-    with store.transaction() as db:
-        trail.note(db, store, "queue_exported", detail={
+    trail.note_use(store, "queue_exported", detail={
             "file": Path(path).name, "format": Path(path).suffix.lower().lstrip("."), "rows": len(rows),
             "records": "Review queue rows: reference, student, grade, courses, building, dates, status",
             "request_ids": [r.request_id for r in rows],
@@ -1427,8 +1426,7 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
     today = today or date.today()
     row = _request_row(store, request_id)
     if viewed:
-        with store.transaction() as db:
-            trail.note(db, store, "request_viewed", student_id=row["student_id"], request_id=request_id)
+        trail.note_use(store, "request_viewed", student_id=row["student_id"], request_id=request_id)
     student = store.query("SELECT s.*, b.name AS building_name FROM students s "
                           "LEFT JOIN buildings b ON b.code = s.building_code WHERE s.id = ?", (row["student_id"],))[0]
     courses = _courses(store, request_id)

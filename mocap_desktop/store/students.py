@@ -553,8 +553,7 @@ class StudentRepo:
                 "SELECT id, reference, pathway, status, start_term, received, decision_due "
                 "FROM requests WHERE student_id = ? ORDER BY received DESC, id DESC", (student_id,))
         ]
-        with self.store.transaction() as db:
-            trail.note(db, self.store, "student_viewed", student_id=student_id)
+        trail.note_use(self.store, "student_viewed", student_id=student_id)
         return StudentDetail(*values, guardians=guardians, enrollments=enrollments,
                              requests=requests)
 
