@@ -150,14 +150,20 @@ def watch_read_only(window: MainWindow, session: Session, presenter: MainPresent
                     interval_ms: int = READ_ONLY_RETRY_MS) -> None:
     """While the database is read-only (a full disk, a read-only file), try it for writing every
     `interval_ms`; once it can be written, what waited is recorded and every screen saves again."""
-    if not session.store.read_only_reason:
+    reason = session.store.read_only_reason
+    if not reason:
         return
+    window.read_only_banner.show_text(
+        f"The database is open read-only: {reason}. Lookup, letters already made, the audit trail and "
+        "File → Back up database… work; nothing new can be saved until it can be written, which is "
+        f"tried again every {interval_ms // 1000 or 1} seconds.")
     timer = QTimer(window)
     timer.setInterval(interval_ms)
 
     def retry() -> None:
         if session.retry_writable():
             timer.stop()
+            window.read_only_banner.hide()
             presenter.start()
             window.statusBar().showMessage("The database can be written again: changes are saved as usual.", 20_000)
 

@@ -42,6 +42,7 @@ def test_read_only_the_window_looks_up_backs_up_and_saves_again_once_there_is_ro
     qtbot.addWidget(window)
     window.show()
     assert window.status_label.full_text().startswith("Read-only: the disk holding")
+    assert window.read_only_banner.isVisible() and "nothing new can be saved" in window.read_only_banner.text.text()
 
     lookup = next(p for p in window.presenters if isinstance(p, LookupPresenter))
     lookup.search_changed("king")
@@ -58,7 +59,7 @@ def test_read_only_the_window_looks_up_backs_up_and_saves_again_once_there_is_ro
     assert window.status_label.full_text().startswith("Read-only")  # still full
     monkeypatch.undo()  # the disk has room again
     qtbot.waitUntil(lambda: not window.status_label.full_text().startswith("Read-only"), timeout=3000)
-    assert not window.read_only_timer.isActive()
+    assert not window.read_only_timer.isActive() and not window.read_only_banner.isVisible()
     assert "written again" in window.statusBar().currentMessage()
     actions = [r["action"] for r in session.store.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 2")]
     assert actions == ["student_viewed", "sign_in"]
@@ -88,3 +89,27 @@ def test_read_only_the_administrator_backs_up_to_another_drive_and_a_profile_sav
     dialog.reject()
     session.close(sign_out=False)
     assert Path(session.keyring.path).read_text().count("backup_written") == 1  # kept for the next sign-in
+
+
+def test_read_only_a_search_index_that_is_behind_is_not_needed(demo_data_dir, monkeypatch):
+    from mocap_desktop.store.students import StudentRepo
+
+    session = read_only_session(demo_data_dir, monkeypatch, "counselor", "demo-counselor")
+    repo = StudentRepo(session.store)
+    assert repo._index_behind()  # the demo file was never searched: no index yet
+    pages, page = [], repo.search("an", limit=7)
+    while page.rows and len(pages) < 4:
+        pages.append([r.id for r in page.rows])
+        page = repo.search("an", limit=7, after=page.next) if page.next else type(page)([], None)
+    everyone = [r.id for r in repo.search("", limit=5).rows]
+    session.close(sign_out=False)
+    monkeypatch.undo()
+    session = session_module.sign_in(demo_data_dir, "counselor", "demo-counselor", demo=True)
+    repo = StudentRepo(session.store)
+    indexed, page = [], repo.search("an", limit=7)
+    while page.rows and len(indexed) < 4:
+        indexed.append([r.id for r in page.rows])
+        page = repo.search("an", limit=7, after=page.next) if page.next else type(page)([], None)
+    assert pages == indexed and len(pages) == 4
+    assert everyone == [r.id for r in repo.search("", limit=5).rows]
+    session.close(sign_out=False)
