@@ -12,8 +12,8 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from mocap_desktop import __version__
@@ -25,6 +25,9 @@ from mocap_desktop.store.errors import (
     corrupt,
 )
 from mocap_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +78,21 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection, key: bytes | None = None):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
         self._key = key
         self.user = None  # the signed-in person (core.access.User); None = the system itself
         self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
         self.deferred: list[dict] = []  # audit entries waiting for the database to be writable (audit.defer)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on this connection, made (and the library imported) on first use: the
+        sign-in window does not wait for it."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @property
     def encrypted(self) -> bool:
@@ -166,8 +179,25 @@ class Store:
         read-only: every screen holding this store can save again."""
         if other.path != self.path:
             raise StoreError("A store can only take over a connection to its own file.")
-        old, self.conn, self.db, self.read_only_reason = self.conn, other.conn, other.db, None
+        old, self.conn, self._db, self.read_only_reason = self.conn, other.conn, other.db, None
         old.close()
+
+    def check_integrity(self) -> list[str]:
+        """Every page of the file checked on a connection of its own (for a worker thread: a
+        large file is checked this way after it opens); [] when sound, else the problems."""
+        try:
+            probe = _connect(_read_only_uri(self.path), self._key, uri=True)
+            try:
+                return _integrity(probe)
+            finally:
+                probe.close()
+        except DB_ERRORS as exc:
+            return [str(_translate(exc, self.path))]
+
+    @property
+    def checked_at_open(self) -> bool:
+        """Were all pages checked when the file opened (a small file)? Else see `check_integrity`."""
+        return self.path.stat().st_size <= FULL_CHECK_AT_OPEN_BYTES
 
     def close(self) -> None:
         self.conn.close()
@@ -205,9 +235,16 @@ def encrypt_copy(plain: Path, dest: Path, key: bytes) -> None:
         conn.close()
 
 
+# Up to this size a file's every page is checked when it opens (a few milliseconds); a larger
+# one gets the cheap checks then and the full one in the background (`Store.check_integrity`),
+# and before a migration or a backup as always, so opening costs the same at 10 MB and 10 GB.
+FULL_CHECK_AT_OPEN_BYTES = 8 * 2**20
+
+
 def _check_existing(path: Path, key: bytes | None, read_only: bool = False) -> int:
     """Refuse, without writing a byte, a file that is read-only (unless opening it read-only),
-    not SQLite, damaged or too new."""
+    not SQLite, damaged or too new. Every page is checked in a file up to
+    FULL_CHECK_AT_OPEN_BYTES; a larger one is checked for its header, schema and length."""
     no_write_bits = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     if not read_only and (no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)):
         raise ReadOnlyDatabaseError(
@@ -233,14 +270,35 @@ def _check_existing(path: Path, key: bytes | None, read_only: bool = False) -> i
                     f"this version knows up to {SCHEMA_VERSION}). It was left as it is: "
                     "install the newer version to open it."
                 )
-            result = [row[0] for row in probe.execute("PRAGMA quick_check(5)")]
+            if path.stat().st_size <= FULL_CHECK_AT_OPEN_BYTES:
+                result = _integrity(probe)
+            else:
+                result = _structure(probe, path)
         finally:
             probe.close()
     except DB_ERRORS as exc:
         raise _translate(exc, path) from exc
-    if result != ["ok"]:
+    if result:
         raise corrupt(path, "; ".join(result))
     return version
+
+
+def _integrity(conn) -> list[str]:
+    """Every page checked (SQLite's quick_check, the first five problems); [] when sound."""
+    result = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    return [] if result == ["ok"] else result
+
+
+def _structure(conn, path: Path) -> list[str]:
+    """What can be checked without reading every page: the schema reads, and the file is as long
+    as its pages (when no write-ahead log holds some of them)."""
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    # int(): SQLCipher's connection gives some pragmas back as text
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0]) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+    wal = path.with_name(path.name + "-wal")
+    if (not wal.exists() or wal.stat().st_size == 0) and path.stat().st_size < pages:
+        return [f"the file is shorter than its pages ({path.stat().st_size:,} of {pages:,} bytes)"]
+    return []
 
 
 def _read_only_uri(path: Path) -> str:
@@ -289,6 +347,9 @@ def open_store(path: Path, *, key: bytes | None = None, backups: Path | None = N
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         if version < target:
+            problems = [] if not existing or store.checked_at_open else _integrity(conn)
+            if problems:  # a large file is checked whole before any migration writes to it
+                raise corrupt(path, "; ".join(problems))
             if existing and version > 0 and backups is not None:
                 stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
                 store.backup_to(backups / f"{path.stem}-schema-{version}-{stamp}.sqlite")

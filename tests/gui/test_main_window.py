@@ -88,3 +88,23 @@ def test_the_administrator_sees_policy_to_confirm_and_opens_it_from_the_banner(q
         assert not window.policy_banner.isVisible()
     finally:
         session.close(sign_out=False)
+
+
+def test_a_large_database_found_damaged_in_the_background_says_so(qtbot, demo_session, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from mocap_desktop.app import check_in_background
+    from mocap_desktop.store import db as db_module
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, title, text: said.append((title, text)))
+    window = build_main_window(demo_session)
+    qtbot.addWidget(window)
+    check_in_background(window, demo_session)
+    assert not hasattr(window, "integrity_timer")  # a small file was checked as it opened
+    monkeypatch.setattr(db_module, "FULL_CHECK_AT_OPEN_BYTES", 0)
+    monkeypatch.setattr(type(demo_session.store), "check_integrity", lambda self: ["row 7 missing from index x"])
+    check_in_background(window, demo_session, poll_ms=10)
+    qtbot.waitUntil(lambda: bool(said), timeout=3000)
+    assert said[0][0] == "The database file is damaged" and "row 7 missing" in said[0][1]
+    assert "damaged" in window.statusBar().currentMessage()

@@ -279,3 +279,50 @@ def test_encrypted_newer_schema_is_refused(tmp_path):
     with pytest.raises(NewerSchemaError):
         open_store(path, key=KEY)
     assert digest(path) == before
+
+
+def _damaged_middle(path, target=SCHEMA_VERSION):
+    """A database whose settings pages were overwritten: its header and schema still read."""
+    store = open_store(path, target=target)
+    store.conn.executemany("INSERT INTO settings VALUES (?, ?)", [(f"k{i}", "x" * 500) for i in range(400)])
+    store.conn.commit()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    data = bytearray(path.read_bytes())
+    data[4096 * 30: 4096 * 33] = os.urandom(4096 * 3)
+    path.write_bytes(bytes(data))
+
+
+def test_a_large_file_opens_with_the_cheap_checks_and_is_checked_whole_on_its_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(db_module, "FULL_CHECK_AT_OPEN_BYTES", 0)  # every file counts as large
+    path = tmp_path / "large.sqlite"
+    _damaged_middle(path)
+    before = digest(path)
+    store = open_store(path)  # header, schema and length are sound
+    assert not store.checked_at_open
+    problems = store.check_integrity()
+    assert problems and all(isinstance(p, str) and p for p in problems)
+    store.close()
+    assert digest(path) == before
+
+    short = tmp_path / "short.sqlite"
+    open_store(short).close()
+    short.write_bytes(short.read_bytes()[: short.stat().st_size // 2])
+    with pytest.raises(CorruptDatabaseError, match="damaged"):
+        open_store(short)
+
+    sound, key = tmp_path / "sound.sqlite", os.urandom(32)  # encrypted, as an office's file is
+    open_store(sound, key=key).close()
+    store = open_store(sound, key=key)
+    assert store.check_integrity() == []
+    store.close()
+
+
+def test_a_large_file_is_checked_whole_before_a_migration_writes_to_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(db_module, "FULL_CHECK_AT_OPEN_BYTES", 0)
+    path = tmp_path / "old.sqlite"
+    _damaged_middle(path, target=SCHEMA_VERSION - 1)
+    before = digest(path)
+    with pytest.raises(CorruptDatabaseError, match="damaged"):
+        open_store(path, backups=tmp_path / "b")
+    assert digest(path) == before and not (tmp_path / "b").exists()

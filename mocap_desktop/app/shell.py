@@ -1,72 +1,32 @@
-"""The composition root: builds the store, presenters and views and wires them together."""
+"""The main window and everything opened from it: the presenters and views of each area,
+wired together, and the dialogs of the menus."""
 
 from __future__ import annotations
 
 import logging
-import os
-import platform
-import secrets
-import sys
-import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from mocap_desktop import APP_NAME, __version__
-from mocap_desktop.logsetup import configure_logging
-from mocap_desktop.paths import DataDir
-from mocap_desktop.services.session import Session
-from mocap_desktop.store import StoreError
-from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.core import access
 from mocap_desktop.services import review
+from mocap_desktop.services.session import Session
 from mocap_desktop.ui.presenters.decision import DecisionPresenter
+from mocap_desktop.ui.presenters.lookup import LookupPresenter
 from mocap_desktop.ui.presenters.main import MainPresenter
 from mocap_desktop.ui.presenters.queue import QueuePresenter
 from mocap_desktop.ui.presenters.request_detail import RequestDetailPresenter
-from mocap_desktop.ui.views.lookup import StudentLookupView
 from mocap_desktop.ui.views.decision_dialog import DecisionDialog
 from mocap_desktop.ui.views.dialogs import present
+from mocap_desktop.ui.views.lookup import StudentLookupView
 from mocap_desktop.ui.views.main_window import Area, ElidedLabel, MainWindow
 from mocap_desktop.ui.views.queue import QueueWidget
 from mocap_desktop.ui.views.request_detail import RequestDetailDialog
 
 log = logging.getLogger(__name__)
-
-_QT_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.WARNING,
-    QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
-
-
-def _qt_message(mode, context, message) -> None:
-    logging.getLogger("qt").log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
-
-
-def crash_report(exc_type, exc, tb) -> str:
-    return (
-        f"{APP_NAME} {__version__} on Python {platform.python_version()} ({sys.platform})\n\n"
-        + "".join(traceback.format_exception(exc_type, exc, tb))
-    )
-
-
-def _excepthook(exc_type, exc, tb) -> None:
-    report = crash_report(exc_type, exc, tb)
-    log.critical("Unhandled error\n%s", report)
-    if QApplication.instance() is None:
-        sys.__excepthook__(exc_type, exc, tb)
-        return
-    box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                      "MOCAP Desktop hit an unexpected error. Your saved work is safe in the "
-                      "database. The details below are also in the log file; copy them for IT.")
-    box.setDetailedText(report)
-    box.exec()
 
 
 def build_main_window(session: Session) -> MainWindow:
@@ -131,6 +91,37 @@ def build_main_window(session: Session) -> MainWindow:
 
 
 READ_ONLY_RETRY_MS = 30_000
+
+
+def check_in_background(window: MainWindow, session: Session, poll_ms: int = 250) -> None:
+    """A large database is checked page by page after it opens, on a thread of its own (a small
+    one was checked as it opened); damage found is said at once, with what to do."""
+    import concurrent.futures
+
+    if session.store.checked_at_open:
+        return
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity")
+    future = pool.submit(session.store.check_integrity)
+    pool.shutdown(wait=False)
+    timer = QTimer(window)
+    timer.setInterval(poll_ms)
+
+    def done() -> None:
+        if not future.done():
+            return
+        timer.stop()
+        problems = future.result()
+        if problems:
+            log.error("The database file failed its integrity check")
+            window.statusBar().showMessage("The database file is damaged: see the message.")
+            QMessageBox.critical(window, "The database file is damaged",
+                                 f"{session.store.path} failed its check ({'; '.join(problems)}).\n\n"
+                                 "Back up what can still be read (File → Back up database…), close the app and "
+                                 "ask IT to restore the latest backup from the backups folder.")
+
+    timer.timeout.connect(done)
+    timer.start()
+    window.integrity_timer = timer  # type: ignore[attr-defined]
 
 
 def refused_while_read_only(parent, session: Session, what: str) -> bool:
@@ -434,66 +425,6 @@ def run_decision_dialog(parent, session: Session, request_id: int, actor: str,
     return saved
 
 
-def _application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # Qt's own dialogs too
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName("MOCAP Desktop")
-    app.setApplicationVersion(__version__)
-    return app
-
-
-def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> int:
-    """Sign in and show the window, again after each "Switch user"; or, for a smoke test,
-    build it offscreen and quit. Returns an exit code."""
-    if smoke_test:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    folder = DataDir.resolve(data_dir).ensure()
-    configure_logging(folder.logs)
-    qInstallMessageHandler(_qt_message)
-    app = _application()
-    if smoke_test:
-        return _smoke_test(app, folder, demo)
-    sys.excepthook = _excepthook
-    while True:
-        session = ask_sign_in(folder, demo)
-        if session is None:
-            return 0
-        window = build_main_window(session)
-        switching = []
-        window.switch_user_requested.connect(lambda: (switching.append(True), window.close()))
-        window.lock_requested.connect(lambda: lock(window, session, switching))
-        idle = IdleLock(app, session, lambda: lock(window, session, switching))
-        window.show()
-        show_draft_banner(window, session)
-        show_policy_banner(window, session)
-        try:
-            code = app.exec()
-        finally:
-            idle.stop()
-            close_dialogs(window)
-            session.close()
-            window.deleteLater()
-        if not switching:
-            return code
-
-
-def ask_sign_in(folder: DataDir, demo: bool, parent=None):
-    """The sign-in dialog (or first-time set-up); the signed-in session, or None if cancelled."""
-    from mocap_desktop.ui.presenters.sign_in import SignInPresenter
-    from mocap_desktop.ui.views.sign_in import SignInDialog
-
-    dialog = SignInDialog(parent, "Demo district (synthetic students)" if demo else "")
-    presenter = SignInPresenter(dialog, folder, demo)
-    dialog.sign_in_requested.connect(presenter.sign_in_requested)
-    dialog.set_up_requested.connect(presenter.set_up_requested)
-    dialog.reset_requested.connect(presenter.reset_requested)
-    dialog.recovery_key_noted.connect(presenter.recovery_key_noted)
-    presenter.start()
-    dialog.exec()
-    return dialog.session
-
-
 class IdleLock(QObject):
     """Locks the window after the district's idle time (setting `lock_minutes`, default 10)
     without keyboard or mouse input."""
@@ -599,115 +530,3 @@ def open_audit(window: MainWindow, session: Session):
     return open_audit_viewer(session, window)
 
 
-def _smoke_test(app: QApplication, folder: DataDir, demo: bool) -> int:
-    """Open, migrate and sign in to the database, build the main window offscreen, use what the
-    bundle must carry (`_smoke_check_functions`), quit.
-
-    The demo signs in as its administrator; the office database as MOCAP_USER/MOCAP_PASSWORD
-    when given. Without them nothing of the office's is opened: a throwaway encrypted database
-    in a temporary folder is set up instead, which exercises the same parts."""
-    import tempfile
-
-    from mocap_desktop.services.session import NeedsSetUp, SessionError, open_session, set_up
-
-    login, password = os.environ.get("MOCAP_USER"), os.environ.get("MOCAP_PASSWORD")
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            if demo or login:
-                session = open_session(folder, demo, login, password)
-                where = str(session.store.path)
-            else:
-                session, _ = set_up(DataDir(Path(scratch)).ensure(), "smoke", "Smoke Test",
-                                    secrets.token_urlsafe(16))
-                where = f"a throwaway database (the office database at {folder.database()} was left closed)"
-        except (StoreError, SessionError, NeedsSetUp) as err:
-            print(f"mocap-desktop: {err}", file=sys.stderr)
-            return 3
-        window = build_main_window(session)
-        window.show()
-        app.processEvents()
-        ok = window.isVisible() and window.centralWidget() is not None
-        summary = f"{where} (schema {session.store.schema_version}, encrypted, signed in as {session.user.role})"
-        window.close()
-        session.close()
-        try:
-            checked = _smoke_check_functions(Path(scratch))
-        except Exception as err:  # noqa: BLE001 (any failure fails the smoke test, with its reason)
-            print(f"smoke test FAILED: {summary}: {type(err).__name__}: {err}", file=sys.stderr)
-            return 1
-    print(f"smoke test {'passed' if ok else 'FAILED'}: {summary}")
-    if ok:
-        print(f"smoke test checked: {checked}")
-    return 0 if ok else 1
-
-
-def _smoke_check_functions(scratch: Path) -> str:
-    """Use each library the bundle must carry, the way the app does, and raise on the first thing
-    that does not work: letters (ReportLab, the DejaVu fonts, PNG and JPEG logos through Pillow),
-    previews (pypdfium2), printing through Qt (to a PDF file), .xlsx export and import (openpyxl),
-    Qt's collation, case mapping and time-zone names (ICU data); when frozen, every Qt plugin
-    shipped in the bundle must load (the print-support plugin brings in CUPS on Linux)."""
-    import functools
-
-    from PIL import Image
-    from PySide6.QtCore import QCollator, QCoreApplication, QDir, QLocale, QPluginLoader, QRect, QTimeZone
-    from PySide6.QtGui import QPageSize, QPainter
-    from PySide6.QtPrintSupport import QPrinter
-
-    from mocap_desktop.letters.pages import page_count, rasterize
-    from mocap_desktop.letters.render import render_letter
-    from mocap_desktop.services.importing import read_table
-    from mocap_desktop.services.letters import sample_letter
-    from mocap_desktop.store.district import DistrictProfile
-    from mocap_desktop.ui.views.print_center import qimage
-
-    def need(condition: bool, what: str) -> None:
-        if not condition:
-            raise RuntimeError(what)
-
-    pages = []
-    for kind, lang, logo in (("denied", "en", "logo.png"), ("approved", "es", "logo.jpg")):
-        Image.new("RGB", (96, 96), (20, 80, 160)).save(scratch / logo)
-        profile = DistrictProfile(code="999999", name="Smoke Test R-I", address1="1 Main St", city="Maple Valley",
-                                  zip="65999", logo_path=str(scratch / logo), signer_name="Pat Alvarez")
-        pdf = render_letter(sample_letter(profile, kind, lang))
-        need(pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf, f"the {lang} letter has no embedded DejaVu font")
-        image = rasterize(pdf, dpi=50, count=1)[0]
-        need(len(set(image.data[::97])) > 2, f"the {lang} letter's preview is blank")
-        pages.append(image)
-    printed = scratch / "printed.pdf"
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(printed))
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
-    printer.setFullPage(True)
-    painter = QPainter()
-    need(painter.begin(printer), "Qt cannot print")
-    for number, image in enumerate(pages):
-        if number:
-            printer.newPage()
-        target = printer.pageLayout().fullRectPixels(printer.resolution())
-        painter.drawImage(QRect(0, 0, target.width(), target.height()), qimage(image))
-    painter.end()
-    need(page_count(printed) == len(pages), "Qt printed the wrong number of pages")
-    book = review.export_rows([], scratch / "queue.xlsx")
-    need(tuple(read_table(book).headers) == review.EXPORT_COLUMNS, "the .xlsx did not read back")
-    names = ["Zoë", "zebra", "Élodie", "apple", "Eve"]
-    collated = sorted(names, key=functools.cmp_to_key(QCollator(QLocale("en_US")).compare))
-    need(collated == ["apple", "Élodie", "Eve", "zebra", "Zoë"], f"Qt collates {collated}")
-    need(QLocale("tr_TR").toUpper("i") == "\u0130", "Qt's Turkish case mapping is missing")
-    zone = QTimeZone(b"America/Chicago").displayName(QTimeZone.TimeType.StandardTime,
-                                                     QTimeZone.NameType.LongName, QLocale("en_US"))
-    need(zone == "Central Standard Time", f"Qt names the Chicago time zone {zone!r}")
-    plugins = []
-    if getattr(sys, "frozen", False):
-        bundle = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)).resolve()
-        folders = {Path(folder).resolve() for folder in QCoreApplication.libraryPaths()}
-        for folder in sorted(f for f in folders if f.is_relative_to(bundle)):
-            for file in sorted(folder.rglob("*")):
-                if file.is_file() and QDir.match(["*.so", "*.dll", "*.dylib"], file.name):
-                    loader = QPluginLoader(str(file))
-                    need(loader.load(), f"the Qt plugin {file.name} does not load: {loader.errorString()}")
-                    plugins.append(file.stem)
-    return ("letters in English and Spanish with PNG and JPEG logos, previews, printing to PDF, .xlsx, "
-            "collation, time-zone names" + (f", {len(plugins)} Qt plugins" if plugins else ""))
