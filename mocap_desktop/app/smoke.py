@@ -82,6 +82,9 @@ def check_functions(scratch: Path) -> str:
         if not condition:
             raise RuntimeError(what)
 
+    import importlib.util
+
+    need(importlib.util.find_spec("_rl_accel") is not None, "ReportLab's C accelerator (rl_accel) is missing")
     pages = []
     for kind, lang, logo in (("denied", "en", "logo.png"), ("approved", "es", "logo.jpg")):
         Image.new("RGB", (96, 96), (20, 80, 160)).save(scratch / logo)
@@ -126,5 +129,5 @@ def check_functions(scratch: Path) -> str:
                     loader = QPluginLoader(str(file))
                     need(loader.load(), f"the Qt plugin {file.name} does not load: {loader.errorString()}")
                     plugins.append(file.stem)
-    return ("letters in English and Spanish with PNG and JPEG logos, previews, printing to PDF, .xlsx, "
+    return ("letters in English and Spanish with PNG and JPEG logos and ReportLab's accelerator, previews, printing to PDF, .xlsx, "
             "collation, time-zone names" + (f", {len(plugins)} Qt plugins" if plugins else ""))
