@@ -34,6 +34,9 @@ python_env() {
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]"
+  # Compiled once here, so a start does not compile them where bytecode is not written
+  # (PYTHONDONTWRITEBYTECODE, a read-only folder).
+  "$VENV/bin/python" -m compileall -q mocap_desktop >/dev/null
 }
 
 system_packages
