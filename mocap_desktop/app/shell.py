@@ -96,21 +96,22 @@ READ_ONLY_RETRY_MS = 30_000
 def check_in_background(window: MainWindow, session: Session, poll_ms: int = 250) -> None:
     """A large database is checked page by page after it opens, on a thread of its own (a small
     one was checked as it opened); damage found is said at once, with what to do."""
-    import concurrent.futures
+    import threading
 
     if session.store.checked_at_open:
         return
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity")
-    future = pool.submit(session.store.check_integrity)
-    pool.shutdown(wait=False)
+    found: list[list[str]] = []
+    worker = threading.Thread(target=lambda: found.append(session.store.check_integrity()),
+                              name="integrity", daemon=True)
+    worker.start()
     timer = QTimer(window)
     timer.setInterval(poll_ms)
 
     def done() -> None:
-        if not future.done():
+        if worker.is_alive():
             return
         timer.stop()
-        problems = future.result()
+        problems = found[0] if found else ["the check stopped before it finished"]
         if problems:
             log.error("The database file failed its integrity check")
             window.statusBar().showMessage("The database file is damaged: see the message.")
