@@ -125,11 +125,12 @@ def build_main_window(session: Session) -> MainWindow:
     if print_center is not None:
         wire_print_center(window, print_center, session)
     window.district_profile_requested.connect(lambda: open_district_profile(window, session))
+    window.policy_banner.review_clicked.connect(lambda: open_district_profile(window, session, policy=True))
     return window
 
 
 def wire_print_center(window: MainWindow, widget, session: Session):
-    """The print center (the front desk's screen) and File → District profile and letterhead…"""
+    """The print center (the front desk's screen) and File → District profile, letterhead and policy…"""
     from mocap_desktop.ui.presenters.print_center import PrintCenterPresenter
 
     presenter = PrintCenterPresenter(widget, session.store, review.current_actor(session.store))
@@ -146,8 +147,9 @@ def wire_print_center(window: MainWindow, widget, session: Session):
     return presenter
 
 
-def open_district_profile(parent, session: Session):
-    """The administrator's district profile and letterhead editor, with a live sample letter."""
+def open_district_profile(parent, session: Session, policy: bool = False):
+    """The administrator's district profile, letterhead and policy editor, with a live sample
+    letter; `policy` opens it on the policy tab. The policy banner follows what was saved."""
     from mocap_desktop.ui.presenters.district_profile import DistrictProfilePresenter
     from mocap_desktop.ui.views.district_profile import DistrictProfileDialog
 
@@ -155,7 +157,18 @@ def open_district_profile(parent, session: Session):
     presenter = DistrictProfilePresenter(dialog, session.store, session.data_dir.root)
     dialog.form_changed.connect(presenter.form_changed)
     dialog.save_requested.connect(presenter.save_requested)
+    if policy:
+        dialog.tabs.setCurrentIndex(1)
+    if isinstance(parent, MainWindow):
+        dialog.finished.connect(lambda _result: show_policy_banner(parent, session))
     return present(dialog, presenter)
+
+
+def show_policy_banner(window: MainWindow, session: Session) -> None:
+    """After sign-in, for the administrator: policy values still to confirm, in a line across the window."""
+    from mocap_desktop.ui.presenters.district_profile import policy_reminder
+
+    window.policy_banner.show_text(policy_reminder(session.store))
 
 
 def open_import_dialog(parent, session: Session, on_imported=lambda: None, path: Path | None = None):
@@ -405,6 +418,7 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
         idle = IdleLock(app, session, lambda: lock(window, session, switching))
         window.show()
         show_draft_banner(window, session)
+        show_policy_banner(window, session)
         try:
             code = app.exec()
         finally:

@@ -8,7 +8,7 @@ from .model import (
     Course, CourseResult, Decision, DecisionCheck, Enrollment, Evaluation, Finding, MedicalWaiver, Request,
     Student, normalize_district,
 )
-from .policy import SETTINGS, Policy, PolicyError, default_policy, load_policy, policy_to_dict
+from .policy import SETTINGS, STANDINGS, UNCONFIRMED, Policy, PolicyError, default_policy, load_policy, policy_to_dict
 
 __all__ = [
     "Calendar", "Term", "add_business_days", "business_days_between", "is_business_day",
@@ -17,5 +17,6 @@ __all__ = [
     "LANGS", "REASONS", "RULE_CITATIONS", "RULE_NAMES", "TEXTS", "reason_text", "render", "rule_name",
     "Course", "CourseResult", "Decision", "DecisionCheck", "Enrollment", "Evaluation", "Finding",
     "MedicalWaiver", "Request", "Student", "normalize_district",
-    "SETTINGS", "Policy", "PolicyError", "default_policy", "load_policy", "policy_to_dict",
+    "SETTINGS", "STANDINGS", "UNCONFIRMED", "Policy", "PolicyError", "default_policy", "load_policy",
+    "policy_to_dict",
 ]

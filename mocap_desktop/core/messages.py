@@ -69,14 +69,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "in a public or charter school of this district ({district}). For part-time courses the student "
             "must be enrolled full time in the district that reviews and pays for them."),
         "R04.pass": ("The student was enrolled full time in a Missouri public or charter school for the whole "
-                     "prior term ({prior_term}, {prior_start} to {prior_end})."),
+                     "prior term ({prior_term}, {prior_start} to {prior_end}), as district policy asks."),
         "R04.waived": ("The student was not enrolled full time in a Missouri public or charter school for the "
                        "whole prior term ({prior_term}) starting {first_gap}, but a medical or psychological "
-                       "condition is documented, so the prior-term requirement is waived."),
+                       "condition is documented, so district policy waives the prior-term requirement."),
         "R04.fail": ("The student was not enrolled full time in a Missouri public or charter school for the "
-                     "whole prior term ({prior_term}): the first school day missing is {first_gap}. The district "
-                     "requires the prior term unless a medical or psychological condition is documented."),
-        "R04.not_applicable": "This district does not require enrollment in the prior term.",
+                     "whole prior term ({prior_term}): the first school day missing is {first_gap}. District "
+                     "policy requires the prior term unless a medical or psychological condition is documented."),
+        "R04.not_applicable": "District policy does not require enrollment in the prior term.",
         "R06.pass": ("All requested courses fit within a full-time load of {cap} credits for the term. "
                      "The district pays for {credits} credits of virtual courses."),
         "R06.warn": ("With {in_person} credits of in-person classes, some requested courses go beyond a "
@@ -133,15 +133,17 @@ TEXTS: dict[str, dict[str, str]] = {
             "parcial, el estudiante debe tener inscripción a tiempo completo en el distrito que revisa y paga "
             "esos cursos."),
         "R04.pass": ("El estudiante tuvo inscripción a tiempo completo en una escuela pública o chárter de "
-                     "Missouri durante todo el período anterior ({prior_term}, del {prior_start} al {prior_end})."),
+                     "Missouri durante todo el período anterior ({prior_term}, del {prior_start} al {prior_end}), "
+                     "como pide la política del distrito."),
         "R04.waived": ("El estudiante no tuvo inscripción a tiempo completo en una escuela pública o chárter de "
                        "Missouri durante todo el período anterior ({prior_term}) desde el {first_gap}, pero hay "
-                       "documentación de una condición médica o psicológica, por lo que se exime este requisito."),
+                       "documentación de una condición médica o psicológica, por lo que la política del distrito "
+                       "exime este requisito."),
         "R04.fail": ("El estudiante no tuvo inscripción a tiempo completo en una escuela pública o chárter de "
                      "Missouri durante todo el período anterior ({prior_term}): el primer día escolar que falta "
-                     "es el {first_gap}. El distrito exige el período anterior, salvo que haya documentación de "
+                     "es el {first_gap}. La política del distrito exige el período anterior, salvo que haya documentación de "
                      "una condición médica o psicológica."),
-        "R04.not_applicable": "Este distrito no exige inscripción en el período anterior.",
+        "R04.not_applicable": "La política del distrito no exige inscripción en el período anterior.",
         "R06.pass": ("Todos los cursos solicitados caben en una carga a tiempo completo de {cap} créditos por "
                      "período. El distrito paga {credits} créditos de cursos virtuales."),
         "R06.warn": ("Con {in_person} créditos de clases presenciales, algunos cursos solicitados superan una "

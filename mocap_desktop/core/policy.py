@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["Policy", "PolicyError", "SETTINGS", "load_policy", "default_policy", "policy_to_dict"]
+__all__ = ["Policy", "PolicyError", "SETTINGS", "STANDINGS", "UNCONFIRMED", "load_policy", "default_policy", "policy_to_dict"]
 
 
 class PolicyError(ValueError):
@@ -72,40 +72,71 @@ def _codes(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
+STANDINGS: dict[str, str] = {
+    "law": "State law",
+    "board": "Board policy",
+    "unconfirmed": "District policy; confirm with counsel",
+}
+"""How firm each setting's source is. `unconfirmed`: the figure comes from a secondary source
+(or a reading of the law after later amendments) that the district's counsel should confirm;
+findings and screens word it as district policy, and the administrator can switch it off."""
+
+
 @dataclass(frozen=True)
 class Setting:
     check: Callable[[Any], Any]
     default: Any
     citation: str
+    standing: str
+    label: str
+
+    @property
+    def off_value(self) -> Any:
+        """The value that switches the setting off: False for a rule, None for a clock."""
+        return False if isinstance(self.default, bool) else None
 
 
 SETTINGS: dict[str, Setting] = {
-    "require_prior_semester": Setting(_bool, True, "Board Policy 6190; SB 603 (2018)"),
-    "decision_business_days": Setting(_int(1), 10, "Board Policy 6190"),
-    "full_time_input_business_days": Setting(_int(1), 10, "RSMo 161.670.3(4)"),
+    "require_prior_semester": Setting(
+        _bool, True, "Board Policy 6190; SB 603 (2018)", "unconfirmed",
+        "Full-time public school enrollment in the semester before"),
+    "decision_business_days": Setting(_int(1), 10, "Board Policy 6190", "board",
+                                      "Business days to decide a part-time request"),
+    "full_time_input_business_days": Setting(_int(1), 10, "RSMo 161.670.3(4)", "law",
+                                             "Business days to send full-time input"),
     "full_time_credits_per_term": Setting(
         _positive_decimal, Decimal("3.0"),
-        "RSMo 161.670.2(2): six credits per regular (year) term = 3.0 per semester"),
-    "icap_course_threshold": Setting(_int(0), 2, "RSMo 161.670.3(6): \"more than two\" courses"),
-    "counselor_may_decide": Setting(_bool, False, "Board Policy 6190: principal or designee decides"),
+        "RSMo 161.670.2(2): six credits per regular (year) term = 3.0 per semester", "law",
+        "Full-time load (credits per semester)"),
+    "icap_course_threshold": Setting(_int(0), 2, "RSMo 161.670.3(6): \"more than two\" courses", "law",
+                                     "Virtual courses allowed before a learning plan (ICAP) is needed"),
+    "counselor_may_decide": Setting(_bool, False, "Board Policy 6190: principal or designee decides", "board",
+                                    "A counselor may decide requests"),
     "deemed_approval_calendar_days": Setting(
         _optional(_int(1)), 30,
         ("5 CSR 20-100.230(7): a decision not made and communicated within 30 days is deemed an approval "
-         "(as quoted by secondary sources)")),
+         "(as quoted by secondary sources)"), "unconfirmed",
+        "Calendar days after which an undecided request is deemed approved"),
     "allowed_denial_reasons": Setting(
         _codes,
         ("PRIOR_VIRTUAL_PERFORMANCE", "GRADUATION_PLAN_CONFLICT", "ACADEMIC_READINESS",
          "COURSE_NOT_APPROPRIATE_FOR_GRADE", "OTHER_BEST_INTEREST"),
-        "RSMo 161.670.3(2)"),
+        "RSMo 161.670.3(2)", "law", "Reasons a denial may give"),
     "disallowed_denial_reasons": Setting(
-        _codes, ("DISTRICT_PROGRAM_AVAILABLE", "COST"), "DESE MOCAP FAQ; RSMo 161.670.3(2)"),
+        _codes, ("DISTRICT_PROGRAM_AVAILABLE", "COST"), "DESE MOCAP FAQ; RSMo 161.670.3(2)", "law",
+        "Reasons a denial may never give"),
     "board_decision_calendar_days": Setting(
-        _int(1), 30, "MOCAP appeal to the Board of Education: its written decision follows within 30 calendar days (verify)"),
+        _optional(_int(1)), 30,
+        "MOCAP appeal to the Board of Education: its written decision follows within 30 calendar days (verify)",
+        "unconfirmed", "Calendar days for the Board's decision on an appeal"),
     "state_record_hours": Setting(
-        _int(1), 72, "MOCAP appeal to DESE: the district sends its record within 72 hours (verify)"),
+        _optional(_int(1)), 72, "MOCAP appeal to DESE: the district sends its record within 72 hours (verify)",
+        "unconfirmed", "Hours to send the district's record to DESE on an appeal"),
     "state_decision_calendar_days": Setting(
-        _int(1), 7, "MOCAP appeal to DESE: the Department decides within 7 calendar days (verify)"),
+        _optional(_int(1)), 7, "MOCAP appeal to DESE: the Department decides within 7 calendar days (verify)",
+        "unconfirmed", "Calendar days for DESE's decision on an appeal"),
 }
+UNCONFIRMED = tuple(key for key, setting in SETTINGS.items() if setting.standing == "unconfirmed")
 
 _PROFILE_KEYS = {"id", "version", "effective_date", "name", "settings"}
 
@@ -126,9 +157,9 @@ class Policy:
     deemed_approval_calendar_days: int | None
     allowed_denial_reasons: tuple[str, ...]
     disallowed_denial_reasons: tuple[str, ...]
-    board_decision_calendar_days: int
-    state_record_hours: int
-    state_decision_calendar_days: int
+    board_decision_calendar_days: int | None
+    state_record_hours: int | None
+    state_decision_calendar_days: int | None
     citations: Mapping[str, str] = field(default_factory=dict, compare=False)
     name: str = ""
 

@@ -147,6 +147,10 @@ class NoticeSettings:
     decision_business_days: int = 10
     board_appeal_days: int = 30
     catalog_url: str = "mocap.mo.gov/catalog"
+    # The appeal clocks of the district's policy; None where the district has switched one off.
+    board_decision_days: int | None = 30
+    state_record_hours: int | None = 72
+    state_decision_days: int | None = 7
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,9 @@ def _values(data: LetterData, w: Wording) -> dict[str, str]:
         "catalog_url": data.settings.catalog_url,
         "decision_business_days": data.settings.decision_business_days,
         "board_appeal_days": data.settings.board_appeal_days,
+        "board_decision_days": data.settings.board_decision_days,
+        "state_record_hours": data.settings.state_record_hours,
+        "state_decision_days": data.settings.state_decision_days,
         "reference": data.reference,
         "appeal_to": ", ".join(p for p in (lh.signer_name, lh.signer_title) if p) or lh.district_name,
         "contact_name": contact.name, "contact_title": contact.title,
@@ -347,9 +350,18 @@ class _Story:
             self.para(f"appeal_{routing}")
         else:
             self.para("appeal_intro")
+            settings = self.data.settings
+            meeting = self.sentences("appeal_board_meeting",
+                                     settings.board_decision_days and "appeal_board_decision")
+            state = self.sentences("appeal_state", settings.state_record_hours and "appeal_state_record",
+                                   settings.state_decision_days and "appeal_state_decision", "appeal_state_final")
             board = [Paragraph(self.w.text("appeal_board", self.v), self.s["body"]),
-                     Paragraph(self.w.text("appeal_board_meeting", self.v), self.s["body"])]
-            self.bullets([board, self.w.text("appeal_state", self.v)], numbered=True)
+                     Paragraph(meeting, self.s["body"])]
+            self.bullets([board, state], numbered=True)
+
+    def sentences(self, *keys: str | None) -> str:
+        """The wording fields given, one after another; a clock switched off leaves its out."""
+        return " ".join(self.w.text(key, self.v) for key in keys if key)
 
     def _approved(self) -> None:
         self.para("subject", "subject")

@@ -157,7 +157,10 @@ def notice_settings(store: Store) -> NoticeSettings:
         appeal_days = 30
     return NoticeSettings(require_prior_semester=policy.require_prior_semester,
                           decision_business_days=policy.decision_business_days,
-                          board_appeal_days=max(1, appeal_days))
+                          board_appeal_days=max(1, appeal_days),
+                          board_decision_days=policy.board_decision_calendar_days,
+                          state_record_hours=policy.state_record_hours,
+                          state_decision_days=policy.state_decision_calendar_days)
 
 
 # --- a request's letter ------------------------------------------------------------------------

@@ -842,20 +842,29 @@ class AppealForm:
 
 @dataclass(frozen=True)
 class AppealDue:
-    decision_due: date
+    decision_due: date | None
     record_due: date | None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _days_after(day: date, days: int | None) -> date | None:
+    return None if days is None else day + timedelta(days=days)
 
 
 def appeal_due_dates(policy: core.Policy, level: str, filed_on: date) -> AppealDue:
     """Board: decides within `board_decision_calendar_days` calendar days. State: the district
     sends its record within `state_record_hours` hours (read as whole days after filing) and
-    DESE decides within `state_decision_calendar_days` calendar days."""
+    DESE decides within `state_decision_calendar_days` calendar days. A clock the district has
+    switched off gives no date."""
     if level == "board":
-        return AppealDue(filed_on + timedelta(days=policy.board_decision_calendar_days), None)
+        return AppealDue(_days_after(filed_on, policy.board_decision_calendar_days), None)
     if level == "state":
         hours = policy.state_record_hours
-        return AppealDue(filed_on + timedelta(days=policy.state_decision_calendar_days),
-                         filed_on + timedelta(days=-(-hours // 24)))
+        return AppealDue(_days_after(filed_on, policy.state_decision_calendar_days),
+                         _days_after(filed_on, None if hours is None else -(-hours // 24)))
     raise ReviewError(f"An appeal goes to the board or the state, not '{level}'.")
 
 
@@ -899,8 +908,8 @@ def record_appeal(store: Store, request_id: int, form: AppealForm, actor: str, r
         appeal_id = db["appeals"].insert({
             "request_id": request_id, "level": form.level, "filed_on": form.filed_on.isoformat(),
             "hearing_on": form.hearing_on.isoformat() if form.hearing_on else None,
-            "decision_due": due.decision_due.isoformat(),
-            "record_due": due.record_due.isoformat() if due.record_due else None,
+            "decision_due": _iso(due.decision_due),
+            "record_due": _iso(due.record_due),
             "documents": _documents_json(form.documents), "notes": form.notes.strip(),
             "policy_id": policy.id, "policy_version": policy.version,
             "created_by": actor, "created_at": stamp, "updated_at": stamp,
@@ -909,13 +918,13 @@ def record_appeal(store: Store, request_id: int, form: AppealForm, actor: str, r
         add_event(db, request_id, "appealed", actor, {
             "from": row["status"], "to": new_status, "level": form.level, "filed_on": form.filed_on.isoformat(),
             "hearing_on": form.hearing_on.isoformat() if form.hearing_on else None,
-            "decision_due": due.decision_due.isoformat(),
-            "record_due": due.record_due.isoformat() if due.record_due else None}, stamp)
+            "decision_due": _iso(due.decision_due),
+            "record_due": _iso(due.record_due)}, stamp)
         trail.note(db, store, "appeal_recorded", student_id=row["student_id"], request_id=request_id, detail={
             "appeal_id": appeal_id, "level": form.level, "before": {"status": row["status"]},
             "after": {"status": new_status}, "filed_on": form.filed_on.isoformat(),
             "hearing_on": form.hearing_on.isoformat() if form.hearing_on else None,
-            "decision_due": due.decision_due.isoformat(), "documents": len(json.loads(_documents_json(form.documents))),
+            "decision_due": _iso(due.decision_due), "documents": len(json.loads(_documents_json(form.documents))),
             "notes_written": bool(form.notes.strip())})
     log.info("Appeal %s (%s) recorded on request %s", appeal_id, form.level, request_id)
     return appeal_id
@@ -1235,7 +1244,7 @@ class AppealInfo:
     level: str
     filed_on: date
     hearing_on: date | None
-    decision_due: date
+    decision_due: date | None
     record_due: date | None
     record_sent_on: date | None
     outcome: str | None
@@ -1340,7 +1349,8 @@ def _describe(kind: str, d: dict) -> str:
         return text
     if kind == "appealed":
         level = APPEAL_LEVELS.get(d.get("level"), d.get("level", ""))
-        text = f"Appealed to the {level} on {_day(d.get('filed_on'))}; decision due {_day(d.get('decision_due'))}."
+        text = f"Appealed to the {level} on {_day(d.get('filed_on'))}"
+        text += f"; decision due {_day(d['decision_due'])}." if d.get("decision_due") else "."
         if d.get("record_due"):
             text += f" District record to DESE due {_day(d['record_due'])}."
         if d.get("hearing_on"):
@@ -1455,7 +1465,7 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
                                              ("english_learner", "English learner")) if student[key])
     appeals = tuple(
         AppealInfo(a["id"], a["level"], date.fromisoformat(a["filed_on"]), parse_day(a["hearing_on"]),
-                   date.fromisoformat(a["decision_due"]), parse_day(a["record_due"]), parse_day(a["record_sent_on"]),
+                   parse_day(a["decision_due"]), parse_day(a["record_due"]), parse_day(a["record_sent_on"]),
                    a["outcome"], parse_day(a["outcome_on"]),
                    tuple(Document(x["label"], x["location"]) for x in json.loads(a["documents"])), a["notes"],
                    f"{a['policy_id']} {a['policy_version']}")
@@ -1587,7 +1597,7 @@ def packet_data(store: Store, request_id: int, today: date | None = None, prepar
     for a in detail.appeals:
         pairs = [("Level", APPEAL_LEVELS[a.level]), ("Filed", a.filed_on.isoformat()),
                  ("Hearing", a.hearing_on.isoformat() if a.hearing_on else "—"),
-                 ("Decision due", a.decision_due.isoformat())]
+                 ("Decision due", a.decision_due.isoformat() if a.decision_due else "—")]
         if a.level == "state":
             pairs += [("District record due", a.record_due.isoformat() if a.record_due else "—"),
                       ("Record sent", a.record_sent_on.isoformat() if a.record_sent_on else "not yet")]

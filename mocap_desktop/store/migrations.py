@@ -487,6 +487,32 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE TABLE no_school_days (day TEXT PRIMARY KEY, reason TEXT NOT NULL DEFAULT '');
         """,
     ),
+    Migration(
+        "0016_appeal_clocks_may_be_off",
+        # The appeal clocks are district policy: a district that switches one off files its
+        # appeals without that due date. The same table as 0007 made it otherwise.
+        """
+        CREATE TABLE appeals_rebuilt (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+            level TEXT NOT NULL CHECK (level IN ('board','state')),
+            filed_on TEXT NOT NULL, hearing_on TEXT,
+            decision_due TEXT, record_due TEXT, record_sent_on TEXT,
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN ('upheld','overturned')),
+            outcome_on TEXT,
+            documents TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            policy_id TEXT NOT NULL, policy_version TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            CHECK ((outcome IS NULL) = (outcome_on IS NULL)));
+        INSERT INTO appeals_rebuilt SELECT * FROM appeals;
+        DROP TABLE appeals;
+        ALTER TABLE appeals_rebuilt RENAME TO appeals;
+        CREATE INDEX appeals_request ON appeals(request_id, id);
+        """,
+        rebuilds_tables=True,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

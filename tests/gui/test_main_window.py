@@ -63,3 +63,28 @@ def test_every_navigation_control_has_an_accessible_name(qtbot, demo_session):
     assert all(window.nav.item(i).text() for i in range(window.nav.count()))
     for label in window.findChildren(QLabel):
         assert label.accessibleName() or label.text() is not None
+
+
+def test_the_administrator_sees_policy_to_confirm_and_opens_it_from_the_banner(qtbot, demo_data_dir):
+    from mocap_desktop.app import show_policy_banner
+    from mocap_desktop.services.session import sign_in
+    from mocap_desktop.ui.views.district_profile import DistrictProfileDialog
+
+    session = sign_in(demo_data_dir, "admin", "demo-admin", demo=True)
+    try:
+        window = build_main_window(session)
+        qtbot.addWidget(window)
+        window.show()
+        show_policy_banner(window, session)
+        assert window.policy_banner.isVisible() and "5 policy values" in window.policy_banner.text.text()
+        assert window.focusWidget() not in window.policy_banner.buttons  # it waits for the person
+        qtbot.mouseClick(window.policy_banner.review, Qt.MouseButton.LeftButton)
+        [dialog] = [w for w in window.findChildren(DistrictProfileDialog) if w.isVisible()]
+        assert dialog.tabs.currentIndex() == 1
+        for in_use, confirmed in dialog.policy_boxes.values():
+            confirmed.setChecked(True)
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+        dialog.reject()
+        assert not window.policy_banner.isVisible()
+    finally:
+        session.close(sign_out=False)

@@ -9,6 +9,7 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -128,6 +129,32 @@ def test_the_letterhead_editor_previews_and_saves(qtbot, session, store):
     save.click()
     assert "Saved" in dialog.saved.text()
     assert DistrictRepo(store).profile().name == "Cedar Hollow C-2 School District"
+
+
+def test_the_policy_tab_confirms_or_switches_off_values_from_secondary_sources(qtbot, session, store):
+    from mocap_desktop.services import district_policy
+    from mocap_desktop.services.requests import active_policy
+
+    seed_district(store)
+    dialog = open_district_profile(None, session)
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.tabText(1) == "&Policy (5 to confirm)"
+    in_use, confirmed = dialog.policy_boxes["deemed_approval_calendar_days"]
+    assert in_use.isChecked() and not confirmed.isChecked() and confirmed.isEnabled()
+    assert set(dialog.policy_boxes) == set(district_policy.core.UNCONFIRMED)  # the law's figures are shown only
+    dialog.tabs.setCurrentIndex(1)
+    in_use.setFocus()
+    qtbot.keyClick(in_use, Qt.Key.Key_Space)  # switched off: it cannot be confirmed
+    assert not in_use.isChecked() and not confirmed.isEnabled()
+    record, record_confirmed = dialog.policy_boxes["state_record_hours"]
+    qtbot.keyClick(record_confirmed, Qt.Key.Key_Space)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    qtbot.waitUntil(save.isEnabled, timeout=3000)
+    save.click()
+    assert "Saved" in dialog.saved.text()
+    assert active_policy(store).deemed_approval_calendar_days is None
+    assert dialog.tabs.tabText(1) == "&Policy (3 to confirm)"
+    assert "by " in " ".join(w.text() for w in dialog.policy_page.findChildren(QLabel))
 
 
 def test_a_cups_printer_gets_the_letters_as_a_pdf_job(tmp_path, monkeypatch, qtbot):

@@ -9,13 +9,18 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Protocol
 
+from mocap_desktop.core.access import DISTRICT_EDIT, user_of
+from mocap_desktop.core.messages import count_of
 from mocap_desktop.letters.model import LetterDataError
 from mocap_desktop.letters.pages import PageImage
 from mocap_desktop.services import letters as service
+from mocap_desktop.services.district_policy import (
+    PolicyChoice, PolicyValue, open_questions, policy_values, save_policy_choices,
+)
 from mocap_desktop.store import Store, StoreError
 from mocap_desktop.store.district import DistrictProfile, DistrictRepo
 
@@ -51,10 +56,13 @@ class ProfileForm:
     board_appeal_days: int = 30
     sample_kind: str = "denied"
     sample_language: str = "en"
+    policy: dict[str, PolicyChoice] = field(default_factory=dict)
+    """The administrator's choice for each policy value from a secondary source."""
 
 
 class DistrictProfileView(Protocol):
     def show_form(self, form: ProfileForm) -> None: ...
+    def show_policy(self, values: list[PolicyValue]) -> None: ...
     def show_preview(self, image: PageImage | None, note: str) -> None: ...
     def show_problems(self, problems: list[str]) -> None: ...
     def show_saved(self, text: str) -> None: ...
@@ -88,6 +96,17 @@ def problems_of(values: dict[str, str], appeal_days: int) -> list[str]:
     return found
 
 
+def policy_reminder(store: Store) -> str:
+    """For the administrator, the policy values still to confirm (set-up's last step); else ""."""
+    waiting = open_questions(store) if user_of(store).can(DISTRICT_EDIT) else 0
+    if not waiting:
+        return ""
+    one = waiting == 1
+    return (f"{count_of(waiting, 'policy value')} {'comes' if one else 'come'} from secondary sources and "
+            f"{'is' if one else 'are'} not yet confirmed for this district; screens call {'it' if one else 'them'} "
+            "district policy. Confirm each with counsel, or switch it off.")
+
+
 class DistrictProfilePresenter:
     def __init__(self, view: DistrictProfileView, store: Store, data_folder: Path | None = None):
         self.view = view
@@ -107,6 +126,7 @@ class DistrictProfilePresenter:
         values["logo_path"] = self._absolute_logo(values["logo_path"])
         form = ProfileForm(values, service.board_appeal_days(self.store))
         self.view.show_form(form)
+        self.view.show_policy(policy_values(self.store))
         self.form_changed(form)
 
     def _profile(self, values: dict[str, str]) -> DistrictProfile:
@@ -147,6 +167,8 @@ class DistrictProfilePresenter:
                 profile = replace(profile, logo_path=self._keep_logo(Path(profile.logo_path)))
             self.repo.save_profile(profile)
             service.set_board_appeal_days(self.store, form.board_appeal_days)
+            if form.policy and save_policy_choices(self.store, form.policy):
+                self.view.show_policy(policy_values(self.store))
         except (StoreError, OSError, LetterDataError) as err:  # OSError includes AccessDenied
             self.view.show_error("The district profile was not saved", str(err))
             return False

@@ -12,6 +12,7 @@ from typing import Callable, Protocol
 from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.lifecycle import TransitionRefused
 from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
+from mocap_desktop.core.policy import Policy
 from mocap_desktop.services import review
 from mocap_desktop.services.requests import RequestError, active_policy
 from mocap_desktop.services.review import (
@@ -133,6 +134,9 @@ class RequestDetailView(Protocol):
     def show_error(self, title: str, text: str) -> None: ...
 
 
+NO_CLOCK = "No deadline (district policy)"
+
+
 def _pairs(*pairs: tuple[str, object]) -> Pairs:
     return tuple((label, str(value)) for label, value in pairs if value not in (None, ""))
 
@@ -142,14 +146,34 @@ def due_text(detail: RequestDetail, today: date) -> str:
     for its decision, when it is deemed approved, or that it already is."""
     deemed = detail.deemed_approved_on if detail.can_decide else None
     if deemed is not None and deemed <= today:
-        return f"Deemed approved on {format_day(deemed)}: no decision was sent by then"
+        return f"Deemed approved on {format_day(deemed)} under district policy: no decision was sent by then"
     if not detail.due:
         return ""
     text = (f"{review.DUE_KIND_LABELS.get(detail.due_kind, 'Due')} {format_day(detail.due)} — "
             f"{review.days_left_text(detail.days_left)}")
     if deemed is not None and detail.due_kind == "decision":
-        text += f"; deemed approved on {format_day(deemed)} if none is sent by then"
+        text += f"; under district policy deemed approved on {format_day(deemed)} if none is sent by then"
     return text
+
+
+def appeal_clock_text(policy: Policy, level: str, filed: date) -> str:
+    """The appeal's due dates under the district's policy, or that its clocks are off."""
+    due = review.appeal_due_dates(policy, level, filed)
+    if level == "board":
+        if due.decision_due is None:
+            return "District policy sets no deadline for the board's decision."
+        return (f"Under district policy the board's written decision is due by {format_day(due.decision_due)} "
+                f"({policy.board_decision_calendar_days} calendar days after filing).")
+    parts = []
+    if due.record_due is not None:
+        parts.append(f"the district sends its record to DESE by {format_day(due.record_due)} "
+                     f"(within {policy.state_record_hours} hours)")
+    if due.decision_due is not None:
+        parts.append(f"DESE decides by {format_day(due.decision_due)} "
+                     f"({policy.state_decision_calendar_days} calendar days)")
+    if not parts:
+        return "District policy sets no deadlines for the appeal to DESE."
+    return f"Under district policy {'; '.join(parts)}."
 
 
 def build_page(detail: RequestDetail, today: date) -> DetailPage:
@@ -205,9 +229,9 @@ def build_page(detail: RequestDetail, today: date) -> DetailPage:
     appeals = []
     for a in detail.appeals:
         pairs = [("Filed", format_day(a.filed_on)), ("Hearing", format_day(a.hearing_on)),
-                 ("Decision due", format_day(a.decision_due))]
+                 ("Decision due", format_day(a.decision_due) or NO_CLOCK)]
         if a.level == "state":
-            pairs += [("District record due", format_day(a.record_due)),
+            pairs += [("District record due", format_day(a.record_due) or NO_CLOCK),
                       ("Record sent", format_day(a.record_sent_on) if a.record_sent_on else "Not yet")]
         pairs.append(("Outcome", f"{a.outcome.capitalize()} on {format_day(a.outcome_on)}" if a.outcome else "Pending"))
         pairs += [(doc.label or "Document", doc.location) for doc in a.documents]
@@ -329,13 +353,7 @@ class RequestDetailPresenter:
         appeal = self.detail.open_appeal if outcome_mode else None
 
         def preview(filed: date) -> str:
-            due = review.appeal_due_dates(policy, level, filed)
-            if level == "board":
-                return (f"The board's written decision is due by {format_day(due.decision_due)} "
-                        f"({policy.board_decision_calendar_days} calendar days after filing).")
-            return (f"The district sends its record to DESE by {format_day(due.record_due)} "
-                    f"(within {policy.state_record_hours} hours); DESE decides by {format_day(due.decision_due)} "
-                    f"({policy.state_decision_calendar_days} calendar days).")
+            return appeal_clock_text(policy, level, filed)
 
         if appeal is not None:
             return AppealPrompt(
@@ -397,7 +415,8 @@ class RequestDetailPresenter:
     def _do_record_sent(self) -> bool:
         appeal = self.detail.open_appeal
         answer = self.view.ask_step(StepPrompt(
-            "Record sent to DESE", f"The district's record is due by {format_day(appeal.record_due)}.",
+            "Record sent to DESE", (f"The district's record is due by {format_day(appeal.record_due)}."
+                                    if appeal.record_due else "When was the district's record sent to DESE?"),
             (DateField("sent_on", "Sent on", self.today()),)))
         if answer is None:
             return False

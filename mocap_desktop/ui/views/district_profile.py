@@ -1,16 +1,18 @@
-"""The district profile and letterhead editor: a form on the left, a live sample letter on the right."""
+"""The district profile editor: letterhead and policy tabs on the left, a live sample letter on the right."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,12 +20,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from mocap_desktop.letters.pages import PageImage
-from mocap_desktop.ui.presenters.district_profile import FIELDS, SAMPLE_KINDS, ProfileForm
+from mocap_desktop.ui.presenters.district_profile import FIELDS, SAMPLE_KINDS, PolicyChoice, PolicyValue, ProfileForm
 from mocap_desktop.ui.views.print_center import qimage
 
 SAMPLE_LABELS = {"denied": "Denied", "approved": "Approved", "received": "Request received",
@@ -40,9 +43,10 @@ class DistrictProfileDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, debounce_ms: int = 250):
         super().__init__(parent)
         self.setObjectName("DistrictProfileDialog")
-        self.setWindowTitle("District profile and letterhead")
+        self.setWindowTitle("District profile, letterhead and policy")
         self.resize(1180, 760)
         self.edits: dict[str, QLineEdit] = {}
+        self.policy_boxes: dict[str, tuple[QCheckBox, QCheckBox]] = {}
         self._loading = False
 
         form = QFormLayout()
@@ -86,6 +90,16 @@ class DistrictProfileDialog(QDialog):
         fields_scroll.setWidget(fields_widget)
         fields_scroll.setMinimumWidth(470)
 
+        self.policy_page = QWidget()
+        self.policy_layout = QVBoxLayout(self.policy_page)
+        policy_scroll = QScrollArea()
+        policy_scroll.setWidgetResizable(True)
+        policy_scroll.setWidget(self.policy_page)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("District profile sections")
+        self.tabs.addTab(fields_scroll, "&Letterhead and contact")
+        self.tabs.addTab(policy_scroll, "&Policy")
+
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Problems")
@@ -127,7 +141,7 @@ class DistrictProfileDialog(QDialog):
 
         body = QHBoxLayout()
         left = QVBoxLayout()
-        left.addWidget(fields_scroll, 1)
+        left.addWidget(self.tabs, 1)
         left.addWidget(self.problems)
         left.addWidget(self.saved)
         body.addLayout(left, 5)
@@ -147,8 +161,10 @@ class DistrictProfileDialog(QDialog):
 
     # -- intent out --------------------------------------------------------------------------
     def current_form(self) -> ProfileForm:
+        policy = {key: PolicyChoice(in_use.isChecked(), confirmed.isChecked())
+                  for key, (in_use, confirmed) in self.policy_boxes.items()}
         return ProfileForm({name: edit.text() for name, edit in self.edits.items()}, self.appeal_days.value(),
-                           self.sample_kind.currentData(), self.sample_language.currentData())
+                           self.sample_kind.currentData(), self.sample_language.currentData(), policy)
 
     def _changed(self, *_):
         if not self._loading:
@@ -170,6 +186,61 @@ class DistrictProfileDialog(QDialog):
             self.appeal_days.setValue(form.board_appeal_days)
         finally:
             self._loading = False
+
+    def show_policy(self, values: list[PolicyValue]) -> None:
+        """Each policy value with its source and standing; those from secondary sources first,
+        each with "In use" and "Confirmed with counsel" for the administrator to set."""
+        while self.policy_layout.count():
+            item = self.policy_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.policy_boxes.clear()
+        intro = QLabel("Where each figure the product counts with comes from. A figure marked "
+                       "<i>District policy; confirm with counsel</i> comes from a secondary source: screens and "
+                       "findings call it district policy. Confirm it with the district's counsel, or switch it "
+                       "off; the others come from state law or the board's policy.")
+        intro.setWordWrap(True)
+        self.policy_layout.addWidget(intro)
+        for value in sorted(values, key=lambda v: not v.to_confirm):
+            self.policy_layout.addWidget(self._policy_box(value))
+        self.policy_layout.addStretch(1)
+        self._policy_count(values)
+
+    def _policy_box(self, value: PolicyValue) -> QGroupBox:
+        box = QGroupBox(value.label)
+        box.setAccessibleName(value.label)
+        layout = QVBoxLayout(box)
+        facts = QLabel(f"<b>Value:</b> {value.value}<br/><b>Source:</b> {value.source}<br/>"
+                       f"<b>Standing:</b> {value.standing}")
+        facts.setWordWrap(True)
+        facts.setTextFormat(Qt.TextFormat.RichText)
+        facts.setAccessibleName(f"{value.label}: value, source and standing")
+        layout.addWidget(facts)
+        if value.to_confirm:
+            in_use = QCheckBox("In use")
+            in_use.setAccessibleName(f"{value.label}: in use")
+            in_use.setChecked(value.in_use)
+            confirmed = QCheckBox("Confirmed with counsel")
+            confirmed.setAccessibleName(f"{value.label}: confirmed with counsel")
+            confirmed.setChecked(bool(value.confirmed_by) and value.in_use)
+            confirmed.setEnabled(value.in_use)
+            in_use.toggled.connect(confirmed.setEnabled)
+            in_use.toggled.connect(lambda on, c=confirmed: on or c.setChecked(False))
+            for box_ in (in_use, confirmed):
+                box_.toggled.connect(self._changed)
+            row = QHBoxLayout()
+            row.addWidget(in_use)
+            row.addWidget(confirmed)
+            if value.confirmed_by:
+                row.addWidget(QLabel(f"by {value.confirmed_by} on {value.confirmed_on}"))
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.policy_boxes[value.key] = (in_use, confirmed)
+        return box
+
+    def _policy_count(self, values: list[PolicyValue]) -> None:
+        waiting = sum(v.open_question for v in values)
+        self.tabs.setTabText(1, f"&Policy ({waiting} to confirm)" if waiting else "&Policy")
 
     def show_preview(self, image: PageImage | None, note: str) -> None:
         if image is None:

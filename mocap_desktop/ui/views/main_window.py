@@ -62,35 +62,30 @@ class ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self._full, self._mode, max(self.width(), 1)))
 
 
-class DraftBanner(QFrame):
-    """A line across the top of the window about an unfinished request, with Resume and Discard.
-    It waits for the person: nothing in it takes the focus or a key on its own."""
+class Banner(QFrame):
+    """A line across the top of the window with its buttons and "Not now". It waits for the
+    person: nothing in it takes the focus or a key on its own."""
 
-    resume_clicked = Signal()
-    discard_clicked = Signal()
-
-    def __init__(self) -> None:
+    def __init__(self, name: str, buttons: tuple[tuple[str, str], ...]) -> None:
+        """`buttons`: (text, accessible name) of each button before "Not now"."""
         super().__init__()
-        self.setObjectName("draftBanner")
-        self.setAccessibleName("Unfinished request")
-        self.setStyleSheet("QFrame#draftBanner { background: #FFF4D6; border-bottom: 1px solid #E0C27A; }")
+        self.setObjectName("banner")
+        self.setAccessibleName(name)
+        self.setStyleSheet("QFrame#banner { background: #FFF4D6; border-bottom: 1px solid #E0C27A; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setAccessibleName("Unfinished request")
+        self.text.setAccessibleName(name)
         layout.addWidget(self.text, 1)
-        self.resume = QPushButton("Resume")
-        self.resume.setAccessibleName("Resume the unfinished request")
-        self.discard = QPushButton("Discard…")
-        self.discard.setAccessibleName("Discard the unfinished request")
-        self.later = QPushButton("Not now")
-        self.later.setAccessibleName("Hide this message")
-        for button in (self.resume, self.discard, self.later):
+        self.buttons = []
+        for text, accessible_name in (*buttons, ("Not now", "Hide this message")):
+            button = QPushButton(text)
+            button.setAccessibleName(accessible_name)
             button.setAutoDefault(False)
             layout.addWidget(button)
-        self.resume.clicked.connect(self.resume_clicked)
-        self.discard.clicked.connect(self.discard_clicked)
+            self.buttons.append(button)
+        self.later = self.buttons[-1]
         self.later.clicked.connect(self.hide)
         self.hide()
 
@@ -98,6 +93,31 @@ class DraftBanner(QFrame):
         self.text.setText(text)
         self.setAccessibleDescription(text)
         self.setVisible(bool(text))
+
+
+class DraftBanner(Banner):
+    """About an unfinished request, with Resume and Discard."""
+
+    resume_clicked = Signal()
+    discard_clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("Unfinished request", (("Resume", "Resume the unfinished request"),
+                                                ("Discard…", "Discard the unfinished request")))
+        self.resume, self.discard = self.buttons[:2]
+        self.resume.clicked.connect(self.resume_clicked)
+        self.discard.clicked.connect(self.discard_clicked)
+
+
+class PolicyBanner(Banner):
+    """For the administrator: policy values from secondary sources not yet confirmed."""
+
+    review_clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("Policy to confirm", (("Review policy…", "Review the district's policy values"),))
+        self.review = self.buttons[0]
+        self.review.clicked.connect(self.review_clicked)
 
 
 @dataclass
@@ -155,6 +175,8 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         self.draft_banner = DraftBanner()
         outer.addWidget(self.draft_banner)
+        self.policy_banner = PolicyBanner()
+        outer.addWidget(self.policy_banner)
         layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
@@ -183,7 +205,7 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action("&Back up database…", None, self.backup_requested)
         file_menu.addAction(self.backup_action)
         self.district_profile_action = self._action(
-            "&District profile and letterhead…", None, self.district_profile_requested)
+            "&District profile, letterhead and policy…", None, self.district_profile_requested)
         file_menu.addAction(self.district_profile_action)
         file_menu.addSeparator()
         self.people_action = self._action("&People and roles…", None, self.people_requested)

@@ -12,8 +12,10 @@ from letters_seed import seed_district  # noqa: E402
 
 from mocap_desktop.services import letters as svc  # noqa: E402
 from mocap_desktop.store.district import DistrictRepo  # noqa: E402
+from mocap_desktop.services.requests import active_policy  # noqa: E402
 from mocap_desktop.ui.presenters.district_profile import (  # noqa: E402
     DistrictProfilePresenter,
+    PolicyChoice,
     ProfileForm,
 )
 
@@ -25,9 +27,13 @@ class FakeView:
         self.problems = None
         self.saved = ""
         self.errors = []
+        self.policy = []
 
     def show_form(self, form):
         self.form = form
+
+    def show_policy(self, values):
+        self.policy = values
 
     def show_preview(self, image, note):
         self.previews.append((image, note))
@@ -111,3 +117,39 @@ def test_the_preview_follows_the_chosen_sample_and_language(store):
     english = view.previews[-1][0].data
     presenter.form_changed(replace(view.form, sample_language="es"))
     assert view.previews[-1][0].data != english
+
+
+def test_the_policy_values_are_shown_and_saved_with_the_profile(store):
+    seed_district(store)
+    view = FakeView()
+    presenter = DistrictProfilePresenter(view, store)
+    presenter.start()
+    shown = {v.key: v for v in view.policy}
+    assert shown["state_decision_calendar_days"].standing == "District policy; confirm with counsel"
+    assert shown["icap_course_threshold"].standing == "State law" and not shown["icap_course_threshold"].to_confirm
+    form = replace(view.form, policy={"state_decision_calendar_days": PolicyChoice(in_use=False, confirmed=False)})
+    assert presenter.save_requested(form)
+    assert active_policy(store).state_decision_calendar_days is None
+    assert {v.key: v for v in view.policy}["state_decision_calendar_days"].value == "Off"
+
+
+def test_the_administrator_is_reminded_of_policy_values_to_confirm(demo_data_dir):
+    from mocap_desktop.services import district_policy
+    from mocap_desktop.services.session import sign_in
+    from mocap_desktop.ui.presenters.district_profile import policy_reminder
+
+    admin = sign_in(demo_data_dir, "admin", "demo-admin", demo=True)
+    try:
+        assert policy_reminder(admin.store).startswith("5 policy values come from secondary sources")
+        # prior semester left to confirm; deemed approval switched off; the appeal clocks confirmed
+        district_policy.save_policy_choices(admin.store, {
+            "deemed_approval_calendar_days": PolicyChoice(in_use=False, confirmed=False),
+            **{key: PolicyChoice(in_use=True, confirmed=True) for key in district_policy.core.UNCONFIRMED[2:]}})
+        assert policy_reminder(admin.store).startswith("1 policy value comes from secondary sources and is not yet")
+    finally:
+        admin.close(sign_out=False)
+    counselor = sign_in(demo_data_dir, "counselor", "demo-counselor", demo=True)
+    try:
+        assert policy_reminder(counselor.store) == ""
+    finally:
+        counselor.close(sign_out=False)

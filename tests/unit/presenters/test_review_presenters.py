@@ -238,7 +238,7 @@ def test_detail_page_shows_everything_and_the_allowed_actions(store, queue):
     RequestDetailPresenter(view, store, queue["overdue"], COUNSELOR, lambda: TODAY).start()
     page = view.last("show_page")[0]
     assert page.title == "MOCAP-2026-0001 · Nguyễn-Peña, Zoë" and page.status == "Submitted"
-    assert page.due_text == ("Decision due Nov 24, 2026 — Overdue by 2 days; deemed approved on Dec 10, 2026 "
+    assert page.due_text == ("Decision due Nov 24, 2026 — Overdue by 2 days; under district policy deemed approved on Dec 10, 2026 "
                              "if none is sent by then") and page.urgency == "overdue"
     assert "Deemed approved on" not in dict(page.request_facts)  # said once, in the header
     assert dict(page.request_facts)["Who decides"] == "Building"
@@ -254,7 +254,7 @@ def test_detail_page_shows_everything_and_the_allowed_actions(store, queue):
 def test_detail_header_says_when_a_request_is_already_deemed_approved(store, queue):
     view = Recorder()
     RequestDetailPresenter(view, store, queue["overdue"], COUNSELOR, lambda: date(2026, 12, 11)).start()
-    assert view.last("show_page")[0].due_text == "Deemed approved on Dec 10, 2026: no decision was sent by then"
+    assert view.last("show_page")[0].due_text == "Deemed approved on Dec 10, 2026 under district policy: no decision was sent by then"
 
 
 def test_detail_actions_walk_a_denial_through_board_and_state(store, queue, tmp_path):
@@ -283,7 +283,7 @@ def test_detail_actions_walk_a_denial_through_board_and_state(store, queue, tmp_
     presenter.action_requested("appeal_board")
     prompt = view.prompts[-1]
     assert prompt.level == "board" and not prompt.outcome_mode
-    assert prompt.preview(TODAY) == ("The board's written decision is due by Dec 31, 2026 "
+    assert prompt.preview(TODAY) == ("Under district policy the board's written decision is due by Dec 31, 2026 "
                                      "(30 calendar days after filing).")
     page = view.last("show_page")[0]
     assert page.status == "Appealed to the board" and page.due_text.startswith("Board decision due Dec 31, 2026")

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from mocap_desktop.core.access import SYSTEM, AccessDenied
-from mocap_desktop.services import audit_report, backup, drafts, intake, letters, review, session as sessions
+from mocap_desktop.services import audit_report, backup, district_policy, drafts, intake, letters, review
+from mocap_desktop.services import session as sessions
 from mocap_desktop.services import requests as svc
 from mocap_desktop.services.catalog import import_catalog
 from mocap_desktop.services.review import AppealForm, DecisionForm, QueueFilter
@@ -204,6 +205,8 @@ OPS = {
         CourseInput("Edmentum", "EDM-NEW", "Geology B", 0.5, "semester", "B")),
     "district_save": _district,
     "board_appeal_days": lambda s, c: letters.set_board_appeal_days(s.store, 20),
+    "policy_choices": lambda s, c: district_policy.save_policy_choices(
+        s.store, {"state_record_hours": district_policy.PolicyChoice(in_use=True, confirmed=True)}),
     "calendar_save": lambda s, c: DistrictRepo(s.store).save_calendar(DistrictRepo(s.store).calendar()),
     "backup": lambda s, c: backup.backup(s.store, c.tmp / "copy.sqlite"),
     "audit_read": lambda s, c: audit_report.audit_page(s.store, audit_report.AuditFilter()),
@@ -216,7 +219,7 @@ CASE_READS = ["request_queue", "queue_notice", "queue_export", "request_detail",
               "timeline", "appeal_packet"]
 WIZARD = ["wizard_submit", "wizard_evaluate", "wizard_contacts", "draft_save", "draft_list"]
 IMPORTS = ["roster_import", "roster_dry_run", "catalog_import", "catalog_edit", "catalog_add"]
-DISTRICT = ["district_save", "board_appeal_days", "calendar_save"]
+DISTRICT = ["district_save", "board_appeal_days", "policy_choices", "calendar_save"]
 ADMIN_ONLY = [*IMPORTS, *DISTRICT, "backup", "audit_read", "audit_verify", "people_list", "person_add"]
 WHOLE_LETTERS = ["open_as_pdf", "preview_whole_letter", "queue_letter", "render_letter", "annual_notice",
                  "batch_to_file"]

@@ -95,8 +95,8 @@ class EligibilityPagePresenter(PagePresenter):
             lines.append(f"Decision due by {day_text(evaluation.decision_due)} "
                          f"({policy.decision_business_days} business days after it was received).")
         if evaluation.deemed_approved_on:
-            lines.append(f"Without a decision communicated by {day_text(evaluation.deemed_approved_on)}, the "
-                         "request is deemed approved.")
+            lines.append(f"Under district policy, without a decision communicated by "
+                         f"{day_text(evaluation.deemed_approved_on)} the request is deemed approved.")
         if evaluation.input_due:
             lines.append(f"District input due by {day_text(evaluation.input_due)}.")
         return lines
