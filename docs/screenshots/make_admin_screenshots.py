@@ -117,6 +117,25 @@ def main() -> int:
     people.add_button.click()  # refused inline: the password is too short
     shot(people, "people.png")
     people.close()
+
+    from mocap_desktop.app import build_main_window, open_district_profile, show_policy_banner
+
+    window = build_main_window(session)
+    window.resize(1366, 720)
+    window.show()
+    show_policy_banner(window, session)
+    shot(window, "policy-banner.png")
+    profile = open_district_profile(window, session)
+    profile.resize(1280, 760)
+    shot(profile, "district-profile.png")
+    profile.tabs.setCurrentIndex(1)
+    in_use, _ = profile.policy_boxes["state_record_hours"]
+    in_use.setChecked(False)  # switched off, not yet saved
+    _, confirmed = profile.policy_boxes["board_decision_calendar_days"]
+    confirmed.setChecked(True)
+    shot(profile, "district-profile-policy.png")
+    profile.reject()
+    window.close()
     session.close()
     return 0
 

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from mocap_desktop.core.access import DISTRICT_EDIT, user_of
 from mocap_desktop.core.messages import count_of
+from mocap_desktop.core.policy import SETTINGS
 from mocap_desktop.letters.model import LetterDataError
 from mocap_desktop.letters.pages import PageImage
 from mocap_desktop.services import letters as service
@@ -96,6 +97,21 @@ def problems_of(values: dict[str, str], appeal_days: int) -> list[str]:
     return found
 
 
+# The policy values a letter states, by the letter settings' field that carries each.
+LETTER_POLICY = {"require_prior_semester": "require_prior_semester",
+                 "board_decision_calendar_days": "board_decision_days",
+                 "state_record_hours": "state_record_hours",
+                 "state_decision_calendar_days": "state_decision_days"}
+
+
+def _chosen(current, key: str, choice: PolicyChoice):
+    """A value as the sample letter shows it with the administrator's unsaved choice."""
+    setting = SETTINGS[key]
+    if not choice.in_use:
+        return setting.off_value
+    return setting.default if current == setting.off_value else current
+
+
 def policy_reminder(store: Store) -> str:
     """For the administrator, the policy values still to confirm (set-up's last step); else ""."""
     waiting = open_questions(store) if user_of(store).can(DISTRICT_EDIT) else 0
@@ -149,6 +165,8 @@ class DistrictProfilePresenter:
         if profile.logo_path and not Path(profile.logo_path).is_file():
             profile = replace(profile, logo_path="")
         settings = replace(service.notice_settings(self.store), board_appeal_days=max(1, form.board_appeal_days))
+        settings = replace(settings, **{field_name: _chosen(getattr(settings, field_name), key, form.policy[key])
+                                        for key, field_name in LETTER_POLICY.items() if key in form.policy})
         try:
             data = service.sample_letter(profile, form.sample_kind, form.sample_language, settings=settings)
             pages = service.preview_data(data, dpi=PREVIEW_DPI, first_only=True)

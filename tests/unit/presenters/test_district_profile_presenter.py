@@ -153,3 +153,17 @@ def test_the_administrator_is_reminded_of_policy_values_to_confirm(demo_data_dir
         assert policy_reminder(counselor.store) == ""
     finally:
         counselor.close(sign_out=False)
+
+
+def test_the_sample_letter_follows_an_unsaved_policy_choice(store, monkeypatch):
+    seed_district(store)
+    shown = []
+    real = svc.sample_letter
+    monkeypatch.setattr(svc, "sample_letter", lambda *a, **k: shown.append(k["settings"]) or real(*a, **k))
+    presenter = DistrictProfilePresenter(FakeView(), store)
+    presenter.start()
+    presenter.form_changed(replace(presenter.view.form, policy={
+        "state_record_hours": PolicyChoice(in_use=False, confirmed=False),
+        "board_decision_calendar_days": PolicyChoice(in_use=True, confirmed=True)}))
+    assert (shown[-1].state_record_hours, shown[-1].board_decision_days, shown[-1].state_decision_days) == (None, 30, 7)
+    assert active_policy(store).state_record_hours == 72  # nothing saved
