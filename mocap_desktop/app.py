@@ -107,6 +107,7 @@ def build_main_window(session: Session) -> MainWindow:
     window.audit_requested.connect(lambda: open_audit(window, session))
     window.change_password_requested.connect(lambda: change_password_dialog(window, session))
     presenter.start()
+    watch_read_only(window, session, presenter)
     if lookup is not None:
         lookup_presenter = LookupPresenter(lookup, session.store)
         lookup.search_changed.connect(lookup_presenter.search_changed)
@@ -127,6 +128,48 @@ def build_main_window(session: Session) -> MainWindow:
     window.district_profile_requested.connect(lambda: open_district_profile(window, session))
     window.policy_banner.review_clicked.connect(lambda: open_district_profile(window, session, policy=True))
     return window
+
+
+READ_ONLY_RETRY_MS = 30_000
+
+
+def refused_while_read_only(parent, session: Session, what: str) -> bool:
+    """True, after saying why, when the database is read-only: for screens that only write (a
+    new request, an import). Screens that show data open as usual and refuse their saves."""
+    reason = session.store.read_only_reason
+    if not reason:
+        return False
+    QMessageBox.information(parent, "The database is read-only",
+                            f"{what} cannot be saved now: the database is open read-only ({reason}). "
+                            "Lookup, letters already made, the audit trail and File → Back up database… "
+                            "still work; saving comes back by itself once the database can be written.")
+    return True
+
+
+def watch_read_only(window: MainWindow, session: Session, presenter: MainPresenter,
+                    interval_ms: int = READ_ONLY_RETRY_MS) -> None:
+    """While the database is read-only (a full disk, a read-only file), try it for writing every
+    `interval_ms`; once it can be written, what waited is recorded and every screen saves again."""
+    reason = session.store.read_only_reason
+    if not reason:
+        return
+    window.read_only_banner.show_text(
+        f"The database is open read-only: {reason}. Lookup, letters already made, the audit trail and "
+        "File → Back up database… work; nothing new can be saved until it can be written, which is "
+        f"tried again every {interval_ms // 1000 or 1} seconds.")
+    timer = QTimer(window)
+    timer.setInterval(interval_ms)
+
+    def retry() -> None:
+        if session.retry_writable():
+            timer.stop()
+            window.read_only_banner.hide()
+            presenter.start()
+            window.statusBar().showMessage("The database can be written again: changes are saved as usual.", 20_000)
+
+    timer.timeout.connect(retry)
+    timer.start()
+    window.read_only_timer = timer  # type: ignore[attr-defined]
 
 
 def wire_print_center(window: MainWindow, widget, session: Session):
@@ -176,6 +219,9 @@ def open_import_dialog(parent, session: Session, on_imported=lambda: None, path:
     from mocap_desktop.services.importing import open_thread_store
     from mocap_desktop.ui.presenters.import_ import ImportPresenter
     from mocap_desktop.ui.views.import_dialog import ImportDialog, QtTaskRunner
+
+    if refused_while_read_only(parent, session, "An import"):
+        return None
 
     dialog = ImportDialog(parent)
     runner = QtTaskRunner()
@@ -264,6 +310,8 @@ def open_wizard(window: MainWindow, session: Session, student_id: int | None = N
     """A window-modal request wizard; after a submit every area that can refresh does."""
     from mocap_desktop.ui.views.wizard import open_request_wizard
 
+    if refused_while_read_only(window, session, "A request (and its draft)"):
+        return None
     banner_shown = window.draft_banner.isVisible()
     window.draft_banner.hide()
     wizard = open_request_wizard(session.store, window, student_id=student_id, draft_id=draft_id,

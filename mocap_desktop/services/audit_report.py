@@ -21,7 +21,7 @@ from typing import Any
 
 from mocap_desktop.core.access import AUDIT_READ, ROLE_LABELS, require
 from mocap_desktop.services.export import CsvWriter
-from mocap_desktop.store import Store, audit
+from mocap_desktop.store import Store, audit, trail
 from mocap_desktop.store.students import StudentRepo
 
 log = logging.getLogger(__name__)
@@ -387,7 +387,7 @@ def _csv_writer(fh) -> tuple[io.TextIOWrapper, CsvWriter]:
 def export_audit_csv(store: Store, path: Path, **filters: Any) -> int:
     """Write the entries matching `filters` (as for `audit_entries`), newest first, to a CSV file
     (UTF-8 with a BOM, for Excel). The export is recorded in the trail. Returns the count."""
-    user = require(store, AUDIT_READ)
+    require(store, AUDIT_READ)
     chosen = filters.pop("filters", None) or AuditFilter.of(**filters)
     _where(chosen)  # a bad filter fails before any file is made
 
@@ -406,9 +406,8 @@ def export_audit_csv(store: Store, path: Path, **filters: Any) -> int:
         return count
 
     count = _atomic_write(Path(path), write)
-    with store.transaction() as db:
-        audit.record(db, user.login, user.role, "audit_exported", student_id=chosen.student_id,
-                     detail={"entries": count, "filters": chosen.as_dict(), "file": Path(path).name})
+    trail.note_use(store, "audit_exported", student_id=chosen.student_id,
+                   detail={"entries": count, "filters": chosen.as_dict(), "file": Path(path).name})
     log.info("Audit trail exported (%d entries)", count)
     return count
 
@@ -519,10 +518,8 @@ def disclosure_report(store: Store, student_id: int) -> DisclosureReport:
     the student among its `student_ids`). An entry's `records`, `recipient`, `legal_basis`,
     `interest` and `consent_reference` fill the line. Looking at the report is recorded."""
     report = _gather(store, student_id)
-    user = require(store, AUDIT_READ)
-    with store.transaction() as db:
-        audit.record(db, user.login, user.role, "disclosure_report_viewed", student_id=int(student_id),
-                     detail={"lines": len(report.lines)})
+    require(store, AUDIT_READ)
+    trail.note_use(store, "disclosure_report_viewed", student_id=int(student_id), detail={"lines": len(report.lines)})
     return report
 
 
@@ -575,10 +572,9 @@ def save_disclosure_report(store: Store, student_id: int, path: Path) -> Disclos
     report = _gather(store, student_id)
     data = disclosure_csv_bytes(report) if kind == ".csv" else disclosure_pdf_bytes(report)
     _atomic_write(path, lambda fh: fh.write(data))
-    user = require(store, AUDIT_READ)
-    with store.transaction() as db:
-        audit.record(db, user.login, user.role, "disclosure_report_exported", student_id=int(student_id),
-                     detail={"format": kind.lstrip("."), "lines": len(report.lines), "file": path.name})
+    require(store, AUDIT_READ)
+    trail.note_use(store, "disclosure_report_exported", student_id=int(student_id),
+                   detail={"format": kind.lstrip("."), "lines": len(report.lines), "file": path.name})
     log.info("Disclosure report saved (%d lines, %s)", len(report.lines), kind)
     return report
 

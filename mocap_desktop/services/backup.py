@@ -23,11 +23,9 @@ def backup(store: Store, dest: Path) -> Path:
     """Copy the open database to `dest` (verified) and record it. Returns the path written."""
     require(store, BACKUP)
     dest = store.backup_to(Path(dest))
-    if store.read_only_reason:  # the copy is what an office needs most then; the trail cannot be written
-        log.warning("Backup written while the database is read-only; not in the audit trail")
-        return dest
-    with store.transaction() as db:
-        trail.note(db, store, "backup_written", detail={
-            "file": dest.name, "folder": str(dest.parent), "bytes": dest.stat().st_size,
-            "encrypted": store.encrypted})
+    detail = {"file": dest.name, "folder": str(dest.parent), "bytes": dest.stat().st_size,
+              "encrypted": store.encrypted}
+    if store.read_only_reason:  # the copy is what an office needs most then: recorded once it can be
+        detail["while_read_only"] = True
+    trail.note_use(store, "backup_written", detail=detail)
     return dest

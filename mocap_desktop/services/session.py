@@ -61,17 +61,52 @@ class Session:
 
     def close(self, sign_out: bool = True) -> None:
         """Record the sign-out and close. A sign-out that cannot be written (a full disk) loses
-        nothing else: what was saved stays saved, and `on_sign_out_not_recorded` hears why."""
+        nothing else: what was saved stays saved, and `on_sign_out_not_recorded` hears why.
+        Read-only, the sign-out joins the entries waiting in the key file for the next sign-in."""
         try:
-            if sign_out and self.user is not SYSTEM and not self.store.read_only_reason:
-                with self.store.transaction() as db:
-                    audit.record(db, self.user.login, self.user.role, "sign_out")
+            if sign_out and self.user is not SYSTEM:
+                if self.store.read_only_reason:
+                    audit.defer(self.store, self.user.login, self.user.role, "sign_out")
+                else:
+                    with self.store.transaction() as db:
+                        audit.record(db, self.user.login, self.user.role, "sign_out")
         except StoreError as err:
             log.warning("Sign-out not recorded: %s", type(err).__name__)
             if self.on_sign_out_not_recorded is not None:
                 self.on_sign_out_not_recorded(err)
         finally:
+            self._keep_deferred()
             self.store.close()
+
+    def _keep_deferred(self) -> None:
+        if not (self.store.deferred and self.keyring):
+            return
+        try:
+            self.keyring.keep_waiting(self.store.deferred)
+            self.store.deferred = []
+        except OSError as err:  # the key file is on the full disk too
+            log.warning("%d audit entries could not be kept for later: %s", len(self.store.deferred),
+                        type(err).__name__)
+
+    def retry_writable(self) -> bool:
+        """While read-only: try the database for writing again. When it can be written (space
+        came back), what waited is recorded — failed sign-ins, the read-only sign-in, backups —
+        and the session goes on writable. True when the database can be written."""
+        if not self.store.read_only_reason:
+            return True
+        try:
+            store = open_store(self.store.path, key=self._key, backups=self.data_dir.backups)
+        except StoreError:
+            return False
+        try:
+            _catch_up(store, self.keyring, self.store.deferred)
+        except (DiskFullError, ReadOnlyDatabaseError):
+            store.close()
+            return False
+        self.store.deferred = []
+        self.store.take_over(store)
+        log.info("The database can be written again")
+        return True
 
 
 def _now() -> str:
@@ -166,25 +201,34 @@ def sign_in(data_dir: DataDir, login: str, password: str, demo: bool = False) ->
     except (DiskFullError, ReadOnlyDatabaseError) as err:
         return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
     user = store.user = _active_user(store, login)
-    refused = ring.refused_sign_ins()  # kept in the key file until the audit trail has them
     try:
-        with store.transaction() as db:
-            for login_tried, at in refused:
-                audit.record(db, login_tried or UNKNOWN_NAME, "", "sign_in_failed",
-                             at=datetime.fromtimestamp(at).isoformat(timespec="seconds"),
-                             detail={"reason": "wrong password" if login_tried
-                                     else "no account has the name typed"})
-            audit.record(db, user.login, user.role, "sign_in")
+        _catch_up(store, ring, [{"at": _now(), "actor": user.login, "role": user.role, "action": "sign_in"}])
     except (DiskFullError, ReadOnlyDatabaseError) as err:
         store.close()
         return _sign_in_read_only(data_dir, demo, path, key, ring, login, err)
-    try:
-        ring.forget_refused(len(refused))
-    except OSError as err:  # recorded already; the key file cannot be written now
-        log.warning("The key file could not be updated after sign-in: %s", type(err).__name__)
     log.info("Signed in (%s)", user.role)
     _adopt_letter_files(store)
     return Session(data_dir, store, demo, user, ring, key)
+
+
+def _catch_up(store: Store, ring: Keyring | None, entries: list[dict]) -> None:
+    """Record, in one transaction, what the key file kept for the audit trail (failed sign-ins,
+    entries of read-only sessions), then `entries`; then drop from the key file what is recorded."""
+    refused = ring.refused_sign_ins() if ring else []
+    waiting = list(ring.waiting) if ring else []
+    with store.transaction() as db:
+        for login_tried, at in refused:
+            audit.record(db, login_tried or UNKNOWN_NAME, "", "sign_in_failed",
+                         at=datetime.fromtimestamp(at).isoformat(timespec="seconds"),
+                         detail={"reason": "wrong password" if login_tried else "no account has the name typed"})
+        audit.record_deferred(db, [*waiting, *entries])
+    if ring is None:
+        return
+    try:
+        ring.forget_refused(len(refused))
+        ring.forget_waiting(len(waiting))
+    except OSError as err:  # recorded already; the key file cannot be written now
+        log.warning("The key file could not be updated after sign-in: %s", type(err).__name__)
 
 
 def _active_user(store: Store, login: str) -> User:
@@ -202,6 +246,7 @@ def _sign_in_read_only(data_dir: DataDir, demo: bool, path: Path, key: bytes, ri
               else f"{path} cannot be written (a read-only file or folder)")
     store = open_read_only(path, reason, key=key)
     user = store.user = _active_user(store, login)
+    audit.defer(store, user.login, user.role, "sign_in", {"read_only": reason})
     log.warning("Signed in read-only (%s): %s", user.role, type(err).__name__)
     return Session(data_dir, store, demo, user, ring, key)
 

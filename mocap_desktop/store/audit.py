@@ -81,6 +81,22 @@ def write(db, changes: ChangeSet) -> None:
         f"INSERT INTO audit_log ({', '.join(FIELDS)}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+def defer(store, actor: str, role: str, action: str, detail: dict[str, Any] | None = None, *,
+          student_id: int | None = None, request_id: int | None = None) -> None:
+    """An entry for a database open read-only: kept on the store (and by the session in the key
+    file) and recorded, with the time it happened, once the database can be written."""
+    store.deferred.append({"at": datetime.now().isoformat(timespec="seconds"), "actor": actor, "role": role,
+                           "action": action, "student_id": student_id, "request_id": request_id,
+                           "detail": detail or {}})
+
+
+def record_deferred(db, entries: list[dict]) -> None:
+    """Append entries kept by `defer`, oldest first."""
+    for e in entries:
+        record(db, e["actor"], e["role"], e["action"], student_id=e.get("student_id"),
+               request_id=e.get("request_id"), detail=e.get("detail"), at=e["at"])
+
+
 def verify(store: Store) -> VerifyResult:
     """Walk the chain from the start; the first entry whose hash or link is wrong is reported."""
     prev, count, expected_id = GENESIS, 0, None

@@ -150,7 +150,11 @@ class CatalogRepo:
 
     def __init__(self, store: Store):
         self.store = store
-        self.conn = store.conn
+
+    @property
+    def conn(self):
+        """The store's connection as it is now (a store can change it: read-only, then writable)."""
+        return self.store.conn
 
     # --- reads ---------------------------------------------------------------------
     def count(self, active_only: bool = False) -> int:

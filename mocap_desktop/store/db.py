@@ -220,6 +220,7 @@ class Store:
         self._key = key
         self.user = None  # the signed-in person (core.access.User); None = the system itself
         self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
+        self.deferred: list[dict] = []  # audit entries waiting for the database to be writable (audit.defer)
 
     @property
     def encrypted(self) -> bool:
@@ -332,6 +333,15 @@ class Store:
         if self._recording:
             other.guard_writes()
         return other
+
+    def take_over(self, other: "Store") -> None:
+        """Go on with `other`'s connection to this same file, opened writable again after being
+        read-only: every screen holding this store can save again."""
+        if other.path != self.path:
+            raise StoreError("A store can only take over a connection to its own file.")
+        old, self.conn, self.db, self.read_only_reason = self.conn, other.conn, other.db, None
+        self._recording = other._recording  # its change triggers and write guard come along
+        old.close()
 
     def close(self) -> None:
         self.conn.close()

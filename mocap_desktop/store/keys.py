@@ -131,6 +131,9 @@ class Keyring:
     # [login, time], the login only when it is a real account's (a password typed into the name
     # box is never kept). The next sign-in moves them into the trail.
     refused: list[list] = field(default_factory=list)
+    # Audit entries a database open read-only (a full disk, a read-only file) could not take:
+    # the read-only sign-in and sign-out, a backup written then. Recorded once it can be written.
+    waiting: list[dict] = field(default_factory=list)
 
     @staticmethod
     def path_for(database: Path) -> Path:
@@ -147,11 +150,11 @@ class Keyring:
             raise KeyringError(f"The key file {path} is damaged ({type(err).__name__}); "
                                "restore it from the backup folder.") from None
         return cls(path, wrapped, data.get("failures", {}), params or DEFAULT_KDF,
-                   data.get("refused", []))
+                   data.get("refused", []), data.get("waiting", []))
 
     def save(self) -> None:
         data = {"version": 1, "keys": {k: w.to_json() for k, w in self.wrapped.items()},
-                "failures": self.failures, "refused": self.refused}
+                "failures": self.failures, "refused": self.refused, "waiting": self.waiting}
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(partial, self.path)
@@ -217,6 +220,19 @@ class Keyring:
         """The first `count` failed sign-ins are in the audit trail now: drop them here."""
         if count:
             self.refused = self.refused[count:]
+            self.save()
+
+    def keep_waiting(self, entries: list[dict]) -> None:
+        """Keep audit entries the database could not take until it can (OSError if this file
+        cannot be written either)."""
+        if entries:
+            self.waiting = [*self.waiting, *entries]
+            self.save()
+
+    def forget_waiting(self, count: int) -> None:
+        """The first `count` waiting entries are in the audit trail now: drop them here."""
+        if count:
+            self.waiting = self.waiting[count:]
             self.save()
 
     def change_password(self, login: str, old: str, new: str) -> None:

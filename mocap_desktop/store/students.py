@@ -270,8 +270,13 @@ class StudentRepo:
 
     def __init__(self, store: Store):
         self.store = store
-        self.conn = store.conn
         self._version_checked = False
+        self._behind: bool | None = None  # read-only: is the index behind the students?
+
+    @property
+    def conn(self):
+        """The store's connection as it is now (a store can change it: read-only, then writable)."""
+        return self.store.conn
 
     # --- search ---------------------------------------------------------------
     def count(self) -> int:
@@ -293,6 +298,8 @@ class StudentRepo:
         query = sorted(set(words(text)), key=lambda w: (-len(w), w))
         # A word that is a prefix of another query word adds nothing: 'jo john' == 'john'.
         query = [w for i, w in enumerate(query) if not any(o.startswith(w) for o in query[:i])]
+        if self._index_behind():
+            return self._search_unindexed(query, limit, after)
         if not query:
             return self._browse(limit, after)
         order, rest = query[0], query[1:]
@@ -304,6 +311,30 @@ class StudentRepo:
             order = min(query, key=lambda w: (counts[w], -len(w), w))
             rest = [w for w in query if w != order]
         return self._scan(order, rest, limit, after)
+
+    def _index_behind(self) -> bool:
+        """Read-only with an index that is not up to date (never built, or students written since):
+        it cannot be brought up to date, so searches read the students themselves."""
+        if not self.store.read_only_reason:
+            return False
+        if self._behind is None:
+            self._behind = self.store.setting(INDEX_SETTING) != INDEX_VERSION or self.refresh_needed()
+        return self._behind
+
+    def _search_unindexed(self, query: list[str], limit: int, after: Cursor | None) -> Page:
+        """`search` without the index: every student's key made and checked, ordered as the index
+        orders one word (the first token matching the longest word, then the key) and paged the
+        same way; slower, for a database that cannot be written."""
+        found = []
+        for sid, last, first, preferred, local, mosis in self.conn.execute(
+                "SELECT id, last_name, first_name, preferred_name, local_number, mosis_id FROM students"):
+            key = search_key(last, first, preferred, local, mosis)
+            if _has_words(key, query):
+                token = min((t for t in key_tokens(key) if t.startswith(query[0])), default="") if query else ""
+                found.append((token, key, sid))
+        found.sort()
+        start = (after.token, after.sort_key, after.student_id) if after else ("", "", -1)
+        return self._page([k for k in found if k > start][:limit + 1], limit)
 
     def _capped_count(self, word: str) -> int:
         """How many rows match `word`, each of the three sources counted up to _COUNT_CAP."""
@@ -553,8 +584,7 @@ class StudentRepo:
                 "SELECT id, reference, pathway, status, start_term, received, decision_due "
                 "FROM requests WHERE student_id = ? ORDER BY received DESC, id DESC", (student_id,))
         ]
-        with self.store.transaction() as db:
-            trail.note(db, self.store, "student_viewed", student_id=student_id)
+        trail.note_use(self.store, "student_viewed", student_id=student_id)
         return StudentDetail(*values, guardians=guardians, enrollments=enrollments,
                              requests=requests)
 

@@ -17,7 +17,8 @@ from typing import Any
 from mocap_desktop.core.access import LIFECYCLE_ROLE, SYSTEM, user_of
 from mocap_desktop.store import audit
 
-__all__ = ["NAME_FIELDS", "acting_login", "acting_name", "actor", "changes", "lifecycle_role", "note", "note_many"]
+__all__ = ["NAME_FIELDS", "acting_login", "acting_name", "actor", "changes", "lifecycle_role", "note", "note_many",
+           "note_use"]
 
 # A student's name fields: a change to one is recorded without its values.
 NAME_FIELDS = frozenset({"last_name", "first_name", "middle_name", "preferred_name"})
@@ -94,6 +95,19 @@ def note(db, store, action: str, *, student_id: int | None = None, request_id: i
     """One entry by whoever acts on `store`, inside the caller's transaction (`db`)."""
     login, role = actor(store)
     audit.record(db, login, role, action, student_id=student_id, request_id=request_id, detail=detail)
+
+
+def note_use(store, action: str, *, student_id: int | None = None, request_id: int | None = None,
+             detail: dict[str, Any] | None = None) -> None:
+    """One entry for a use of the data that changes nothing else (a record opened, an export, a
+    backup), in its own transaction; while the database is read-only (a full disk), kept and
+    written once it can be (`audit.defer`), so looking a student up still works."""
+    login, role = actor(store)
+    if store.read_only_reason:
+        audit.defer(store, login, role, action, detail, student_id=student_id, request_id=request_id)
+        return
+    with store.transaction() as db:
+        audit.record(db, login, role, action, student_id=student_id, request_id=request_id, detail=detail)
 
 
 def note_many(db, store, action: str,

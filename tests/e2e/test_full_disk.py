@@ -161,7 +161,12 @@ def test_a_database_that_cannot_be_written_opens_read_only(tmp_path, monkeypatch
     ro.close()
     monkeypatch.undo()
     again = sign_in(folder, LOGIN, PASSWORD)
-    assert again.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == count + 2  # sign-out, sign-in
+    # the sign-out, the read-only session's sign-in and sign-out (kept in the key file), this sign-in
+    rows = again.store.conn.execute("SELECT action, detail FROM audit_log WHERE id > ? ORDER BY id",
+                                    (count,)).fetchall()
+    assert [r[0] for r in rows] == ["sign_out", "sign_in", "sign_out", "sign_in"]
+    assert '"read_only": "the disk holding' in rows[1][1]
+    assert audit.verify(again.store).ok
     again.close()
 
 
@@ -191,3 +196,52 @@ def test_failed_sign_ins_wait_in_the_key_file_until_the_audit_trail_can_take_the
     assert [r[0] for r in again.store.conn.execute(
         "SELECT action FROM audit_log WHERE action = 'sign_in_failed'")] == ["sign_in_failed"]
     again.close()
+
+
+def test_read_only_the_office_looks_up_backs_up_and_audits_and_catches_up_when_space_returns(small_disk, tmp_path):
+    from mocap_desktop.services import audit_report
+    from mocap_desktop.services.backup import backup
+    from mocap_desktop.store.students import StudentRepo
+
+    folder = DataDir(small_disk / "office").ensure()
+    session = set_up(folder, LOGIN, NAME, PASSWORD)[0]
+    import_roster_file(session.store, ROSTER / "clever-students.csv", skip_invalid=True)
+    session.close()
+    count = _audit_count(folder)
+    filler = fill(small_disk)
+
+    ro = sign_in(folder, LOGIN, PASSWORD)
+    store = ro.store
+    assert store.read_only_reason.startswith("the disk holding")
+    repo = StudentRepo(store)
+    [gray] = repo.search("gray").rows
+    assert repo.detail(gray.id).last_name == "Gray"  # opening a record is kept for the trail
+    backup(store, tmp_path / "elsewhere.sqlite")  # to another drive
+    assert audit_report.audit_page(store, audit_report.AuditFilter()).entries
+    audit_report.export_audit_csv(store, tmp_path / "trail.csv")
+    assert not ro.retry_writable()  # still full
+    assert store.read_only_reason
+
+    filler.unlink()  # space again
+    assert ro.retry_writable()
+    assert store.read_only_reason is None
+    store.set_setting("check", "written")  # the same store writes again
+    rows = store.conn.execute("SELECT action, student_id, detail FROM audit_log WHERE id > ? ORDER BY id",
+                              (count,)).fetchall()
+    assert [r[0] for r in rows] == ["sign_in", "student_viewed", "backup_written", "audit_exported"]
+    assert rows[1][1] == gray.id and '"while_read_only": true' in rows[2][2]
+    assert audit.verify(store).ok
+    ro.close()
+    again = sign_in(folder, LOGIN, PASSWORD)  # nothing recorded twice
+    assert [r[0] for r in again.store.conn.execute(
+        "SELECT action FROM audit_log WHERE id > ? ORDER BY id", (count,))] == [
+        "sign_in", "student_viewed", "backup_written", "audit_exported", "sign_out", "sign_in"]
+    again.close()
+
+
+def _audit_count(folder: DataDir) -> int:
+    session = sign_in(folder, LOGIN, PASSWORD)
+    try:
+        return session.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] + 1  # and its sign-out
+    finally:
+        session.close()

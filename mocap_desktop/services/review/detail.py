@@ -248,8 +248,7 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
     today = today or date.today()
     row = request_row(store, request_id)
     if viewed:
-        with store.transaction() as db:
-            trail.note(db, store, "request_viewed", student_id=row["student_id"], request_id=request_id)
+        trail.note_use(store, "request_viewed", student_id=row["student_id"], request_id=request_id)
     student = store.query("SELECT s.*, b.name AS building_name FROM students s "
                           "LEFT JOIN buildings b ON b.code = s.building_code WHERE s.id = ?", (row["student_id"],))[0]
     courses = request_courses(store, request_id)

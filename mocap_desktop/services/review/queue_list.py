@@ -446,8 +446,7 @@ def export_queue(store: Store, rows: Iterable[QueueRow], path: Path) -> Path:
     require(store, REQUESTS_READ)
     rows = list(rows)
     path = export_rows(rows, path)
-    with store.transaction() as db:
-        trail.note(db, store, "queue_exported", detail={
+    trail.note_use(store, "queue_exported", detail={
             "file": Path(path).name, "format": Path(path).suffix.lower().lstrip("."), "rows": len(rows),
             "records": "Review queue rows: reference, student, grade, courses, building, dates, status",
             "request_ids": [r.request_id for r in rows],

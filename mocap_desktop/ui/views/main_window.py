@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.draft_banner)
         self.policy_banner = PolicyBanner()
         outer.addWidget(self.policy_banner)
+        self.read_only_banner = Banner("Read-only", ())
+        outer.addWidget(self.read_only_banner)
         layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
