@@ -12,7 +12,7 @@ import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from mocap_desktop.store import audit
-from mocap_desktop.store.db import ChangeSet, open_read_only, subscribe, unsubscribe
+from mocap_desktop.store.db import ChangeSet, open_read_only, open_store, subscribe, unsubscribe
 from mocap_desktop.store.errors import ReadOnlyDatabaseError
 
 REFUSED = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
@@ -155,5 +155,20 @@ def test_a_read_only_store_refuses_the_transaction_itself(store):
             with ro.transaction():
                 pass
         assert ro.setting("anything") is None
+    finally:
+        ro.close()
+
+
+def test_a_store_that_takes_over_a_writable_connection_keeps_the_seam(store, heard):
+    path = store.path
+    store.close()
+    ro = open_read_only(path, "the disk is full.")
+    try:
+        ro.take_over(open_store(path))
+        with pytest.raises(REFUSED, match="not authorized"):
+            app_module()["write"](ro)
+        with ro.transaction() as db:
+            db["settings"].insert({"key": "after", "value": "writable"})
+        assert [(c.table, c.key) for c in heard[-1].changes] == [("settings", "after")]
     finally:
         ro.close()
