@@ -19,7 +19,7 @@ from mocap_desktop.core.access import ROLES, SYSTEM, AccessDenied, User, require
 from mocap_desktop.paths import DataDir
 from mocap_desktop.store import Store, StoreError, open_store
 from mocap_desktop.store.errors import DiskFullError, ReadOnlyDatabaseError
-from mocap_desktop.store import audit
+from mocap_desktop.store import audit, trail
 from mocap_desktop.store.db import keyring_path, open_read_only
 from mocap_desktop.store.keys import (
     Keyring,
@@ -330,9 +330,13 @@ def change_password(session: Session, old: str, new: str) -> None:
         session.keyring.change_password(session.user.login, old, new)
     except WrongPassword as err:
         raise SessionError(str(err)) from None
-    session.keyring.save()
-    with session.store.transaction() as db:
-        audit.record(db, session.user.login, session.user.role, "password_changed")
+    try:
+        session.keyring.save()
+    except OSError as err:
+        session.keyring = Keyring.load(session.keyring.path)  # the password on disk, unchanged
+        raise SessionError(f"Your password was not changed: the key file {session.keyring.path} cannot be "
+                           f"written ({err.strerror or type(err).__name__}).") from None
+    trail.note_use(session.store, "password_changed")  # kept for later while the database cannot be written
 
 
 LOCK_SETTING = "lock_minutes"

@@ -16,6 +16,7 @@ from typing import Any
 
 from mocap_desktop.core.access import LIFECYCLE_ROLE, SYSTEM, user_of
 from mocap_desktop.store import audit
+from mocap_desktop.store.errors import DiskFullError
 
 __all__ = ["NAME_FIELDS", "acting_login", "acting_name", "actor", "changes", "lifecycle_role", "note", "note_many",
            "note_use"]
@@ -100,14 +101,20 @@ def note(db, store, action: str, *, student_id: int | None = None, request_id: i
 def note_use(store, action: str, *, student_id: int | None = None, request_id: int | None = None,
              detail: dict[str, Any] | None = None) -> None:
     """One entry for a use of the data that changes nothing else (a record opened, an export, a
-    backup), in its own transaction; while the database is read-only (a full disk), kept and
-    written once it can be (`audit.defer`), so looking a student up still works."""
+    backup, a new password), in its own transaction with any entries kept before; while the
+    database cannot be written (read-only, a full disk), kept and written once it can be
+    (`audit.defer`), so looking a student up still works."""
     login, role = actor(store)
-    if store.read_only_reason:
-        audit.defer(store, login, role, action, detail, student_id=student_id, request_id=request_id)
-        return
-    with store.transaction() as db:
-        audit.record(db, login, role, action, student_id=student_id, request_id=request_id, detail=detail)
+    if not store.read_only_reason:
+        try:
+            with store.transaction() as db:
+                audit.record_deferred(db, store.deferred)
+                audit.record(db, login, role, action, student_id=student_id, request_id=request_id, detail=detail)
+            store.deferred.clear()
+            return
+        except DiskFullError:  # the disk filled up since sign-in: keep it like a read-only one
+            pass
+    audit.defer(store, login, role, action, detail, student_id=student_id, request_id=request_id)
 
 
 def note_many(db, store, action: str,

@@ -113,3 +113,41 @@ def test_read_only_a_search_index_that_is_behind_is_not_needed(demo_data_dir, mo
     assert pages == indexed and len(pages) == 4
     assert everyone == [r.id for r in repo.search("", limit=5).rows]
     session.close(sign_out=False)
+
+
+def test_read_only_a_password_change_is_kept_and_a_new_person_is_refused_whole(demo_data_dir, monkeypatch):
+    from mocap_desktop.store import StoreError
+
+    session = read_only_session(demo_data_dir, monkeypatch)
+    keys = Path(session.keyring.path)
+    session_module.change_password(session, "demo-admin", "a-new-admin-password")
+    before = keys.read_text()
+    with pytest.raises(StoreError, match="This was not saved: the database is open read-only"):
+        session_module.add_person(session, "newcomer", "New Comer", "counselor", "a-long-password")
+    assert keys.read_text() == before and "newcomer" not in session.keyring.logins
+    session.close()
+    monkeypatch.undo()
+    again = session_module.sign_in(demo_data_dir, "admin", "a-new-admin-password", demo=True)
+    actions = [r["action"] for r in again.store.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 4")]
+    assert actions == ["sign_in", "sign_out", "password_changed", "sign_in"]
+    again.close()
+
+
+def test_a_disk_that_fills_during_the_day_keeps_a_record_opened_for_the_trail(demo_data_dir, monkeypatch):
+    from mocap_desktop.store import Store
+    from mocap_desktop.store.students import StudentRepo
+
+    session = session_module.sign_in(demo_data_dir, "counselor", "demo-counselor", demo=True)
+    real = Store.transaction
+
+    def full(self):
+        raise DiskFullError("The disk is full.")
+
+    monkeypatch.setattr(Store, "transaction", full)
+    first = session.store.query("SELECT id FROM students ORDER BY id LIMIT 1")[0]["id"]
+    assert StudentRepo(session.store).detail(first) is not None  # no error: kept for the trail
+    monkeypatch.setattr(Store, "transaction", real)  # room again
+    StudentRepo(session.store).detail(first)
+    rows = session.store.query("SELECT action, at FROM audit_log ORDER BY id DESC LIMIT 2")
+    assert [r["action"] for r in rows] == ["student_viewed", "student_viewed"] and rows[1]["at"] <= rows[0]["at"]
+    session.close(sign_out=False)
