@@ -1,0 +1,81 @@
+"""What the smoke test checks beyond starting: the libraries the bundle must carry, used the way
+the app uses them (`mocap-desktop --smoke-test`, also run on the frozen bundle)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mocap_desktop.services import review
+
+
+def check_bundle_functions(scratch: Path) -> str:
+    """Use each library the bundle must carry, the way the app does, and raise on the first thing
+    that does not work: letters (ReportLab, the DejaVu fonts, PNG and JPEG logos through Pillow),
+    previews (pypdfium2), printing through Qt (to a PDF file), .xlsx export and import (openpyxl),
+    Qt's collation, case mapping and time-zone names (ICU data); when frozen, every Qt plugin
+    shipped in the bundle must load (the print-support plugin brings in CUPS on Linux)."""
+    import functools
+
+    from PIL import Image
+    from PySide6.QtCore import QCollator, QCoreApplication, QDir, QLocale, QPluginLoader, QRect, QTimeZone
+    from PySide6.QtGui import QPageSize, QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    from mocap_desktop.letters.pages import page_count, rasterize
+    from mocap_desktop.letters.render import render_letter
+    from mocap_desktop.services.importing import read_table
+    from mocap_desktop.services.letters import sample_letter
+    from mocap_desktop.store.district import DistrictProfile
+    from mocap_desktop.ui.views.print_center import qimage
+
+    def need(condition: bool, what: str) -> None:
+        if not condition:
+            raise RuntimeError(what)
+
+    pages = []
+    for kind, lang, logo in (("denied", "en", "logo.png"), ("approved", "es", "logo.jpg")):
+        Image.new("RGB", (96, 96), (20, 80, 160)).save(scratch / logo)
+        profile = DistrictProfile(code="999999", name="Smoke Test R-I", address1="1 Main St", city="Maple Valley",
+                                  zip="65999", logo_path=str(scratch / logo), signer_name="Pat Alvarez")
+        pdf = render_letter(sample_letter(profile, kind, lang))
+        need(pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf, f"the {lang} letter has no embedded DejaVu font")
+        image = rasterize(pdf, dpi=50, count=1)[0]
+        need(len(set(image.data[::97])) > 2, f"the {lang} letter's preview is blank")
+        pages.append(image)
+    printed = scratch / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    printer.setFullPage(True)
+    painter = QPainter()
+    need(painter.begin(printer), "Qt cannot print")
+    for number, image in enumerate(pages):
+        if number:
+            printer.newPage()
+        target = printer.pageLayout().fullRectPixels(printer.resolution())
+        painter.drawImage(QRect(0, 0, target.width(), target.height()), qimage(image))
+    painter.end()
+    need(page_count(printed) == len(pages), "Qt printed the wrong number of pages")
+    book = review.export_rows([], scratch / "queue.xlsx")
+    need(tuple(read_table(book).headers) == review.EXPORT_COLUMNS, "the .xlsx did not read back")
+    names = ["Zoë", "zebra", "Élodie", "apple", "Eve"]
+    collated = sorted(names, key=functools.cmp_to_key(QCollator(QLocale("en_US")).compare))
+    need(collated == ["apple", "Élodie", "Eve", "zebra", "Zoë"], f"Qt collates {collated}")
+    need(QLocale("tr_TR").toUpper("i") == "\u0130", "Qt's Turkish case mapping is missing")
+    zone = QTimeZone(b"America/Chicago").displayName(QTimeZone.TimeType.StandardTime,
+                                                     QTimeZone.NameType.LongName, QLocale("en_US"))
+    need(zone == "Central Standard Time", f"Qt names the Chicago time zone {zone!r}")
+    plugins = []
+    if getattr(sys, "frozen", False):
+        bundle = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)).resolve()
+        folders = {Path(folder).resolve() for folder in QCoreApplication.libraryPaths()}
+        for folder in sorted(f for f in folders if f.is_relative_to(bundle)):
+            for file in sorted(folder.rglob("*")):
+                if file.is_file() and QDir.match(["*.so", "*.dll", "*.dylib"], file.name):
+                    loader = QPluginLoader(str(file))
+                    need(loader.load(), f"the Qt plugin {file.name} does not load: {loader.errorString()}")
+                    plugins.append(file.stem)
+    return ("letters in English and Spanish with PNG and JPEG logos, previews, printing to PDF, .xlsx, "
+            "collation, time-zone names" + (f", {len(plugins)} Qt plugins" if plugins else ""))
