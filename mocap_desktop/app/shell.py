@@ -529,5 +529,3 @@ def open_audit(window: MainWindow, session: Session):
     from mocap_desktop.ui.views.audit_viewer import open_audit_viewer
 
     return open_audit_viewer(session, window)
-
-

@@ -129,5 +129,6 @@ def check_functions(scratch: Path) -> str:
                     loader = QPluginLoader(str(file))
                     need(loader.load(), f"the Qt plugin {file.name} does not load: {loader.errorString()}")
                     plugins.append(file.stem)
-    return ("letters in English and Spanish with PNG and JPEG logos and ReportLab's accelerator, previews, printing to PDF, .xlsx, "
+    return ("letters in English and Spanish with PNG and JPEG logos and ReportLab's accelerator, previews, "
+            "printing to PDF, .xlsx, "
             "collation, time-zone names" + (f", {len(plugins)} Qt plugins" if plugins else ""))

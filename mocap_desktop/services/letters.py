@@ -22,15 +22,16 @@ addresses and a denial's reasons. A file is only written where a person asks for
 command line's -o FILE, "Open as PDF"); a print job for the printer stays in memory
 (`print_letters` without `dest`). PDFs an older version kept under `letters/` are moved into
 the database and deleted (`adopt_letter_files`, at sign-in, and on reading a letter).
+
+The kept PDFs are `services.letter_files`; the letterhead and the notice settings every letter
+carries are `services.letterhead` (both named here too, for the callers of this module).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
-import os
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -41,28 +42,36 @@ from pathlib import Path
 from mocap_desktop.letters.model import (
     DECISION_KINDS,
     KINDS,
-    Contact,
     CourseLine,
     Decision,
     LetterData,
     LetterDataError,
-    Letterhead,
     NoticeSettings,
     Recipient,
     RequestInfo,
     StudentRef,
 )
 from mocap_desktop.letters.pages import PageImage, Part, merge, rasterize
-from mocap_desktop.letters.render import (
-    LetterOutputError,
-    atomic_output,
-    render_letter,
-    write_letters,
-)
-from mocap_desktop.core.access import DISTRICT_EDIT, LETTERS_MAKE, LETTERS_PRINT, require
+from mocap_desktop.letters.render import LetterOutputError, atomic_output, render_letter, write_letters
+from mocap_desktop.core.access import LETTERS_MAKE, LETTERS_PRINT, require
 from mocap_desktop.store import Store, trail
 from mocap_desktop.store.district import DistrictProfile, DistrictRepo
 from mocap_desktop.store.letters import LetterRepo, LetterRow, NewLetter, QueueLetter
+from mocap_desktop.services.letter_files import (
+    adopt_letter_files,
+    letter_pdf,
+    letters_root,
+    remove_file_quietly,
+    store_bytes,
+)
+from mocap_desktop.services.letterhead import (
+    BOARD_APPEAL_DAYS_KEY,
+    board_appeal_days,
+    district_letterhead,
+    letterhead_from_profile,
+    notice_settings,
+    set_board_appeal_days,
+)
 
 __all__ = [
     "LetterDataError", "LetterOutputError", "KINDS", "queue_request_letter", "queue_letter",
@@ -70,11 +79,11 @@ __all__ = [
     "batch_pending", "annual_notice", "preview_letter", "preview_data", "sample_letter",
     "letterhead_from_profile", "notice_settings", "letters_root", "PrintJob", "AnnualNoticeResult",
     "BOARD_APPEAL_DAYS_KEY", "print_queue", "preview_top", "PRINTER", "letter_pdf", "adopt_letter_files",
+    "board_appeal_days", "set_board_appeal_days", "remove_file_quietly",
 ]
 
 log = logging.getLogger(__name__)
 
-BOARD_APPEAL_DAYS_KEY = "letters.board_appeal_days"
 LANG_FALLBACK = "en"
 
 _RECORDS = {
@@ -101,11 +110,6 @@ def now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-def letters_root(store: Store) -> Path:
-    """`letters/` beside the database, in the data folder."""
-    return store.path.parent / "letters"
-
-
 def _tables(store: Store) -> set[str]:
     return {r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
@@ -118,49 +122,6 @@ def _norm(text: str) -> str:
     """Accent- and case-insensitive sort key: Ávila sorts with Avila."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-# --- the district's side of every letter -----------------------------------------------------------
-
-def letterhead_from_profile(profile: DistrictProfile, base: Path | None = None) -> Letterhead:
-    city = ", ".join(p for p in (profile.city.strip(), f"{profile.state} {profile.zip}".strip()) if p)
-    lines = tuple(x.strip() for x in (profile.address1, profile.address2, city) if x.strip())
-    logo = None
-    if profile.logo_path.strip():
-        logo = Path(profile.logo_path)
-        if not logo.is_absolute() and base is not None:
-            logo = base / logo
-    return Letterhead(
-        district_name=profile.name.strip(), address_lines=lines, phone=profile.phone, email=profile.email,
-        website=profile.website, logo_path=logo,
-        contact=Contact(profile.contact_name, profile.contact_title, profile.contact_phone,
-                        profile.contact_email),
-        signer_name=profile.signer_name, signer_title=profile.signer_title,
-        policy_reference=profile.policy_reference or "Board Policy 6190/6191",
-    )
-
-
-def _letterhead(store: Store) -> Letterhead:
-    profile = DistrictRepo(store).profile()
-    if profile is None or not profile.name.strip():
-        raise LetterDataError("The district profile is not set up yet: fill it in under File → District profile.")
-    return letterhead_from_profile(profile, store.path.parent)
-
-
-def notice_settings(store: Store) -> NoticeSettings:
-    from mocap_desktop.services.requests import active_policy
-
-    policy = active_policy(store)
-    try:
-        appeal_days = int(store.setting(BOARD_APPEAL_DAYS_KEY, "30") or 30)
-    except ValueError:
-        appeal_days = 30
-    return NoticeSettings(require_prior_semester=policy.require_prior_semester,
-                          decision_business_days=policy.decision_business_days,
-                          board_appeal_days=max(1, appeal_days),
-                          board_decision_days=policy.board_decision_calendar_days,
-                          state_record_hours=policy.state_record_hours,
-                          state_decision_days=policy.state_decision_calendar_days)
 
 
 # --- a request's letter ------------------------------------------------------------------------
@@ -265,93 +226,11 @@ def gather_request_letter(store: Store, request_id: int, kind: str, lang: str | 
         host_district=r.get("host_district") or "", input_sent_on=input_sent)
     decision = _decision(store, request_id, r, courses) if kind in DECISION_KINDS else None
     data = LetterData(kind=kind, language=language, letter_date=today or date.today(),
-                      letterhead=_letterhead(store), recipient=_recipient(guardian),
+                      letterhead=district_letterhead(store), recipient=_recipient(guardian),
                       students=(_student(store, r["student_id"]),), request=info, decision=decision,
                       settings=notice_settings(store))
     data.validate()
     return data
-
-
-def _store_bytes(store: Store, pdf: bytes, stem: str, when: date, sub: str | None = None) -> tuple[str, str]:
-    """Keep `pdf` in the database's `letter_files` under the name letters/YYYY/MM/STEM-SHA.pdf (a
-    key, not a file on disk); returns (that name, sha256). Call it inside the transaction that
-    adds the letter rows, so a failure keeps neither."""
-    sha = hashlib.sha256(pdf).hexdigest()
-    key = f"letters/{sub or f'{when:%Y}/{when:%m}'}/{stem}-{sha[:10]}.pdf"
-    with store.transaction() as db:
-        db.execute("INSERT OR REPLACE INTO letter_files (file, pdf) VALUES (?, ?)", [key, pdf])
-    return key, sha
-
-
-def _legacy_file(store: Store, file: str) -> Path | None:
-    """A letter's PDF where an older version kept it (under the data folder), if it is there."""
-    if not file:
-        return None
-    path = store.path.parent / file
-    try:
-        path.resolve().relative_to(store.path.parent.resolve())
-    except ValueError:
-        return None
-    return path if path.is_file() else None
-
-
-def _adopt(store: Store, file: str, sha: str) -> bytes | None:
-    """Move the plain file `file` (an older version's) into `letter_files` and delete it when its
-    SHA-256 is the recorded one; its bytes, or None when it is missing or was changed (then it is
-    left where it is)."""
-    path = _legacy_file(store, file)
-    if path is None:
-        return None
-    pdf = path.read_bytes()
-    if hashlib.sha256(pdf).hexdigest() != sha:
-        return None
-    with store.transaction() as db:
-        db.execute("INSERT OR REPLACE INTO letter_files (file, pdf) VALUES (?, ?)", [file, pdf])
-    remove_file_quietly(path)
-    return pdf
-
-
-def adopt_letter_files(store: Store) -> int:
-    """Move every letter PDF an older version left under the data folder's `letters/` into the
-    database, deleting each file once it is in (only files whose SHA-256 is the recorded one);
-    returns how many. Cheap when there is nothing to move: it looks at the disk only when
-    `letters/` exists. Called at sign-in; reading a letter does the same for its own file."""
-    if not letters_root(store).is_dir():
-        return 0
-    moved = 0
-    rows = store.query("SELECT DISTINCT l.file, l.sha256 FROM letters l LEFT JOIN letter_files f ON f.file = l.file "
-                       "WHERE f.file IS NULL AND l.file != ''")
-    for r in rows:
-        try:
-            if _adopt(store, r["file"], r["sha256"]) is not None:
-                moved += 1
-        except OSError as exc:
-            log.warning("A kept letter file could not be moved into the database: %s", exc.strerror or exc)
-    if moved:
-        log.info("%d letter files moved from the data folder into the database", moved)
-    return moved
-
-
-def letter_pdf(store: Store, row: LetterRow) -> bytes:
-    """The kept PDF of letter `row`, from the database, its SHA-256 checked (a file an older
-    version left on disk is moved in first). No permission check: callers check theirs."""
-    found = store.query("SELECT pdf FROM letter_files WHERE file = ?", (row.file,))
-    if found:
-        pdf = bytes(found[0]["pdf"])
-    else:
-        try:
-            pdf = _adopt(store, row.file, row.sha256)
-        except OSError:
-            pdf = None
-        if pdf is None:
-            if _legacy_file(store, row.file) is not None:
-                raise LetterDataError(f"The file of letter {row.id} ({row.file}) was changed after it was made; "
-                                      "it was not printed. Make the letter again.")
-            raise LetterDataError(f"The file of letter {row.id} is missing ({row.file}); make the letter again.")
-    if hashlib.sha256(pdf).hexdigest() != row.sha256:
-        raise LetterDataError(f"The file of letter {row.id} ({row.file}) was changed after it was made; "
-                              "it was not printed. Make the letter again.")
-    return pdf
 
 
 def _safe(text: str) -> str:
@@ -401,7 +280,7 @@ def _keep_letter(store: Store, data: LetterData, pdf: bytes, request_id: int | N
     stamp = at or now()
     pages = page_count(pdf)
     with store.transaction() as db:
-        file, sha = _store_bytes(store, pdf, _safe(f"{data.reference or 'letter'}-{data.kind}-{data.language}"),
+        file, sha = store_bytes(store, pdf, _safe(f"{data.reference or 'letter'}-{data.kind}-{data.language}"),
                                  data.letter_date)
         letter = _new_letter(data, file, sha, pages, status, request_id)
         letter_id = LetterRepo(store).add(letter, staff, at=stamp)
@@ -700,7 +579,7 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
     actor = trail.acting_login(store, actor)
     today = today or date.today()
     since = since or school_year_start(store, today)
-    head, settings = _letterhead(store), notice_settings(store)
+    head, settings = district_letterhead(store), notice_settings(store)
     families = _families(store, new_only, since)
     result = AnnualNoticeResult(Path(dest), 0, 0, 0)
     chosen: list[tuple[_Family, LetterData]] = []
@@ -729,7 +608,7 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
     except OSError as exc:
         raise LetterOutputError(f"Cannot read back {dest}: {exc.strerror or exc}.") from exc
     with store.transaction() as db:
-        kept, sha = _store_bytes(store, pdf, f"annual-notice-{today:%Y%m%d}", today, sub=f"annual/{today:%Y}")
+        kept, sha = store_bytes(store, pdf, f"annual-notice-{today:%Y%m%d}", today, sub=f"annual/{today:%Y}")
         batch_id = f"annual-{today.isoformat()}-{sha[:8]}"
         rows = [_new_letter(data, kept, sha, placement.page_count, "printed", None, placement.first_page, batch_id)
                 for (_, data), placement in zip(chosen, batch.placements)]
@@ -744,27 +623,3 @@ def annual_notice(store: Store, dest: Path, actor: str = "", new_only: bool = Fa
     log.info("Annual notice: %d letters, %d pages, %d families left out", result.letters, result.pages,
              len(result.skipped))
     return result
-
-
-def set_board_appeal_days(store: Store, days: int) -> None:
-    """The days the letters give a family to appeal to the Board (DISTRICT_EDIT; audited)."""
-    require(store, DISTRICT_EDIT)
-    if days < 1 or days > 365:
-        raise LetterDataError("The days to appeal to the Board must be between 1 and 365.")
-    before = store.setting(BOARD_APPEAL_DAYS_KEY)
-    with store.transaction() as db:
-        db["settings"].upsert({"key": BOARD_APPEAL_DAYS_KEY, "value": str(days)}, pk="key")
-        change = trail.changes({"board_appeal_days": before}, {"board_appeal_days": str(days)})
-        if change:
-            trail.note(db, store, "district_settings_changed", detail=change)
-
-
-def board_appeal_days(store: Store) -> int:
-    return notice_settings(store).board_appeal_days
-
-
-def remove_file_quietly(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mocap_desktop.store.db import Store
+from mocap_desktop.store.db import ChangeSet, Store
+from mocap_desktop.store.errors import StoreError
 
 GENESIS = "0" * 64
 FIELDS = ("at", "actor", "role", "action", "student_id", "request_id", "detail")
@@ -37,18 +38,47 @@ class VerifyResult:
         return self.first_broken is None
 
 
-def record(db, actor: str, role: str, action: str, *, student_id: int | None = None,
-           request_id: int | None = None, detail: dict[str, Any] | None = None,
-           at: str | None = None) -> None:
-    """Append one entry; call inside the transaction that makes the change it records."""
-    last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    entry = {
+def entry(actor: str, role: str, action: str, *, student_id: int | None = None,
+          request_id: int | None = None, detail: dict[str, Any] | None = None,
+          at: str | None = None) -> dict[str, Any]:
+    """One entry's fields (its hash comes when it is written)."""
+    return {
         "at": at or datetime.now().isoformat(timespec="seconds"), "actor": actor, "role": role,
         "action": action, "student_id": student_id, "request_id": request_id,
         "detail": json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
     }
+
+
+def add(db, entries: list[dict[str, Any]]) -> None:
+    """Give entries to the transaction `db` is in (`Store.transaction()`); `write` appends them
+    to the trail when it commits."""
+    changes: ChangeSet | None = getattr(db, "changes", None)
+    if changes is None:
+        raise StoreError("An audit entry is written only inside Store.transaction().")
+    changes.notes.extend(entries)
+
+
+def record(db, actor: str, role: str, action: str, *, student_id: int | None = None,
+           request_id: int | None = None, detail: dict[str, Any] | None = None,
+           at: str | None = None) -> None:
+    """One entry, inside the transaction that makes the change it records."""
+    add(db, [entry(actor, role, action, student_id=student_id, request_id=request_id, detail=detail, at=at)])
+
+
+def write(db, changes: ChangeSet) -> None:
+    """The audit trail's part of every commit (a write-seam subscriber): the transaction's
+    entries, in order, each chained to the one before."""
+    if not changes.notes:
+        return
+    last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[0] if last else GENESIS
-    db["audit_log"].insert({**entry, "prev_hash": prev, "hash": _digest(prev, entry)})
+    rows = []
+    for item in changes.notes:
+        digest = _digest(prev, item)
+        rows.append((*(item[k] for k in FIELDS), prev, digest))
+        prev = digest
+    db.conn.executemany(
+        f"INSERT INTO audit_log ({', '.join(FIELDS)}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def defer(store, actor: str, role: str, action: str, detail: dict[str, Any] | None = None, *,

@@ -1,18 +1,30 @@
-"""One local SQLite file through sqlite-utils: checked on open, migrated in order, backed up safely."""
+"""One local SQLite file through sqlite-utils: checked on open, migrated in order, backed up safely.
+
+The write seam: every change goes through `Store.transaction()`. While it runs, temporary
+triggers note each row its statements insert, update or delete (`Change`: table, key, before,
+after), and callers add what they say about the change (`ChangeSet.notes`: the audit trail's
+entries). Just before the commit, inside the same transaction, the change set goes to the
+subscribers (`subscribe`): the audit trail first, the district outbox next. Outside a
+transaction the connection refuses the app's INSERT, UPDATE and DELETE (an authorizer), so no
+service can write around the seam.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 import logging
 import os
 import shutil
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -72,26 +84,156 @@ def _translate(exc: Exception, path: Path) -> Exception:
     return classify(exc, path) or exc
 
 
+# --- the write seam -------------------------------------------------------------------------------
+
+# Tables whose rows are not change-set material: the audit trail (a subscriber's output), the
+# schema's own bookkeeping and the student search index (derived from `students` by triggers).
+UNRECORDED = frozenset({"audit_log", "schema_migrations", "student_tokens", "student_search_gaps",
+                        "student_search_stale"})
+_WRITES = (sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row a transaction's statements changed: `before` is None for an insert, `after` for
+    a delete. `key` is the row's primary key (a list for a key of several columns). A BLOB value
+    is given by its size, {"bytes": n}: read the row for the bytes."""
+
+    table: str
+    key: Any
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class ChangeSet:
+    """What one `Store.transaction()` did: the rows it changed (`changes`, in order) and what
+    its callers said about them (`notes`: the audit trail's entries, in order)."""
+
+    def __init__(self, conn: sqlite3.Connection, recorded: bool):
+        self._conn = conn
+        self._recorded = recorded
+        self.notes: list[dict[str, Any]] = []
+
+    @functools.cached_property
+    def changes(self) -> list[Change]:
+        if not self._recorded:
+            return []
+        return [Change(table, json.loads(key), json.loads(before) if before else None,
+                       json.loads(after) if after else None)
+                for table, key, before, after in self._conn.execute(
+                    "SELECT tbl, key, before, after FROM temp.store_changes ORDER BY seq")]
+
+
+Subscriber = Callable[["StoreDatabase", ChangeSet], None]
+_SUBSCRIBERS: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Hand every transaction's change set to `subscriber(db, change_set)` just before it
+    commits, inside it: what the subscriber writes commits with the change, and what it raises
+    rolls the change back. Subscribers run in the order they subscribed."""
+    if subscriber not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(subscriber)
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    if subscriber in _SUBSCRIBERS:
+        _SUBSCRIBERS.remove(subscriber)
+
+
+def _refuse_writes(action: int, table: str | None, _arg2, schema: str | None, _trigger) -> int:
+    """The authorizer outside `Store.transaction()`: the app's code may not INSERT, UPDATE or
+    DELETE there. (A hand outside the app, such as a test that tampers with the file, is not
+    stopped: the audit trail's hash chain is what finds that.)"""
+    if action in _WRITES and schema != "temp" and not (table or "").startswith("sqlite_"):  # not SQLite's own
+        writer = _writer()
+        if writer == "mocap_desktop" or writer.startswith("mocap_desktop."):
+            log.error("Refused a write to %s outside Store.transaction() from %s", table, writer)
+            return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _writer() -> str:
+    """The module of the code whose statement is being prepared (past sqlite-utils and the driver)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if not name.startswith(("sqlite_utils", "sqlite3", "sqlcipher3", "contextlib")):
+            return name
+        frame = frame.f_back
+    return ""
+
+
+def _row_json(conn: sqlite3.Connection, table: str, ref: str) -> tuple[str, str]:
+    """SQL for a trigger: the row `ref` (NEW or OLD) of `table` as a JSON object, and its key."""
+    columns = conn.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+    values = []
+    for _cid, name, kind, _notnull, _default, _pk in columns:
+        value = f"{ref}.{_quote(name)}"
+        if kind.upper() not in ("INTEGER", "TEXT", "REAL", "NUMERIC"):  # may hold bytes
+            value = f"CASE typeof({value}) WHEN 'blob' THEN json_object('bytes', length({value})) ELSE {value} END"
+        values.append(f"'{name}', {value}")
+    keys = [f"{ref}.{_quote(c[1])}" for c in sorted((c for c in columns if c[5]), key=lambda c: c[5])]
+    key = (f"json_array({', '.join(keys)})" if len(keys) > 1 else f"json_quote({keys[0]})") if keys \
+        else f"json_quote({ref}.rowid)"
+    return f"json_object({', '.join(values)})", key
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _record_changes(conn: sqlite3.Connection) -> None:
+    """Temporary triggers (this connection only) that note every row change in temp.store_changes."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS store_changes (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
+                 "key TEXT NOT NULL, before TEXT, after TEXT)")
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
+    for table in tables:
+        if table in UNRECORDED:
+            continue
+        new, new_key = _row_json(conn, table, "NEW")
+        old, old_key = _row_json(conn, table, "OLD")
+        for event, key, before, after in (("INSERT", new_key, "NULL", new), ("UPDATE", new_key, old, new),
+                                          ("DELETE", old_key, old, "NULL")):
+            conn.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS {_quote(f'store_changes_{table}_{event.lower()}')} "
+                f"AFTER {event} ON main.{_quote(table)} BEGIN "
+                f"INSERT INTO store_changes (tbl, key, before, after) VALUES ('{table}', {key}, {before}, {after}); "
+                "END")
+
+
+if TYPE_CHECKING:
+    class StoreDatabase(sqlite_utils.Database):
+        """sqlite-utils over the store's connection (`Store.db`); inside `Store.transaction()`,
+        `changes` is the transaction's change set (None outside)."""
+
+        changes: ChangeSet | None
+
+
 class Store:
-    """An open, checked and migrated database. Write inside `transaction()`."""
+    """An open, checked and migrated database. Write inside `transaction()` (the write seam)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, key: bytes | None = None):
         self.path = path
         self.conn = conn
-        self._db: sqlite_utils.Database | None = None
+        self._db: StoreDatabase | None = None
+        self._recording = False  # the change triggers and the write guard are in place
         self._key = key
         self.user = None  # the signed-in person (core.access.User); None = the system itself
         self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
         self.deferred: list[dict] = []  # audit entries waiting for the database to be writable (audit.defer)
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> StoreDatabase:
         """sqlite-utils on this connection, made (and the library imported) on first use: the
-        sign-in window does not wait for it."""
+        sign-in window does not wait for it. `changes`: see StoreDatabase."""
         if self._db is None:
             import sqlite_utils
 
             self._db = sqlite_utils.Database(self.conn)
+            self._db.changes = None
         return self._db
 
     @property
@@ -106,17 +248,47 @@ class Store:
     def journal_mode(self) -> str:
         return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
 
+    def guard_writes(self) -> None:
+        """Note every row change for the change set, and refuse writes outside `transaction()`
+        from now on (after the migrations, which write on their own)."""
+        _record_changes(self.conn)
+        self.conn.set_authorizer(_refuse_writes)
+        self._recording = True
+
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """All or nothing; an actionable SQLite failure comes out as a `StoreError`."""
+    def transaction(self) -> Iterator[StoreDatabase]:
+        """All or nothing; an actionable SQLite failure comes out as a `StoreError`. The
+        outermost one hands its change set to the subscribers before it commits; a nested one
+        is a savepoint whose notes go if it fails."""
         if self.read_only_reason:
             raise ReadOnlyDatabaseError(f"This was not saved: the database is open read-only "
                                         f"({self.read_only_reason}).")
+        db = self.db
+        outer = db.changes is None
         try:
-            with self.db.atomic():
-                yield self.db
+            with db.atomic():
+                if outer:
+                    db.changes = ChangeSet(self.conn, self._recording)
+                    self.conn.set_authorizer(None)
+                changes = db.changes
+                mark = len(changes.notes)
+                try:
+                    yield db
+                    if outer:
+                        for subscriber in _SUBSCRIBERS:
+                            subscriber(db, changes)
+                        if self._recording:
+                            self.conn.execute("DELETE FROM temp.store_changes")
+                except BaseException:
+                    del changes.notes[mark:]
+                    raise
         except DB_ERRORS as exc:
             raise _translate(exc, self.path) from exc
+        finally:
+            if outer:
+                db.changes = None
+                if self._recording:
+                    self.conn.set_authorizer(_refuse_writes)  # also expires statements prepared inside
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         return list(self.db.query(sql, params))
@@ -172,6 +344,8 @@ class Store:
             raise _translate(exc, self.path) from exc
         other = Store(self.path, conn, self._key)
         other.user = self.user
+        if self._recording:
+            other.guard_writes()
         return other
 
     def take_over(self, other: "Store") -> None:
@@ -180,6 +354,7 @@ class Store:
         if other.path != self.path:
             raise StoreError("A store can only take over a connection to its own file.")
         old, self.conn, self._db, self.read_only_reason = self.conn, other.conn, other.db, None
+        self._recording = other._recording  # its change triggers and write guard come along
         old.close()
 
     def check_integrity(self) -> list[str]:
@@ -357,6 +532,7 @@ def open_store(path: Path, *, key: bytes | None = None, backups: Path | None = N
         mode = "DELETE" if is_network_path(path) else "WAL"
         conn.execute(f"PRAGMA journal_mode = {mode}")
         conn.execute("PRAGMA synchronous = NORMAL")
+        store.guard_writes()
     except DB_ERRORS as exc:
         conn.close()
         raise _translate(exc, path) from exc

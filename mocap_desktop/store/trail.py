@@ -4,13 +4,12 @@ Who acts is the person signed in to the store (`store.user`), else the system it
 migrations, the demo seed). A change is recorded as `{"before": {...}, "after": {...}}` holding
 only the fields that changed; the viewer reads that as "old → new". Student names never go into
 an entry's detail (ids do): a changed name field is listed under `names_changed` without its
-values. `note` appends one entry, `note_many` a batch (an import's per-student changes) with one
-read of the chain's last hash. Both belong inside the transaction that makes the change.
+values. `note` gives one entry, `note_many` a batch (an import's per-student changes), to the
+transaction that makes the change; the write seam appends them to the trail when it commits.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -120,23 +119,11 @@ def note_use(store, action: str, *, student_id: int | None = None, request_id: i
 
 def note_many(db, store, action: str,
               entries: Iterable[tuple[int | None, int | None, dict[str, Any] | None]]) -> int:
-    """Many entries of one action at once: (student_id, request_id, detail) each, chained as
-    `audit.record` would chain them one by one. Returns how many were written."""
+    """Many entries of one action at once: (student_id, request_id, detail) each, with one
+    time stamp. Returns how many there are."""
     login, role = actor(store)
     stamp = datetime.now().isoformat(timespec="seconds")
-    last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    prev = last[0] if last else audit.GENESIS
-    rows = []
-    for student_id, request_id, detail in entries:
-        entry = {"at": stamp, "actor": login, "role": role, "action": action, "student_id": student_id,
-                 "request_id": request_id,
-                 "detail": json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)}
-        digest = audit._digest(prev, entry)  # noqa: SLF001 - the one chain rule, shared
-        rows.append((*entry.values(), prev, digest))
-        prev = digest
-    if rows:
-        conn = getattr(db, "conn", db)  # sqlite_utils' Database or a plain connection
-        conn.executemany(
-            "INSERT INTO audit_log (at, actor, role, action, student_id, request_id, detail, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    rows = [audit.entry(login, role, action, student_id=student_id, request_id=request_id, detail=detail, at=stamp)
+            for student_id, request_id, detail in entries]
+    audit.add(db, rows)
     return len(rows)
