@@ -288,7 +288,16 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
            "CASE WHEN q.due < ? THEN 2 WHEN q.due < ? THEN 1 ELSE 0 END "
            f"FROM q {'WHERE ' + _SEARCH_SQL if search else ''} ORDER BY {order}, q.id {direction}")
     params: list[Any] = [today.isoformat(), soon_limit(calendar, today).isoformat()] + ([search] if search else [])
-    rows = store.conn.execute(sql, params).fetchall()
+    # The searched and sorted rows are kept until the database changes (here or on another
+    # connection): a change of status, building, pathway, routing or "overdue" only filters them.
+    conn = store.conn
+    key = (conn, conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0], sql, tuple(params))
+    kept = getattr(store, "_queue_rows", None)
+    if kept is not None and kept[0] == key:
+        rows = kept[1]
+    else:
+        rows = conn.execute(sql, params).fetchall()
+        store._queue_rows = (key, rows)  # type: ignore[attr-defined]
     statuses = {r[1] for r in rows}
     in_scope = {s for s in statuses if _in_scope(s, flt.status)}
     building, pathway, routing, overdue = flt.building, flt.pathway, flt.routing, flt.overdue

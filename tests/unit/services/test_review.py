@@ -554,3 +554,17 @@ def test_the_detail_names_the_start_term_as_the_calendar_does(demo_session):
     row = store.query("SELECT r.id, t.name FROM requests r JOIN terms t ON t.id = r.start_term ORDER BY r.id LIMIT 1")[0]
     assert review.request_detail(store, row["id"]).start_term == row["name"]
     assert row["name"][0].isupper() and "-" not in row["name"]  # "Spring 2027", not the id "2027-spring"
+
+
+def test_the_queue_kept_between_filter_changes_follows_writes_here_and_on_other_connections(store, district):
+    first = submit(store, district["zoe"], date(2026, 11, 9))
+    second = submit(store, district["lukasz"], date(2026, 11, 10))
+    assert set(review.queue_ids(store, QueueFilter(), TODAY).ids) == {first, second}
+    assert review.queue_ids(store, QueueFilter(building="3000"), TODAY).ids == []  # from the kept rows
+    review.withdraw(store, first, COUNSELOR, "moved away")  # this connection
+    assert review.queue_ids(store, QueueFilter(), TODAY).ids == [second]
+    other = store.reopen()  # another connection, as an import's worker thread has
+    with other.transaction() as db:
+        db.execute("UPDATE requests SET status = 'withdrawn' WHERE id = ?", [second])
+    other.close()
+    assert review.queue_ids(store, QueueFilter(), TODAY).ids == []
