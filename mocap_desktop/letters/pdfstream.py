@@ -110,9 +110,11 @@ class StreamingCanvas(Canvas):
 
     def __init__(self, out: BinaryIO, *, pagesize, title: str = "", author: str = "",
                  initial_font: str):
+        # invariant: the same letters make the same bytes (no creation time, a document ID from
+        # the content), so a batch made again is stored once (its SHA-256 is its name)
         super().__init__(out, pagesize=pagesize, initialFontName=initial_font, pageCompression=1,
-                         invariant=0)
-        self._doc = StreamingDocument(out, compression=1, invariant=0,
+                         invariant=1)
+        self._doc = StreamingDocument(out, compression=1, invariant=1,
                                       pdfVersion=pdfdoc.PDF_VERSION_DEFAULT)
         self._make_preamble()
         if title:

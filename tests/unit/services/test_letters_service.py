@@ -226,6 +226,20 @@ def test_annual_notice_one_letter_per_family_in_its_language(store, tmp_path):
     assert {x.student_id for s in (a, b, c) for x in LetterRepo(store).disclosures(s)} == {a, b, c}
 
 
+def test_an_annual_notice_made_again_keeps_its_records_but_stores_the_batch_once(store, tmp_path):
+    seed_student(store, "Ana", "Peña", guardian="Lucía Peña", language="es", zip="65998")
+    seed_student(store, "Zoë", "Nguyễn", guardian="Lan Nguyễn", language="en", zip="65997")
+    for run in range(3):  # the same families, the same day: the same bytes
+        svc.annual_notice(store, tmp_path / f"notice-{run}.pdf", actor="office", today=date(2026, 8, 3))
+    assert len({(tmp_path / f"notice-{run}.pdf").read_bytes() for run in range(3)}) == 1
+    assert store.query("SELECT count(*) AS n FROM letter_files")[0]["n"] == 1
+    rows = store.query("SELECT * FROM letters ORDER BY id")
+    assert len(rows) == 6 and len({r["file"] for r in rows}) == 1  # each mailing recorded, one stored PDF
+    assert all(LetterRepo(store).disclosures(r["student_id"]) for r in rows)
+    svc.annual_notice(store, tmp_path / "next-day.pdf", actor="office", today=date(2026, 8, 4))
+    assert store.query("SELECT count(*) AS n FROM letter_files")[0]["n"] == 2  # another date, another letter
+
+
 def test_annual_notice_for_new_enrollees_only(store, tmp_path):
     seed_student(store, "Old", "Timer", guardian="Pat Timer", entry="2015-08-12")
     seed_student(store, "New", "Comer", guardian="Ray Comer", entry="2026-09-01", zip="65990")
