@@ -219,7 +219,8 @@ class Store:
         self.path = path
         self.conn = conn
         self._db: StoreDatabase | None = None
-        self._recording = False  # the change triggers and the write guard are in place
+        self._recording = False  # the write guard is in place, and the change triggers with the first write
+        self._triggers = False  # the change triggers are made (on the first transaction: reads need none)
         self._key = key
         self.user = None  # the signed-in person (core.access.User); None = the system itself
         self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
@@ -251,7 +252,6 @@ class Store:
     def guard_writes(self) -> None:
         """Note every row change for the change set, and refuse writes outside `transaction()`
         from now on (after the migrations, which write on their own)."""
-        _record_changes(self.conn)
         self.conn.set_authorizer(_refuse_writes)
         self._recording = True
 
@@ -268,6 +268,9 @@ class Store:
         try:
             with db.atomic():
                 if outer:
+                    if self._recording and not self._triggers:
+                        _record_changes(self.conn)  # once per connection
+                        self._triggers = True
                     db.changes = ChangeSet(self.conn, self._recording)
                     self.conn.set_authorizer(None)
                 changes = db.changes
@@ -354,7 +357,7 @@ class Store:
         if other.path != self.path:
             raise StoreError("A store can only take over a connection to its own file.")
         old, self.conn, self._db, self.read_only_reason = self.conn, other.conn, other.db, None
-        self._recording = other._recording  # its change triggers and write guard come along
+        self._recording, self._triggers = other._recording, other._triggers  # its guard and triggers come along
         old.close()
 
     def check_integrity(self) -> list[str]:
