@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from mocap_desktop import core
 from mocap_desktop.core.access import REQUESTS_READ, require
@@ -51,6 +52,7 @@ def credits_text(credits: str | Decimal) -> str:
     return f"{text} credit{'' if text == '1' else 's'}"
 
 
+@lru_cache(maxsize=4096)  # a queue shows the same few hundred days over and over
 def format_day(day: date | None) -> str:
     """`Dec 1, 2026`: short and unambiguous in an American office."""
     return f"{day:%b} {day.day}, {day.year}" if day else "—"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ def format_when(at: str) -> str:
     return f"{moment:%b} {moment.day}, {moment.year} {_clock(moment)}"
 
 
+@lru_cache(maxsize=4096)  # a queue shows the same few hundred days over and over
 def format_day(value: date | str | None) -> str:
     """A day as every screen and letter writes it: "Dec 6, 2026" (an ISO date or time, or a
     date; "" for none, unparseable text as it is)."""
