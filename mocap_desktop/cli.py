@@ -228,6 +228,13 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
         mapping_name=args.mapping, skip_invalid=args.skip_invalid, progress=progress))
 
 
+def cmd_outcomes_import(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.enrollments import import_outcomes
+
+    return _import_command(args, lambda store, progress: import_outcomes(store, Path(args.file),
+                                                                         dry_run=args.dry_run))
+
+
 def _queue_filter(args: argparse.Namespace):
     from mocap_desktop.services.review import QueueFilter
 
@@ -457,6 +464,17 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_import.add_argument("--skip-invalid", action="store_true",
                                 help="import the valid rows and list the rejected ones "
                                 "(default: any invalid row means nothing is written)")
+
+    outcomes = commands.add_parser("outcomes", help="tracked courses: the provider's outcomes").add_subparsers(
+        dest="outcomes_command", metavar="COMMAND", required=True)
+    outcomes_import = command(
+        "import", cmd_outcomes_import,
+        "record a provider's file of course outcomes (CSV or .xlsx: student's local number or MOSIS ID, "
+        "course code, status, date, grade, credits); all or nothing: exit 1 when rows have problems and "
+        "nothing was written, 2 when the file cannot be imported at all", parent=outcomes)
+    outcomes_import.add_argument("file", metavar="FILE")
+    outcomes_import.add_argument("--dry-run", action="store_true",
+                                 help="check every row and report what would change; write nothing")
 
     requests = commands.add_parser("requests", help="MOCAP requests: the review queue").add_subparsers(
         dest="requests_command", metavar="COMMAND", required=True)

@@ -4,9 +4,10 @@ person's session opened, so a hidden button is never the only guard.
 
 Roles (issue 8):
 - administrator: district profile, letterhead, calendar, policy, people, imports, backups, audit
-- counselor: lookup, the wizard, notes and status moves, letters for requests
+- counselor: lookup, the wizard, notes and status moves, letters for requests, tracked
+  enrollments with the provider and their outcomes
 - decider (principal, designee, superintendent; IEP and 504 teams record through one):
-  decisions and appeals, and reading what they decide on
+  decisions and appeals, reading what they decide on, tracked enrollments
 - front_desk: the print center only (recipient, address, letter kind, student name)
 """
 
@@ -32,6 +33,7 @@ DISTRICT_EDIT = "district.edit"          # district profile, letterhead, calenda
 PEOPLE_MANAGE = "people.manage"          # accounts
 BACKUP = "backup"                        # backups and exports of the whole database
 AUDIT_READ = "audit.read"                # the audit trail and disclosure reports
+ENROLLMENTS_RECORD = "enrollments.record"  # tracked courses: the provider's enrollment, outcomes
 
 # The administrator prints but does not make or open whole letters: a decision letter carries the
 # denial's reasons and explanation, case detail the administrator does not read (issue 8).
@@ -39,9 +41,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "administrator": frozenset({STUDENTS_READ, LETTERS_PRINT, ROSTER_IMPORT,
                                 DISTRICT_EDIT, PEOPLE_MANAGE, BACKUP, AUDIT_READ}),
     "counselor": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_CREATE, REQUESTS_UPDATE,
-                            LETTERS_PRINT, LETTERS_MAKE}),
+                            LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD}),
     "decider": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_UPDATE, REQUESTS_DECIDE,
-                          APPEALS_RECORD, LETTERS_PRINT, LETTERS_MAKE}),
+                          APPEALS_RECORD, LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD}),
     "front_desk": frozenset({LETTERS_PRINT}),
 }
 ALL = frozenset().union(*PERMISSIONS.values())

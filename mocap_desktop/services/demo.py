@@ -429,6 +429,32 @@ def _advance(store: Store, calendar, request_id: int, path: list[str], received:
             review.close_request(store, request_id, COUNSELOR, at=at)
 
 
+# The moves that bring a tracked course to each state, the oldest approvals furthest along.
+TRACKING_PATHS = {
+    "completed": ("sent_to_provider", "enrolled", "completed"), "dropped": ("sent_to_provider", "enrolled", "dropped"),
+    "enrolled": ("sent_to_provider", "enrolled"), "withdrawn": ("sent_to_provider", "enrolled", "withdrawn"),
+    "refused": ("sent_to_provider", "refused"), "sent_to_provider": ("sent_to_provider",), "approved": (),
+}
+
+
+def _seed_tracking(store: Store, today: date) -> None:
+    """Walk the approved courses through the enrollment service so that every state of a tracked
+    course appears, each step a few days after the one before (never after `today`)."""
+    from mocap_desktop.core.enrollments import Move
+    from mocap_desktop.services import enrollments
+
+    rows = store.query("SELECT ce.id, ce.credits, ce.created_at FROM course_enrollments ce "
+                       "JOIN requests r ON r.id = ce.request_id ORDER BY r.received, ce.id")
+    targets = list(TRACKING_PATHS)
+    for n, row in enumerate(rows):
+        day = date.fromisoformat(row["created_at"][:10])
+        for status in TRACKING_PATHS[targets[n % len(targets)]]:
+            day = min(day + timedelta(days=3), today)
+            move = Move(status, day, sent_by="Dana Whitfield", method="secure_email",
+                        reason="The section is full this term.", grade="B+", credits=str(row["credits"]))
+            enrollments.record_move(store, row["id"], move, COUNSELOR, at=f"{day.isoformat()}T10:00:00")
+
+
 def ensure_demo_data(store: Store, today: date | None = None) -> bool:
     """Seed the demo district into an empty database. Returns True when it seeded.
 
@@ -451,6 +477,7 @@ def ensure_demo_data(store: Store, today: date | None = None) -> bool:
         db["providers"].insert_all(providers)
         db["courses"].insert_all(courses, batch_size=500)
         _seed_requests(store, rng, today or date.today())
+        _seed_tracking(store, today or date.today())
     return True
 
 

@@ -513,6 +513,38 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         rebuilds_tables=True,
     ),
+    Migration(
+        "0017_course_enrollments",
+        # Each approved course of a request, tracked from the provider's enrollment to its
+        # outcome (core/enrollments.py); a course's drop window in the catalog (days; none: the
+        # district's default). Requests approved before this migration get their rows here.
+        """
+        CREATE TABLE course_enrollments (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+            request_course_id INTEGER NOT NULL UNIQUE REFERENCES request_courses(id) ON DELETE CASCADE,
+            code TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', provider_name TEXT NOT NULL DEFAULT '',
+            credits REAL NOT NULL CHECK (credits >= 0),
+            status TEXT NOT NULL DEFAULT 'approved' CHECK (status IN
+                ('approved','sent_to_provider','enrolled','refused','dropped','withdrawn','completed')),
+            sent_on TEXT, sent_by TEXT NOT NULL DEFAULT '', sent_method TEXT NOT NULL DEFAULT '',
+            confirmed_on TEXT, refused_on TEXT, refused_reason TEXT NOT NULL DEFAULT '',
+            ended_on TEXT,
+            drop_window TEXT CHECK (drop_window IS NULL OR drop_window IN ('inside','after')),
+            final_grade TEXT NOT NULL DEFAULT '',
+            credits_earned REAL CHECK (credits_earned IS NULL OR credits_earned BETWEEN 0 AND credits),
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE INDEX course_enrollments_request ON course_enrollments(request_id, id);
+        ALTER TABLE courses ADD COLUMN drop_window_days INTEGER
+            CHECK (drop_window_days IS NULL OR drop_window_days >= 0);
+        INSERT INTO course_enrollments (request_id, request_course_id, code, title, provider_name, credits,
+                                        created_at, updated_at)
+            SELECT rc.request_id, rc.id, rc.code, rc.title, rc.provider_name, rc.credits,
+                   r.updated_at, r.updated_at
+            FROM request_courses rc JOIN requests r ON r.id = rc.request_id
+            WHERE rc.decision = 'approved' ORDER BY rc.request_id, rc.position;
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

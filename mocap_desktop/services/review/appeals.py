@@ -22,6 +22,7 @@ from mocap_desktop.services.review.common import (
     student_of,
 )
 from mocap_desktop.store import Store, trail
+from mocap_desktop.store.enrollments import track_approved_courses
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +235,7 @@ def record_appeal_outcome(store: Store, appeal_id: int, outcome: str, outcome_on
                 (request_id,))]
             db.execute("UPDATE request_courses SET decision = 'approved' WHERE request_id = ? AND decision = 'denied'",
                        [request_id])
+            track_approved_courses(db, request_id, stamp)
         db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?", [new_status, stamp, request_id])
         add_event(db, request_id, "appeal_decided", actor, {
             "from": row["status"], "to": new_status, "level": appeal["level"], "outcome": outcome,

@@ -23,6 +23,7 @@ from mocap_desktop.services.review.common import (
     ReviewError,
 )
 from mocap_desktop.store import Store, trail
+from mocap_desktop.store.enrollments import track_approved_courses
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,7 @@ def record_decision(store: Store, request_id: int, form: DecisionForm, actor: st
             db.execute("UPDATE request_courses SET decision = ? WHERE request_id = ? AND code = ?",
                        [outcome, request_id, code])
         db.execute("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?", [new_status, stamp, request_id])
+        track_approved_courses(db, request_id, stamp)
         add_event(db, request_id, "decided", actor, {
             "from": row["status"], "to": new_status, "outcome": form.outcome,
             "decided_by_role": form.decided_by_role, "decided_by": form.decided_by_name.strip(),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from mocap_desktop import core
-from mocap_desktop.core import lifecycle
+from mocap_desktop.core import enrollments, lifecycle
 from mocap_desktop.core.access import REQUESTS_READ, require, user_of
 from mocap_desktop.core.lifecycle import LABELS
 from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
@@ -213,6 +213,17 @@ def _describe(kind: str, d: dict) -> str:
         return f"Parent letter printed: {str(d.get('kind', '')).replace('_', ' ')}."
     if kind == "packet_exported":
         return f"Appeal packet exported ({d.get('file', '')})."
+    if kind == "enrollment_moved":
+        to = d.get("to", "")
+        text = f"{d.get('code', '')}: {enrollments.LABELS.get(to, to).lower()}"
+        on = d.get("sent_on") or d.get("confirmed_on") or d.get("refused_on") or d.get("ended_on")
+        text += f" on {_day(on)}" if on else ""
+        extra = [enrollments.SEND_METHODS.get(d.get("sent_method"), "").lower(), d.get("refused_reason", ""),
+                 f"{d['drop_window']} the drop window" if d.get("drop_window") else "", d.get("final_grade", ""),
+                 f"{format_credits(d['credits_earned'])} credit{'s' if d['credits_earned'] > 1 else ''}"
+                 if d.get("credits_earned") is not None else ""]
+        extra = [x for x in extra if x]
+        return text + (f" ({', '.join(extra)})." if extra else ".")
     if kind == "status_changed":
         return f"Status: {label(d.get('from', ''))} → {label(d.get('to', ''))}."
     return kind.replace("_", " ").capitalize() + "."

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
-from mocap_desktop.core.access import AccessDenied
+from decimal import Decimal
+
+from mocap_desktop.core import enrollments as tracking
+from mocap_desktop.core.access import ENROLLMENTS_RECORD, AccessDenied, user_of
 from mocap_desktop.core.lifecycle import TransitionRefused
 from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
 from mocap_desktop.core.policy import Policy
-from mocap_desktop.services import review
+from mocap_desktop.services import enrollments, review
 from mocap_desktop.services.requests import RequestError, active_policy
 from mocap_desktop.services.review import (
     APPEAL_LEVELS, PATHWAY_LABELS, ROUTING_LABELS, Document, RequestDetail, ReviewError, format_day,
 )
-from mocap_desktop.store import Store, StoreError
+from mocap_desktop.core.lifecycle import COUNSELOR
+from mocap_desktop.store import Store, StoreError, trail
 from mocap_desktop.ui.presenters.display import format_when
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,17 @@ class Action:
     key: str
     label: str
     hint: str = ""
+
+
+@dataclass(frozen=True)
+class TrackedLine:
+    """One approved course with the provider: its transcript line, what was recorded, its moves."""
+
+    code: str
+    status: str
+    transcript: str
+    details: str
+    actions: tuple[Action, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,8 @@ class DetailPage:
     timeline: tuple[tuple[str, str, str], ...]
     letters: tuple[tuple[str, ...], ...]
     actions: tuple[Action, ...]
+    tracked: tuple[TrackedLine, ...] = ()
+    tracking_shown: bool = False  # the signed-in role records enrollments with the provider
 
 
 @dataclass(frozen=True)
@@ -176,8 +193,37 @@ def appeal_clock_text(policy: Policy, level: str, filed: date) -> str:
     return f"Under district policy {'; '.join(parts)}."
 
 
-def build_page(detail: RequestDetail, today: date) -> DetailPage:
-    """The detail as the screen shows it: words and dates, no objects."""
+MOVE_LABELS = {"sent_to_provider": "Sent to provider…", "enrolled": "Provider confirmed…",
+               "refused": "Provider refused…", "dropped": "Dropped…", "withdrawn": "Withdrawn…",
+               "completed": "Completed…"}
+
+
+def _tracked_details(course: enrollments.TrackedCourse) -> str:
+    r = course.row
+    day = lambda key: format_day(review.parse_day(r[key]))  # noqa: E731
+    parts = []
+    if r["sent_on"]:
+        parts.append(f"Sent {day('sent_on')} by {r['sent_by']} "
+                     f"({tracking.SEND_METHODS.get(r['sent_method'], r['sent_method']).lower()})")
+    if r["confirmed_on"]:
+        parts.append(f"confirmed {day('confirmed_on')}")
+    if r["refused_on"]:
+        parts.append(f"refused {day('refused_on')}: {r['refused_reason']}")
+    if r["ended_on"]:
+        parts.append(f"{course.status} {day('ended_on')}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else "Not yet sent to the provider"
+
+
+def tracked_lines(courses: tuple[enrollments.TrackedCourse, ...], role: str) -> tuple[TrackedLine, ...]:
+    return tuple(TrackedLine(c.code, c.status_label, c.transcript, _tracked_details(c),
+                             tuple(Action(f"enroll:{c.id}:{s}", MOVE_LABELS[s]) for s in tracking.allowed_next(c.status, role)))
+                 for c in courses)
+
+
+def build_page(detail: RequestDetail, today: date, tracked: tuple[TrackedLine, ...] | None = None) -> DetailPage:
+    """The detail as the screen shows it: words and dates, no objects. `tracked`: the approved
+    courses with the provider, None for a role that may not see them."""
     due = due_text(detail, today)
     student = _pairs(("Student", detail.student), ("Grade", detail.grade), ("Building", detail.building),
                      ("Local number", detail.local_number), ("Birth date", format_day(detail.birth_date)),
@@ -267,7 +313,7 @@ def build_page(detail: RequestDetail, today: date) -> DetailPage:
         then_label=then_label, now_label=now_label, findings=findings, findings_note=note,
         decision_facts=decision, reasons=reasons, explanation=explanation, appeals=tuple(appeals),
         full_time_facts=full_time, enrollments=enrollments, timeline=timeline, letters=letters,
-        actions=actions_for(detail))
+        actions=actions_for(detail), tracked=tracked or (), tracking_shown=tracked is not None)
 
 
 def actions_for(detail: RequestDetail) -> tuple[Action, ...]:
@@ -317,6 +363,7 @@ class RequestDetailPresenter:
         self.changed = changed or (lambda: None)
         self.export_folder = export_folder or Path.home()
         self.detail: RequestDetail | None = None
+        self.tracked: dict[int, enrollments.TrackedCourse] = {}
 
     def start(self) -> None:
         self.reload()
@@ -325,14 +372,21 @@ class RequestDetailPresenter:
         """Read the request again; opening it is recorded in the audit trail, a reload after an
         action (itself recorded) is not."""
         self.detail = review.request_detail(self.store, self.request_id, self.today(), viewed=viewed)
-        self.view.show_page(build_page(self.detail, self.today()))
+        lines = None
+        user = user_of(self.store)
+        if user.can(ENROLLMENTS_RECORD):
+            courses = enrollments.tracked_courses(self.store, self.request_id)
+            self.tracked = {c.id: c for c in courses}
+            lines = tracked_lines(courses, trail.lifecycle_role(self.store, COUNSELOR))
+        self.view.show_page(build_page(self.detail, self.today(), lines))
 
     def action_requested(self, key: str) -> None:
-        handler = getattr(self, f"_do_{key}", None)
+        name, _, argument = key.partition(":")
+        handler = getattr(self, f"_do_{name}", None)
         if handler is None:
             raise ValueError(f"unknown action {key!r}")
         try:
-            done = handler()
+            done = handler(argument) if argument else handler()
         except (TransitionRefused, ReviewError, RequestError, StoreError, AccessDenied) as err:
             self.view.show_error("Not recorded", str(err))
             return
@@ -476,6 +530,18 @@ class RequestDetailPresenter:
         review.withdraw(self.store, self.request_id, self.actor, answer.text)
         return True
 
+    def _do_enroll(self, argument: str) -> bool:
+        """A move of one tracked course (`<id>:<status>`), asked for in a step prompt."""
+        course_id, status = argument.split(":")
+        course = self.tracked[int(course_id)]
+        answer = self.view.ask_step(enrollment_prompt(course, status, self.actor, self.today()))
+        if answer is None:
+            return False
+        enrollments.record_move(self.store, course.id, tracking.Move(
+            status, answer.dates.get("on"), sent_by=answer.text, method=answer.choice, reason=answer.text,
+            grade=answer.text, credits=answer.choice or None), self.actor)
+        return True
+
     def _do_close(self) -> bool:
         review.close_request(self.store, self.request_id, self.actor)
         return True
@@ -491,3 +557,35 @@ class RequestDetailPresenter:
         self.view.show_message("Appeal packet saved", f"The appeal packet was saved to\n{path}")
         return True
 
+
+
+def enrollment_prompt(course: enrollments.TrackedCourse, status: str, actor: str, today: date) -> StepPrompt:
+    """The step prompt for one move of a tracked course: its date and what else it needs."""
+    name = f"{course.title or course.code} ({course.code})"
+    title = f"{MOVE_LABELS[status].rstrip('…')}: {course.code}"
+    on = lambda label: (DateField("on", label, today),)  # noqa: E731
+    if status == "sent_to_provider":
+        return StepPrompt(title, f"When and how the enrollment in {name} went to {course.provider}. The provider "
+                          "needs the student's MOSIS ID and birth date: send them securely.", on("Sent on"),
+                          tuple(tracking.SEND_METHODS.items()), "How", "Sent by", actor)
+    if status == "enrolled":
+        return StepPrompt(title, f"{course.provider} confirmed the enrollment in {name}.", on("Confirmed on"))
+    if status == "refused":
+        return StepPrompt(title, f"{course.provider} refused the enrollment in {name}; it can be sent again.",
+                          on("Refused on"), text_label="Provider's reason")
+    if status == "dropped":
+        rules = course.rules
+        window = f"{rules.drop_window_days} days"
+        if rules.start:
+            window += f" from {format_day(rules.start)} (inside until " \
+                      f"{format_day(rules.start + timedelta(days=rules.drop_window_days))})"
+        return StepPrompt(title, f"The student dropped {name}. The provider's drop window: {window}.",
+                          on("Dropped on"))
+    if status == "completed":
+        steps = int(course.credits / Decimal("0.25"))
+        credits = tuple((format_credits(Decimal("0.25") * n), review.credits_text(Decimal("0.25") * n))
+                        for n in range(steps, -1, -1))
+        return StepPrompt(title, f"{name} is finished: its final grade and the credits earned "
+                          f"(at most {review.credits_text(course.credits)}).", on("Completed on"),
+                          credits, "Credits earned", "Final grade")
+    return StepPrompt(title, f"The student withdrew from {name}.", on("Withdrawn on"), confirm="Withdraw")

@@ -3,6 +3,7 @@ the full-time steps, enrollments, letters and the timeline; with the actions the
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -217,6 +218,8 @@ class RequestDetailDialog(MessageBoxes, QDialog):
                            list(page.courses), stretch=1)
             _fit_height(table)
             layout.addWidget(table)
+        if page.tracking_shown and page.tracked:
+            layout.addWidget(self._tracking_box(page))
         if page.full_time_facts:
             layout.addWidget(_facts("Full-time track", page.full_time_facts))
         layout.addWidget(QLabel("<b>Enrollment history</b>"))
@@ -226,6 +229,30 @@ class RequestDetailDialog(MessageBoxes, QDialog):
         layout.addWidget(enrollments)
         layout.addStretch(1)
         return _scrolled(body)
+
+    def _tracking_box(self, page: DetailPage) -> QGroupBox:
+        """Each approved course with the provider: its line, what was recorded and its moves."""
+        box = QGroupBox("Enrollment with the provider")
+        box.setObjectName("trackingBox")
+        box.setAccessibleName("Enrollment with the provider")
+        layout = QVBoxLayout(box)
+        for line in page.tracked:
+            text = QLabel(f"<b>{escape(line.transcript)}</b><br>{escape(line.details)}")
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            text.setAccessibleName(f"{line.transcript}. {line.details}")
+            layout.addWidget(text)
+            row = FlowLayout()
+            for action in line.actions:
+                button = QPushButton(action.label)
+                button.setObjectName(action.key.replace(":", "_"))
+                button.setAccessibleName(f"{action.label.rstrip('…')}: {line.code}")
+                button.clicked.connect(lambda _=False, k=action.key: self.action_requested.emit(k))
+                row.addWidget(button)
+                self.action_buttons[action.key] = button
+            if line.actions:
+                layout.addLayout(row)
+        return box
 
     def _findings_tab(self, page: DetailPage) -> QWidget:
         body = QWidget()

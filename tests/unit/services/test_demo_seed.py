@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from mocap_desktop.core import lifecycle
+from mocap_desktop.core import enrollments, lifecycle
 from mocap_desktop.services.demo import STUDENT_COUNT, ensure_demo_data
 from mocap_desktop.store import open_store
 
@@ -20,7 +20,8 @@ def seeded(path):
 
 def test_seed_is_deterministic_and_runs_once(tmp_path):
     a, b = seeded(tmp_path / "a.sqlite"), seeded(tmp_path / "b.sqlite")
-    for table in ("students", "guardians", "enrollments", "courses", "requests", "request_courses"):
+    for table in ("students", "guardians", "enrollments", "courses", "requests", "request_courses",
+                  "course_enrollments"):
         query = f"SELECT * FROM {table} ORDER BY id"
         rows_a = [{k: v for k, v in r.items() if k not in ("created_at", "updated_at")} for r in a.query(query)]
         rows_b = [{k: v for k, v in r.items() if k not in ("created_at", "updated_at")} for r in b.query(query)]
@@ -59,6 +60,17 @@ def test_requests_in_every_state_with_findings_snapshots(tmp_path):
     assert any(not r["eligible"] for r in rows)
     outcomes = {f["outcome"] for r in rows for f in json.loads(r["evaluation"])["findings"]}
     assert {"pass", "fail", "waived", "warn"} <= outcomes
+
+
+def test_tracked_enrollments_in_every_state(tmp_path):
+    store = seeded(tmp_path / "t.sqlite")
+    rows = store.query("SELECT ce.*, r.student_id FROM course_enrollments ce JOIN requests r ON r.id = ce.request_id")
+    assert {r["status"] for r in rows} == set(enrollments.MOVES)
+    assert {r["drop_window"] for r in rows if r["status"] == "dropped"} <= {"inside", "after"}
+    assert all(r["final_grade"] and r["credits_earned"] == r["credits"] for r in rows if r["status"] == "completed")
+    assert all(r["sent_on"] <= TODAY.isoformat() for r in rows if r["sent_on"])
+    approved = store.query("SELECT count(*) AS n FROM request_courses WHERE decision = 'approved'")[0]["n"]
+    assert len(rows) == approved  # every approved course is tracked
 
 
 def test_families_read_as_families(tmp_path):
