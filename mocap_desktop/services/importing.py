@@ -299,34 +299,41 @@ def _is_text(text: str) -> bool:
 def sniff_encoding(data: bytes) -> tuple[str, str] | None:
     """(codec, label) of text bytes, from a byte-order mark or from the bytes themselves; None when
     the bytes are not text (a zero byte or another control character where text has none)."""
+    found = _sniff(data)
+    return None if found is None else found[:2]
+
+
+def _sniff(data: bytes) -> tuple[str, str, str | None] | None:
+    """`sniff_encoding`, and the text when telling the codec took decoding all of it (else None)."""
     for mark, codec, label in _BOMS:
         if data.startswith(mark):
-            return codec, label
+            return codec, label, None
     sample = data[:4096]
     if codec := _sniff_utf16(sample):
-        return codec, "UTF-16 without BOM"
+        return codec, "UTF-16 without BOM", None
     if b"\x00" in sample:
         return None
     try:
-        data.decode("utf-8")
-        return "utf-8", "UTF-8"
+        return "utf-8", "UTF-8", data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("cp1252")
-        return "cp1252", "Windows-1252"
+        return "cp1252", "Windows-1252", data.decode("cp1252")
     except UnicodeDecodeError:
-        return "latin-1", "Latin-1"
+        return "latin-1", "Latin-1", None
 
 
-def decode_bytes(data: bytes, name: str = "The file") -> tuple[str, str]:
-    """The text of `data` and the name of its encoding; `ImportRefused` when it is not text."""
-    found = sniff_encoding(data)
+def decode_bytes(data: bytes, name: str = "The file", hint: str = "") -> tuple[str, str]:
+    """The text of `data` and the name of its encoding; `ImportRefused` (the sentence, then
+    `hint`) when it is not text. The bytes are decoded once."""
+    found = _sniff(data)
     if found is None:
-        raise ImportRefused(f"{name} is not a text (CSV) file.")
-    codec, label = found
-    mark = next((len(m) for m, c, _ in _BOMS if data.startswith(m)), 0)
-    return data[mark:].decode(codec, errors="replace"), label
+        raise ImportRefused(f"{name} is not a text (CSV) file.{hint}")
+    codec, label, text = found
+    if text is None:
+        mark = next((len(m) for m, c, _ in _BOMS if data.startswith(m)), 0)
+        text = data[mark:].decode(codec, errors="replace")
+    return text, label
 
 
 def _read_csv(path: Path) -> Table:
@@ -334,9 +341,7 @@ def _read_csv(path: Path) -> Table:
         data = path.read_bytes()
     except OSError as err:
         raise ImportRefused(f"{path} cannot be read: {err.strerror or err}.") from err
-    if sniff_encoding(data) is None:
-        raise ImportRefused(f"{path.name} is not a text (CSV) file. Export the roster as CSV or .xlsx.")
-    text, encoding = decode_bytes(data)
+    text, encoding = decode_bytes(data, path.name, " Export the roster as CSV or .xlsx.")
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
