@@ -8,6 +8,7 @@ belongs to one student only.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from mocap_desktop.store.district import DistrictRepo
 from mocap_desktop.store.students import StudentRepo, fold
 
 CHUNK = 5000
+MAX_PARAMETERS = 999  # the oldest SQLite's limit on the values of one statement
 
 
 class _Keep:
@@ -71,6 +73,19 @@ def _rows_of(conn, sql: str, column: str, ids: list[int]):
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         yield from conn.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list[tuple]) -> None:
+    """INSERT `rows` (values in `names` order) in that order, many rows to a statement: a third
+    cheaper than one statement a row."""
+    one = f"({', '.join('?' * len(names))})"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    per = max(MAX_PARAMETERS // len(names), 1)
+    whole = len(rows) - len(rows) % per
+    flat = list(itertools.chain.from_iterable(rows[:whole]))
+    size = per * len(names)
+    conn.executemany(sql + ", ".join([one] * per), (flat[i:i + size] for i in range(0, len(flat), size)))
+    conn.executemany(sql + one, rows[whole:])
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -615,11 +630,9 @@ class StudentsKind(ImportKind):
             # New students get the next ids in file order: known here, not read back.
             first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
             names = ["id", *STUDENT_COLUMNS, "updated_at"]
-            sql = (f"INSERT INTO students ({', '.join(names)}) "
-                   f"VALUES ({', '.join('?' * len(names))})")
             for i in range(0, len(work.inserts), CHUNK):
                 chunk = work.inserts[i:i + CHUNK]
-                conn.executemany(sql, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
+                insert_rows(conn, "students", names, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
                 tick(len(chunk))
             ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
             StudentRepo(store).index_new_students(
@@ -650,15 +663,12 @@ class StudentsKind(ImportKind):
             if reset:
                 conn.executemany("UPDATE guardians SET receives_letters = 0 WHERE student_id = ?",
                                  reset)
-            names = ", ".join(GUARDIAN_COLUMNS)
             if updates:
                 sets = ", ".join(f"{c} = ?" for c in GUARDIAN_COLUMNS)
                 conn.executemany(f"UPDATE guardians SET {sets} WHERE id = ?", updates)
             for i in range(0, len(inserts), CHUNK):
                 chunk = inserts[i:i + CHUNK]
-                conn.executemany(
-                    f"INSERT INTO guardians (student_id, {names}) "
-                    f"VALUES (?, {', '.join('?' * len(GUARDIAN_COLUMNS))})", chunk)
+                insert_rows(conn, "guardians", ("student_id", *GUARDIAN_COLUMNS), chunk)
                 tick(len(chunk))
         # One audit entry per existing student the import changed: only the changed fields.
         for sid, changed in work.updates:
