@@ -339,6 +339,7 @@ def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str
 
     def read(values: dict) -> list[tuple[str, tuple]]:
         out: list[tuple[str, tuple]] = []
+        keys: list[str] = []
         get = values.get
         for k_name, k_first, k_last, k_rel, k_phone, k_email, k_lang, relationship in layout:
             name = get(k_name) or ""
@@ -352,8 +353,9 @@ def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str
             if not name:
                 continue
             key = fold(name).strip()
-            if any(key == k for k, _ in out):
+            if key in keys:
                 continue
+            keys.append(key)
             out.append((key, (name, get(k_rel) or relationship, get(k_phone) or "",
                               get(k_email) or "",
                               language_code(get(k_lang) or get("home_language") or ""),

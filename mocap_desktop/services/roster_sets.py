@@ -35,7 +35,7 @@ from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRo
 from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
-_USER_IDS = re.compile(r"\{\s*([^:{}]+?)\s*:\s*([^{}]*?)\s*\}")
+_USER_IDS = re.compile(r"\{\s*(?=[^:{}])([^:{}]*?)\s*:\s*([^{}]*?)\s*\}")  # type, value: no spaces around
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
 
@@ -266,7 +266,7 @@ def read_set(path: Path, what: str = "students") -> Table:
                                                 bool(schools))) if used]
     school_from = 2 - len(school_parts)  # both parts, the name only, or neither
     no_birth = ("", "") if demographics is not None else ()
-    id_types: dict[str, None] = {}
+    id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
     identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
     built: list[tuple[int, tuple[str, ...], dict[str, str], tuple[str, ...]]] = []
     no_school, no_agents, no_guardians = ("", ""), [], [("",) * len(GUARDIAN_PARTS)] * 2
@@ -275,9 +275,8 @@ def read_set(path: Path, what: str = "students") -> Table:
     for number, row in compress(enumerate(users.rows, start=2), is_student):
         sid = row[u_id]
         user_ids = u_ids(row)
-        ids = {t.strip(): v for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
-        if ids:
-            id_types.update(dict.fromkeys(ids))
+        ids = dict(_USER_IDS.findall(user_ids)) if user_ids else {}
+        id_types.update(ids)
         if what == "enrollments":
             if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
                 identity[sid] = (list(plain_of(row)[:-1]), ids)
