@@ -326,14 +326,30 @@ def _sniff(data: bytes) -> tuple[str, str, str | None] | None:
 def decode_bytes(data: bytes, name: str = "The file", hint: str = "") -> tuple[str, str]:
     """The text of `data` and the name of its encoding; `ImportRefused` (the sentence, then
     `hint`) when it is not text. The bytes are decoded once."""
+    codec, label, text = _text_codec(data, name, hint)
+    if text is None:
+        text = _without_mark(data).decode(codec, errors="replace")
+    return text, label
+
+
+def text_lines(data: bytes, name: str = "The file") -> tuple[io.TextIOWrapper, str]:
+    """`decode_bytes` as a stream of lines, their ends kept (as `csv.reader` wants them): decoded
+    as it is read, so that a big file's text is never held whole."""
+    codec, label, _ = _text_codec(data, name, "")
+    return io.TextIOWrapper(io.BytesIO(_without_mark(data)), encoding=codec, errors="replace",
+                            newline=""), label
+
+
+def _text_codec(data: bytes, name: str, hint: str) -> tuple[str, str, str | None]:
     found = _sniff(data)
     if found is None:
         raise ImportRefused(f"{name} is not a text (CSV) file.{hint}")
-    codec, label, text = found
-    if text is None:
-        mark = next((len(m) for m, c, _ in _BOMS if data.startswith(m)), 0)
-        text = data[mark:].decode(codec, errors="replace")
-    return text, label
+    return found
+
+
+def _without_mark(data: bytes) -> bytes:
+    mark = next((len(m) for m, c, _ in _BOMS if data.startswith(m)), 0)
+    return data[mark:] if mark else data
 
 
 def _read_csv(path: Path) -> Table:
@@ -516,7 +532,7 @@ class Report:
                 f"updated {self.updated:,} · unchanged {self.unchanged:,}" + tail)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     row: int
     values: dict[str, Any]

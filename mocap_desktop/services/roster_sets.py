@@ -23,7 +23,6 @@ must be there. A delta's `status` column says which students the district withdr
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -31,11 +30,11 @@ from itertools import compress, islice
 from operator import itemgetter
 from pathlib import Path
 
-from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, decode_bytes
+from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, text_lines
 from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
-_USER_IDS = re.compile(r"\{\s*(?=[^:{}])([^:{}]*?)\s*:\s*([^{}]*?)\s*\}")  # type, value: no spaces around
+_USER_IDS = re.compile(r"\{([^:{}]+):([^{}]*)\}")  # {type:value}, each stripped of spaces
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
 
@@ -95,8 +94,8 @@ class _File:
 
     def __init__(self, name: str, data: bytes):
         self.name = name
-        text, self.encoding = decode_bytes(data, name)
-        reader, rows = csv.reader(io.StringIO(text, newline="")), []
+        lines, self.encoding = text_lines(data, name)
+        reader, rows = csv.reader(lines), []
         while chunk := list(islice(reader, 5000)):  # in chunks: a window thread gets its turns
             rows += chunk
         self.header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
@@ -275,7 +274,7 @@ def read_set(path: Path, what: str = "students") -> Table:
     for number, row in compress(enumerate(users.rows, start=2), is_student):
         sid = row[u_id]
         user_ids = u_ids(row)
-        ids = dict(_USER_IDS.findall(user_ids)) if user_ids else {}
+        ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
         id_types.update(ids)
         if what == "enrollments":
             if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
