@@ -325,11 +325,10 @@ def read_set(path: Path, what: str = "students") -> Table:
 
     end = None if has_guardians else -2 * len(GUARDIAN_PARTS)
     blank_ids = [""] * len(types)
-    rows_out = [(number, [*base[:-1], *map(ids.get, types, blank_ids), *cells[:end]])
-                for number, base, ids, cells in built]
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        return iter(rows_out)
+    def rows() -> Iterator[tuple[int, list[str]]]:  # made as they are read: never all at once
+        return ((number, [*base[:-1], *map(ids.get, types, blank_ids), *cells[:end]])
+                for number, base, ids, cells in built)
 
     if sds:
         what = "School Data Sync (OneRoster-like)"
@@ -337,7 +336,7 @@ def read_set(path: Path, what: str = "students") -> Table:
         what = f"OneRoster {version}".strip() if version else "OneRoster"
     delta = mode("users.csv") == "delta"
     fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
-    contents = f"{len(rows_out):,} students among {len(users.rows):,} people in users.csv"
+    contents = f"{len(built):,} students among {len(users.rows):,} people in users.csv"
     notes = [f"{name}: {contents}."]
     if demographics is None:
         notes.append("The set has no demographics.csv: birth dates stay as they are on record "
