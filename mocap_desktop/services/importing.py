@@ -22,6 +22,7 @@ before and after).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
@@ -303,8 +304,9 @@ def sniff_encoding(data: bytes) -> tuple[str, str] | None:
     return None if found is None else found[:2]
 
 
-def _sniff(data: bytes) -> tuple[str, str, str | None] | None:
-    """`sniff_encoding`, and the text when telling the codec took decoding all of it (else None)."""
+def _sniff(data: bytes, keep: bool = True) -> tuple[str, str, str | None] | None:
+    """`sniff_encoding`, and the text when telling the codec took decoding all of it and `keep`
+    is true (else None: without `keep` the bytes are checked a piece at a time)."""
     for mark, codec, label in _BOMS:
         if data.startswith(mark):
             return codec, label, None
@@ -313,14 +315,20 @@ def _sniff(data: bytes) -> tuple[str, str, str | None] | None:
         return codec, "UTF-16 without BOM", None
     if b"\x00" in sample:
         return None
-    try:
-        return "utf-8", "UTF-8", data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return "cp1252", "Windows-1252", data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1", "Latin-1", None
+    for codec, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
+        try:
+            return codec, label, data.decode(codec) if keep else _check_decodes(data, codec)
+        except UnicodeDecodeError:
+            pass
+    return "latin-1", "Latin-1", None
+
+
+def _check_decodes(data: bytes, codec: str) -> None:
+    """Decode `data` a megabyte at a time, keeping nothing; UnicodeDecodeError if it is not `codec`."""
+    decoder, view, step = codecs.getincrementaldecoder(codec)(), memoryview(data), 1 << 20
+    for i in range(0, len(data), step):
+        decoder.decode(view[i:i + step])
+    decoder.decode(b"", final=True)
 
 
 def decode_bytes(data: bytes, name: str = "The file", hint: str = "") -> tuple[str, str]:
@@ -335,13 +343,13 @@ def decode_bytes(data: bytes, name: str = "The file", hint: str = "") -> tuple[s
 def text_lines(data: bytes, name: str = "The file") -> tuple[io.TextIOWrapper, str]:
     """`decode_bytes` as a stream of lines, their ends kept (as `csv.reader` wants them): decoded
     as it is read, so that a big file's text is never held whole."""
-    codec, label, _ = _text_codec(data, name, "")
+    codec, label, _ = _text_codec(data, name, "", keep=False)
     return io.TextIOWrapper(io.BytesIO(_without_mark(data)), encoding=codec, errors="replace",
                             newline=""), label
 
 
-def _text_codec(data: bytes, name: str, hint: str) -> tuple[str, str, str | None]:
-    found = _sniff(data)
+def _text_codec(data: bytes, name: str, hint: str, keep: bool = True) -> tuple[str, str, str | None]:
+    found = _sniff(data, keep)
     if found is None:
         raise ImportRefused(f"{name} is not a text (CSV) file.{hint}")
     return found

@@ -26,7 +26,8 @@ import csv
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from itertools import compress, islice
+from functools import cached_property
+from itertools import chain, compress, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -90,22 +91,35 @@ def _members(path: Path) -> tuple[str, dict[str, Callable[[], bytes]]]:
 
 
 class _File:
-    """One CSV of the set: its header (case kept) and rows."""
+    """One CSV of the set: its header (case kept) and rows, each as wide as the header (blank
+    ones left out), so that a column is read by index alone."""
 
     def __init__(self, name: str, data: bytes):
-        self.name = name
-        lines, self.encoding = text_lines(data, name)
-        reader, rows = csv.reader(lines), []
-        while chunk := list(islice(reader, 5000)):  # in chunks: a window thread gets its turns
-            rows += chunk
-        self.header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
-        width = len(self.header)
-        del rows[:1]
-        # Every row as wide as the header, so that a column is read by index alone; no blank rows.
-        if not width or set(map(len, rows)) != {width}:
-            rows = [r if len(r) == width else (r + [""] * (width - len(r)))[:width] for r in rows if r]
-        self.rows = rows
+        self.name, self._data = name, data
+        self._reader: Iterator[list[str]] | None = self._read()
+        self.header = [h.strip().lstrip("\ufeff") for h in next(self._reader, [])]
         self._index = {h.lower(): i for i, h in reversed(list(enumerate(self.header)))}
+
+    def _read(self) -> Iterator[list[str]]:
+        lines, self.encoding = text_lines(self._data, self.name)
+        return csv.reader(lines)
+
+    def chunks(self) -> Iterator[list[list[str]]]:
+        """The rows a few thousand at a time, none of them kept: for a file read once."""
+        reader, self._reader = self._reader, None
+        if reader is None:  # read again
+            reader = self._read()
+            next(reader, None)
+        width = len(self.header)
+        while chunk := list(islice(reader, 5000)):  # a window thread gets its turns between them
+            if not width or set(map(len, chunk)) != {width}:
+                chunk = [r if len(r) == width else (r + [""] * (width - len(r)))[:width]
+                         for r in chunk if r]
+            yield chunk
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        return list(chain.from_iterable(self.chunks()))
 
     def column(self, *names: str) -> int | None:
         return next((self._index[n.lower()] for n in names if n.lower() in self._index), None)
@@ -196,15 +210,17 @@ def read_set(path: Path, what: str = "students") -> Table:
         r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
         r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
         r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
-        of_students = list(compress(roles.rows, map("student".__eq__, map(str.lower, map(r_role, roles.rows)))))
-        student_ids = set(map(r_user, of_students))
-        for user, org, grade, kind, flag in zip(*(map(get, of_students) for get in (
-                r_user, r_org, r_grade, r_type, r_primary))):
-            primary = kind.lower() == "primary" or flag.lower() in ("true", "1", "yes")
-            if org and (primary or user not in role_org):
-                role_org[user] = org
-            if grade and (primary or user not in role_grade):
-                role_grade[user] = grade
+        student_ids = set()
+        for rows in roles.chunks():
+            of_students = list(compress(rows, map("student".__eq__, map(str.lower, map(r_role, rows)))))
+            student_ids.update(map(r_user, of_students))
+            for user, org, grade, kind, flag in zip(*(map(get, of_students) for get in (
+                    r_user, r_org, r_grade, r_type, r_primary))):
+                primary = kind.lower() == "primary" or flag.lower() in ("true", "1", "yes")
+                if org and (primary or user not in role_org):
+                    role_org[user] = org
+                if grade and (primary or user not in role_grade):
+                    role_grade[user] = grade
     elif users.column("role") is None:
         raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
                             "so the students cannot be told from the other people; nothing "
@@ -244,16 +260,16 @@ def read_set(path: Path, what: str = "students") -> Table:
         l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
                                        "relatedUserSourcedId")
         l_role = relationships.getter("relationshipRole", "role", "relationship")
-        rows = relationships.rows
-        for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
-            agents.setdefault(user, []).append((other, role))
+        for rows in relationships.chunks():
+            for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
+                agents.setdefault(user, []).append((other, role))
 
     birth: dict[str, tuple[str, str]] = {}
     if demographics is not None:
         d_id = demographics.getter("sourcedId", "userSourcedId")
         d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
-        rows = demographics.rows
-        birth = dict(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
+        for rows in demographics.chunks():
+            birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
 
     # One row per student, numbered as in users.csv: its cells but the userIds ones, which
     # take a column per type found among all the students.
