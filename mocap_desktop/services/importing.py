@@ -22,403 +22,53 @@ before and after).
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from mocap_desktop.core.access import ROSTER_IMPORT, require
+from mocap_desktop.services.import_fields import (  # the engine's names, importable from here
+    EXCEL_1900,
+    EXCEL_1904,
+    Field,
+    FieldError,
+    ImportCancelled,
+    ImportRefused,
+    ParseContext,
+    SkipRow,
+    _text,
+    guess_mapping,
+    normalize_header,
+    padded_code,
+    parse_date,
+    parse_flag,
+    required_date,
+    required_text,
+)
+from mocap_desktop.services.import_files import Table, decode_bytes, read_table, sniff_encoding, text_lines
 from mocap_desktop.store import Store, trail
 from mocap_desktop.store.import_mappings import ImportMappingRepo
+
+__all__ = [
+    "EXCEL_1900", "EXCEL_1904", "Field", "FieldError", "ImportCancelled", "ImportRefused",
+    "ParseContext", "SkipRow", "guess_mapping", "normalize_header", "padded_code", "parse_date",
+    "parse_flag", "required_date", "required_text", "Table", "decode_bytes", "read_table",
+    "sniff_encoding", "text_lines",
+    "Problem", "Plan", "Report", "Record", "ImportKind", "Mapping", "resolve_mapping",
+    "refuse_missing", "saved_mapping_named", "saved_mapping_for", "check_rows", "run_import",
+    "open_thread_store", "Progress", "CancelCheck", "PROGRESS_EVERY", "SAMPLE_ROWS",
+    "IMPORT_CACHE_KIB",
+]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 CancelCheck = Callable[[], bool]
 
-EXCEL_1900 = date(1899, 12, 30)
-EXCEL_1904 = date(1904, 1, 1)
 PROGRESS_EVERY = 2000
 SAMPLE_ROWS = 50  # rows whose values check the guesses
 IMPORT_CACHE_KIB = -131072  # a 128 MiB page cache while writing: big imports touch many pages
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported at all (unreadable, no header, a required column missing).
-    Nothing was read into the database. `str(err)` says what to do."""
-
-
-class ImportCancelled(Exception):
-    """The user cancelled; the database was left as it was."""
-
-
-class FieldError(ValueError):
-    """One cell's value is not acceptable; the message is the reason shown to the user."""
-
-
-class SkipRow(FieldError):
-    """The row is not one this import is for (a pre-kindergarten grade in a district-wide
-    export): not an error. `group` says why, for the count in the summary; `value` is the cell."""
-
-    def __init__(self, group: str, value: str):
-        super().__init__(group)
-        self.group, self.value = group, value
-
-
-# --- fields ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True, eq=False)  # compared by identity: cheap as part of a cache key
-class ParseContext:
-    epoch: date = EXCEL_1900
-    today: date = field(default_factory=date.today)
-
-
-def _text(value: str, ctx: ParseContext) -> str:
-    return value
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    label: str
-    required: bool = False
-    variants: tuple[str, ...] = ()
-    parse: Callable[[str, ParseContext], Any] = _text
-    help: str = ""
-
-
-def normalize_header(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.replace("\ufeff", "").lower())
-
-
-def _values_fit(f: Field, values: list[str]) -> bool:
-    """Whether a column's sample values read as `f` (at least half of the non-empty ones): a
-    "State ID" column of two-letter state codes is no MOSIS ID, timestamps are no birth date."""
-    filled = [v for v in values if v]
-    if not filled or f.parse is _text:
-        return True
-    ctx = ParseContext()
-    fit = 0
-    for value in filled:
-        try:
-            f.parse(value, ctx)
-        except SkipRow:
-            fit += 1
-        except FieldError:
-            pass
-        else:
-            fit += 1
-    return fit * 2 >= len(filled)
-
-
-def guess_mapping(fields: tuple[Field, ...], headers: list[str],
-                  samples: list[list[str]] | None = None) -> dict[str, str]:
-    """Field key → header, for the headers that look like one of a field's known variants and,
-    when `samples` (rows of cells) are given, whose values read as that field."""
-    index: dict[str, str] = {}
-    position: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        index.setdefault(normalize_header(header), header)
-        position.setdefault(header, i)
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    for f in fields:
-        for variant in (f.label, f.key, *f.variants):
-            header = index.get(normalize_header(variant))
-            if header is None or header in used:
-                continue
-            if samples:
-                i = position[header]
-                if not _values_fit(f, [r[i].strip() for r in samples if i < len(r)]):
-                    continue
-            mapping[f.key] = header
-            used.add(header)
-            break
-    return mapping
-
-
-# --- values ------------------------------------------------------------------------------------
-
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
-_US = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})(?:\s.*)?$")
-_COMPACT = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})$")
-_SERIAL = re.compile(r"\d{5}(?:\.0+)?$")
-
-
-@lru_cache(maxsize=65536)  # a roster repeats the same dates over and over
-def parse_date(value: str, ctx: ParseContext) -> str | None:
-    """An ISO date from M/D/YYYY, MM/DD/YY, YYYY-MM-DD (a time after it ignored), YYYYMMDD or
-    an Excel serial number; '' → None. Never day-first: 25/12/2009 is refused, not turned."""
-    if not value:
-        return None
-    if (m := _US.match(value)) is not None:
-        month, day, year = int(m[1]), int(m[2]), m[3]
-        if len(year) == 2:
-            yy = int(year)
-            year_n = 2000 + yy if 2000 + yy <= ctx.today.year + 1 else 1900 + yy
-        else:
-            year_n = int(year)
-        if month > 12 and day <= 12:
-            raise FieldError(f'"{value}" looks day-first; dates must be month first (M/D/YYYY)')
-        try:
-            return date(year_n, month, day).isoformat()
-        except ValueError:
-            raise FieldError(f'"{value}" is not a real date (M/D/YYYY)') from None
-    if (m := _ISO.match(value)) is not None:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            raise FieldError(f'"{value}" is not a real date (YYYY-MM-DD)') from None
-    if (m := _COMPACT.match(value)) is not None:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            raise FieldError(f'"{value}" is not a real date (YYYYMMDD)') from None
-    if _SERIAL.match(value):
-        return (ctx.epoch + timedelta(days=int(float(value)))).isoformat()
-    raise FieldError(f'"{value}" is not a date (use M/D/YYYY, MM/DD/YY, YYYY-MM-DD or YYYYMMDD)')
-
-
-def required_date(value: str, ctx: ParseContext) -> str:
-    result = parse_date(value, ctx)
-    if result is None:
-        raise FieldError("a date is required here")
-    return result
-
-
-_TRUE = {"y", "yes", "true", "t", "1", "x", "on"}
-_FALSE = {"n", "no", "false", "f", "0", "", "off"}
-
-
-def parse_flag(value: str, ctx: ParseContext) -> int:
-    low = value.lower()
-    if low in _TRUE:
-        return 1
-    if low in _FALSE:
-        return 0
-    raise FieldError(f'"{value}" is not yes or no (Y/N, Yes/No, 1/0)')
-
-
-def required_text(what: str) -> Callable[[str, ParseContext], str]:
-    def parse(value: str, ctx: ParseContext) -> str:
-        if not value:
-            raise FieldError(f"the {what} is missing")
-        return value
-    return parse
-
-
-def padded_code(width: int, what: str) -> Callable[[str, ParseContext], str]:
-    def parse(value: str, ctx: ParseContext) -> str:
-        code = value.replace("-", "").replace(" ", "")
-        if not code:
-            return ""
-        if not code.isdigit() or len(code) > width:
-            raise FieldError(f'"{value}" is not a {what} ({width} digits)')
-        return code.zfill(width)
-    return parse
-
-
-# --- reading files -------------------------------------------------------------------------------
-
-@dataclass
-class Table:
-    """A file's header and rows, each row as (row number in the file, cell texts)."""
-
-    path: Path
-    headers: list[str]
-    rows: Callable[[], Iterator[tuple[int, list[str]]]]
-    total: int  # rows after the header (blank ones included): for the progress bar
-    format: str  # "CSV (UTF-8)", "Excel workbook", …
-    epoch: date = EXCEL_1900
-    row_file: str = ""  # for a set of files (OneRoster): the one the row numbers refer to
-    notes: list[str] = field(default_factory=list)  # what reading the set found worth saying
-    contents: str = ""  # for a set: what its rows are ("4 students among 7 people in users.csv")
-
-    def preview(self, count: int = 8) -> list[tuple[int, list[str]]]:
-        out = []
-        for number, cells in self.rows():
-            if any(cells):
-                out.append((number, cells))
-                if len(out) >= count:
-                    break
-        return out
-
-
-def read_table(path: Path, what: str = "students") -> Table:
-    """A file, or a set of files (OneRoster, School Data Sync v2: a zip, a folder, or one of
-    its files) as one table of `what` (an import kind's key: students or enrollments)."""
-    from mocap_desktop.services import roster_sets
-
-    path = Path(path)
-    if roster_sets.is_set(path):
-        return roster_sets.read_set(path, what)
-    if not path.is_file():
-        raise ImportRefused(f"{path} does not exist or is not a file.")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if path.suffix.lower() == ".xls":
-        raise ImportRefused(f"{path.name} is an old Excel 97-2003 file: save it as .xlsx or CSV first.")
-    return _read_csv(path)
-
-
-_BOMS = ((b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16-le", "UTF-16 with BOM"),
-         (b"\xfe\xff", "utf-16-be", "UTF-16 with BOM"))
-
-
-def _sniff_utf16(sample: bytes) -> str | None:
-    """`utf-16-le` or `utf-16-be` for text without a byte-order mark, else None. Text that is mostly
-    Latin letters, digits and punctuation has a zero byte in every other place, always the same
-    one; the sample must then decode strictly to text without control characters."""
-    sample = sample[:len(sample) // 2 * 2]
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    codec = "utf-16-le" if odd > pairs * 0.3 and even <= pairs * 0.02 else \
-        "utf-16-be" if even > pairs * 0.3 and odd <= pairs * 0.02 else None
-    if codec is None:
-        return None
-    try:
-        text = sample.decode(codec)
-    except UnicodeDecodeError as err:
-        if err.start < len(sample) - 4:
-            return None  # a lone surrogate: not UTF-16
-        text = sample[:err.start].decode(codec)  # the sample's end cut a pair in two
-    return codec if _is_text(text) else None
-
-
-def _is_text(text: str) -> bool:
-    return not any(ord(c) < 32 and c not in "\t\r\n\f" for c in text)
-
-
-def sniff_encoding(data: bytes) -> tuple[str, str] | None:
-    """(codec, label) of text bytes, from a byte-order mark or from the bytes themselves; None when
-    the bytes are not text (a zero byte or another control character where text has none)."""
-    for mark, codec, label in _BOMS:
-        if data.startswith(mark):
-            return codec, label
-    sample = data[:4096]
-    if codec := _sniff_utf16(sample):
-        return codec, "UTF-16 without BOM"
-    if b"\x00" in sample:
-        return None
-    try:
-        data.decode("utf-8")
-        return "utf-8", "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-        return "cp1252", "Windows-1252"
-    except UnicodeDecodeError:
-        return "latin-1", "Latin-1"
-
-
-def decode_bytes(data: bytes, name: str = "The file") -> tuple[str, str]:
-    """The text of `data` and the name of its encoding; `ImportRefused` when it is not text."""
-    found = sniff_encoding(data)
-    if found is None:
-        raise ImportRefused(f"{name} is not a text (CSV) file.")
-    codec, label = found
-    mark = next((len(m) for m, c, _ in _BOMS if data.startswith(m)), 0)
-    return data[mark:].decode(codec, errors="replace"), label
-
-
-def _read_csv(path: Path) -> Table:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ImportRefused(f"{path} cannot be read: {err.strerror or err}.") from err
-    if sniff_encoding(data) is None:
-        raise ImportRefused(f"{path.name} is not a text (CSV) file. Export the roster as CSV or .xlsx.")
-    text, encoding = decode_bytes(data)
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        raise ImportRefused(f"{path.name} is empty.")
-    head = lines[first]
-    delimiter = max(",\t;|", key=head.count)
-    headers = [h.strip().lstrip("\ufeff") for h in next(csv.reader([head], delimiter=delimiter))]
-    if not any(headers):
-        raise ImportRefused(f"{path.name} has no header row.")
-    total = max(len(lines) - first - 1, 0)
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
-        number = 0
-        for cells in reader:
-            number += 1
-            if number <= first + 1:
-                continue
-            yield number, cells
-
-    kind = {",": "CSV", "\t": "tab-separated", ";": "semicolon-separated", "|": "bar-separated"}
-    return Table(path, headers, rows, total, f"{kind[delimiter]} ({encoding})")
-
-
-def _cell_text(value: Any, epoch: date) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_xlsx(path: Path) -> Table:
-    """The first sheet of a workbook. The file is opened for each pass and closed after it, so
-    it is never left locked (Windows) between the preview and the import."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904
-
-    def open_book():
-        try:
-            return load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
-            raise ImportRefused(f"{path.name} cannot be opened as an Excel workbook ({err}).") from err
-
-    book = open_book()
-    try:
-        sheet = book.worksheets[0]
-        epoch = EXCEL_1904 if book.epoch == CALENDAR_MAC_1904 else EXCEL_1900
-        header_row, headers = 0, []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v, epoch) for v in values]
-            if any(cells):
-                header_row, headers = number, cells
-                break
-        total = max((sheet.max_row or header_row) - header_row, 0)
-    finally:
-        book.close()
-    if not headers:
-        raise ImportRefused(f"{path.name}: the first sheet is empty.")
-    while headers and not headers[-1]:
-        headers.pop()
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        book = open_book()
-        try:
-            for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-                if number > header_row:
-                    yield number, [_cell_text(v, epoch) for v in values]
-        finally:
-            book.close()
-
-    return Table(path, headers, rows, total, "Excel workbook", epoch)
 
 
 # --- problems and reports ----------------------------------------------------------------------
@@ -511,7 +161,7 @@ class Report:
                 f"updated {self.updated:,} · unchanged {self.unchanged:,}" + tail)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     row: int
     values: dict[str, Any]

@@ -23,19 +23,19 @@ must be there. A delta's `status` column says which students the district withdr
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from itertools import islice
+from functools import cached_property
+from itertools import chain, compress, islice
 from operator import itemgetter
 from pathlib import Path
 
-from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, decode_bytes
+from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, text_lines
 from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
-_USER_IDS = re.compile(r"\{\s*([^:{}]+?)\s*:\s*([^{}]*?)\s*\}")
+_USER_IDS = re.compile(r"\{([^:{}]+):([^{}]*)\}")  # {type:value}, each stripped of spaces
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
 
@@ -91,20 +91,35 @@ def _members(path: Path) -> tuple[str, dict[str, Callable[[], bytes]]]:
 
 
 class _File:
-    """One CSV of the set: its header (case kept) and rows."""
+    """One CSV of the set: its header (case kept) and rows, each as wide as the header (blank
+    ones left out), so that a column is read by index alone."""
 
     def __init__(self, name: str, data: bytes):
-        self.name = name
-        text, self.encoding = decode_bytes(data, name)
-        reader, rows = csv.reader(io.StringIO(text, newline="")), []
-        while chunk := list(islice(reader, 5000)):  # in chunks: a window thread gets its turns
-            rows += chunk
-        self.header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
-        width = len(self.header)
-        # Every row as wide as the header, so that a column is read by index alone.
-        self.rows = [r if len(r) == width else (r + [""] * (width - len(r)))[:width]
-                     for r in rows[1:] if r]
+        self.name, self._data = name, data
+        self._reader: Iterator[list[str]] | None = self._read()
+        self.header = [h.strip().lstrip("\ufeff") for h in next(self._reader, [])]
         self._index = {h.lower(): i for i, h in reversed(list(enumerate(self.header)))}
+
+    def _read(self) -> Iterator[list[str]]:
+        lines, self.encoding = text_lines(self._data, self.name)
+        return csv.reader(lines)
+
+    def chunks(self) -> Iterator[list[list[str]]]:
+        """The rows a few thousand at a time, none of them kept: for a file read once."""
+        reader, self._reader = self._reader, None
+        if reader is None:  # read again
+            reader = self._read()
+            next(reader, None)
+        width = len(self.header)
+        while chunk := list(islice(reader, 5000)):  # a window thread gets its turns between them
+            if not width or set(map(len, chunk)) != {width}:
+                chunk = [r if len(r) == width else (r + [""] * (width - len(r)))[:width]
+                         for r in chunk if r]
+            yield chunk
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        return list(chain.from_iterable(self.chunks()))
 
     def column(self, *names: str) -> int | None:
         return next((self._index[n.lower()] for n in names if n.lower() in self._index), None)
@@ -188,31 +203,38 @@ def read_set(path: Path, what: str = "students") -> Table:
     u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
 
     # Who is a student, and which org and grade their roles give.
-    student_ids: set[str] = set()
     role_org: dict[str, str] = {}
     role_grade: dict[str, str] = {}
-    role_of: dict[str, str] = {}
+    first_role: dict[str, str] | None = None
     if roles is not None:
         r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
         r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
         r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
-        role_of = dict(zip(map(r_user, reversed(roles.rows)), map(str.lower, map(r_role, reversed(roles.rows)))))
-        for row in [r for r in roles.rows if r_role(r).lower() == "student"]:
-            user = r_user(row)
-            student_ids.add(user)
-            primary = r_type(row).lower() == "primary" or r_primary(row).lower() in ("true", "1", "yes")
-            if r_org(row) and (primary or user not in role_org):
-                role_org[user] = r_org(row)
-            if r_grade(row) and (primary or user not in role_grade):
-                role_grade[user] = r_grade(row)
+        student_ids = set()
+        for rows in roles.chunks():
+            of_students = list(compress(rows, map("student".__eq__, map(str.lower, map(r_role, rows)))))
+            student_ids.update(map(r_user, of_students))
+            for user, org, grade, kind, flag in zip(*(map(get, of_students) for get in (
+                    r_user, r_org, r_grade, r_type, r_primary))):
+                primary = kind.lower() == "primary" or flag.lower() in ("true", "1", "yes")
+                if org and (primary or user not in role_org):
+                    role_org[user] = org
+                if grade and (primary or user not in role_grade):
+                    role_grade[user] = grade
+    elif users.column("role") is None:
+        raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
+                            "so the students cannot be told from the other people; nothing "
+                            "was imported.")
     else:
-        if users.column("role") is None:
-            raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
-                                "so the students cannot be told from the other people; nothing "
-                                "was imported.")
-
-    if roles is None:
         student_ids = {row[u_id] for row in users.rows if u_role(row).lower() == "student"}
+
+    def role_of(person: str) -> str:
+        """The role of the person's first row in roles.csv (the table is made when first asked)."""
+        nonlocal first_role
+        if first_role is None:
+            first_role = {} if roles is None else dict(zip(map(r_user, reversed(roles.rows)),
+                                                           map(r_role, reversed(roles.rows))))
+        return first_role.get(person, "")
 
     # Schools.
     schools: dict[str, tuple[str, str]] = {}
@@ -230,41 +252,46 @@ def read_set(path: Path, what: str = "students") -> Table:
                 district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
 
     # Guardians: users who are not students, and which students they belong to.
-    people = {row[u_id]: row for row in users.rows if row[u_id] not in student_ids}
+    get_id = itemgetter(u_id)
+    people = dict(zip(map(get_id, users.rows), users.rows))  # students among them are no guardians
     agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
     if relationships is not None:
         l_user = relationships.getter("userSourcedId", "studentSourcedId")
         l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
                                        "relatedUserSourcedId")
         l_role = relationships.getter("relationshipRole", "role", "relationship")
-        rows = relationships.rows
-        for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
-            agents.setdefault(user, []).append((other, role))
+        for rows in relationships.chunks():
+            for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
+                agents.setdefault(user, []).append((other, role))
 
     birth: dict[str, tuple[str, str]] = {}
     if demographics is not None:
         d_id = demographics.getter("sourcedId", "userSourcedId")
         d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
-        rows = demographics.rows
-        birth = dict(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
+        for rows in demographics.chunks():
+            birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
 
-    # One row per student, numbered as in users.csv.
+    # One row per student, numbered as in users.csv: its cells but the userIds ones, which
+    # take a column per type found among all the students.
     plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
                          "familyName", "middleName", "preferredGivenName")
              if users.column(h) is not None]
     plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
-    id_types: dict[str, None] = {}
+    school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
+                                                bool(schools))) if used]
+    school_from = 2 - len(school_parts)  # both parts, the name only, or neither
+    no_birth = ("", "") if demographics is not None else ()
+    id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
     identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
-    built: list[tuple[int, list[str], dict[str, str], list[tuple[str, ...]]]] = []
-    no_school, no_agents, no_birth = ("", ""), [], ("", "")
-    for number, row in enumerate(users.rows, start=2):
+    built: list[tuple[int, tuple[str, ...], dict[str, str], tuple[str, ...]]] = []
+    no_school, no_agents, no_guardians = ("", ""), [], [("",) * len(GUARDIAN_PARTS)] * 2
+    has_guardians = False
+    is_student = map(student_ids.__contains__, map(get_id, users.rows))
+    for number, row in compress(enumerate(users.rows, start=2), is_student):
         sid = row[u_id]
-        if sid not in student_ids:
-            continue
         user_ids = u_ids(row)
-        ids = {t.strip(): v for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
-        if ids:
-            id_types.update(dict.fromkeys(ids))
+        ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+        id_types.update(ids)
         if what == "enrollments":
             if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
                 identity[sid] = (list(plain_of(row)[:-1]), ids)
@@ -277,48 +304,47 @@ def read_set(path: Path, what: str = "students") -> Table:
         if "," in grade:
             grade = grade.split(",")[0].strip()
         guardians: list[tuple[str, ...]] = []
-        agent_ids = u_agents(row)
-        linked = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] if agent_ids else no_agents
-        for person, relation in (linked + agents[sid] if sid in agents else linked):
+        names: list[str] = []
+        linked = agents.get(sid, no_agents)
+        if agent_ids := u_agents(row):
+            linked = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] + linked
+        for person, relation in linked:
             p = people.get(person)
-            role = (relation or (u_role(p) if p else "") or role_of.get(person, "")).lower()
-            if p is None or (role and role not in GUARDIAN_ROLES and relation == ""):
+            if p is None or person in student_ids:
+                continue
+            role = (relation or u_role(p) or role_of(person)).lower()
+            if role and role not in GUARDIAN_ROLES and relation == "":
                 continue
             full = f"{u_given(p)} {u_family(p)}".strip()
-            if full and all(g[0] != full for g in guardians):
+            if full and full not in names:
+                names.append(full)
                 guardians.append((full, GUARDIAN_ROLES.get(role, relation.title()),
                                   u_phone(p) or u_sms(p), u_email(p)))
-        built.append((number, plain_of(row), ids, grade, birth.get(sid, no_birth), school, guardians))
+        if guardians:
+            has_guardians = True
+            guardians += no_guardians
+        else:
+            guardians = no_guardians
+        built.append((number, plain_of(row), ids, (grade, *birth.get(sid, no_birth),
+                                                   *school[school_from:], *guardians[0], *guardians[1])))
 
     types = list(id_types)
     if what == "enrollments":
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,
                             users.encoding)
-    has_guardians = any(g for *_, g in built)
     headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
     if demographics is not None:
         headers += ["birthDate", "sex"]
-    school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
-                                                bool(schools))) if used]
     headers += [("School code", "School name")[i] for i in school_parts]
     slots = ("Guardian", "Guardian2") if has_guardians else ()
     headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
 
-    has_demographics = demographics is not None
-    school_from = 2 - len(school_parts)  # both parts, the name only, or neither
-    blank_guardian = ("",) * len(GUARDIAN_PARTS)
-    rows_out = []
-    for number, base, ids, grade, born, school, guardians in built:
-        out = [*base[:-1], *[ids.get(t, "") for t in types], grade]
-        if has_demographics:
-            out += born
-        out += school[school_from:]
-        for i in range(len(slots)):
-            out += guardians[i] if i < len(guardians) else blank_guardian
-        rows_out.append((number, out))
+    end = None if has_guardians else -2 * len(GUARDIAN_PARTS)
+    blank_ids = [""] * len(types)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        return iter(rows_out)
+    def rows() -> Iterator[tuple[int, list[str]]]:  # made as they are read: never all at once
+        return ((number, [*base[:-1], *map(ids.get, types, blank_ids), *cells[:end]])
+                for number, base, ids, cells in built)
 
     if sds:
         what = "School Data Sync (OneRoster-like)"
@@ -326,7 +352,7 @@ def read_set(path: Path, what: str = "students") -> Table:
         what = f"OneRoster {version}".strip() if version else "OneRoster"
     delta = mode("users.csv") == "delta"
     fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
-    contents = f"{len(rows_out):,} students among {len(users.rows):,} people in users.csv"
+    contents = f"{len(built):,} students among {len(users.rows):,} people in users.csv"
     notes = [f"{name}: {contents}."]
     if demographics is None:
         notes.append("The set has no demographics.csv: birth dates stay as they are on record "

@@ -1,0 +1,449 @@
+"""The students import: which rows add, update or leave students (matched by local number,
+a MOSIS ID belonging to one student only), and the writes, many rows to a statement, with one
+audit entry per changed student."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from mocap_desktop.core.messages import count_of
+from mocap_desktop.services.importing import (
+    CancelCheck,
+    ImportCancelled,
+    ImportKind,
+    Plan,
+    Problem,
+    Record,
+)
+from mocap_desktop.services.roster_fields import (
+    GUARDIAN_COLUMNS,
+    GUARDIAN_SLOTS,
+    STUDENT_COLUMNS,
+    STUDENT_DEFAULTS,
+    STUDENT_FIELDS,
+    _student_row,
+    language_code,
+)
+from mocap_desktop.store import Store, trail
+from mocap_desktop.store.district import DistrictRepo
+from mocap_desktop.store.students import StudentRepo, fold
+
+CHUNK = 5000
+MAX_PARAMETERS = 999  # the oldest SQLite's limit on the values of one statement
+
+
+class _Keep:
+    """A school name that matches no building: leave the student's building as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+_KEEP = _Keep()
+
+
+def _rows_of(conn, sql: str, column: str, ids: list[int]):
+    """Rows of `sql` whose `column` is in `ids`: one pass over the table when `ids` is a good
+    part of it, else by index in chunks."""
+    if not ids:
+        return
+    table = sql.rsplit(" FROM ", 1)[1].split()[0]
+    size = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+    if len(ids) * 8 > size:
+        wanted = set(ids)
+        position = [c.strip() for c in sql.split(" FROM ")[0][len("SELECT "):].split(",")].index(column)
+        for row in conn.execute(sql):
+            if row[position] in wanted:
+                yield row
+        return
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        yield from conn.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list[tuple]) -> None:
+    """INSERT `rows` (values in `names` order) in that order, many rows to a statement: a third
+    cheaper than one statement a row."""
+    one = f"({', '.join('?' * len(names))})"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    per = max(MAX_PARAMETERS // len(names), 1)
+    whole = len(rows) - len(rows) % per
+    flat = list(itertools.chain.from_iterable(rows[:whole]))
+    size = per * len(names)
+    conn.executemany(sql + ", ".join([one] * per), (flat[i:i + size] for i in range(0, len(flat), size)))
+    conn.executemany(sql + one, rows[whole:])
+
+
+@dataclass
+class _StudentWork:
+    inserts: list[tuple] = field(default_factory=list)  # STUDENT_COLUMNS order
+    updates: list[tuple[int, dict]] = field(default_factory=list)  # (id, changed columns)
+    clear_mosis: list[int] = field(default_factory=list)
+    buildings: list[tuple[str, str]] = field(default_factory=list)
+    guardians: dict[str, list[tuple]] = field(default_factory=dict)  # local number → (key, row)s
+    guardian_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # local → folded name → id
+    local_ids: dict[str, int] = field(default_factory=dict)  # students already in the database
+    before: dict[int, dict] = field(default_factory=dict)  # id → the changed columns' old values
+    guardians_changed: list[int] = field(default_factory=list)  # existing students whose guardians change
+    remove: list[int] = field(default_factory=list)  # withdrawn students that leave the roster
+
+
+def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str, tuple]]]:
+    """A function giving the guardians one row names, as (folded name, row in GUARDIAN_COLUMNS
+    order), the first of them receiving letters. Built once per import for the mapped slots."""
+    layout = [(*(f"{slot}_{part}" for part in ("name", "first", "last", "relationship", "phone",
+                                               "email", "language")),
+               "Mother" if slot == "mother" else "Father" if slot == "father" else "")
+              for slot in slots]
+
+    def read(values: dict) -> list[tuple[str, tuple]]:
+        out: list[tuple[str, tuple]] = []
+        keys: list[str] = []
+        get = values.get
+        for k_name, k_first, k_last, k_rel, k_phone, k_email, k_lang, relationship in layout:
+            name = get(k_name) or ""
+            first, last = get(k_first) or "", get(k_last) or ""
+            if first and last:
+                name = f"{first} {last}"
+            elif first:
+                name = name if name.startswith(first) else f"{first} {name}".strip()
+            elif last and not name:
+                name = last
+            if not name:
+                continue
+            key = fold(name).strip()
+            if key in keys:
+                continue
+            keys.append(key)
+            out.append((key, (name, get(k_rel) or relationship, get(k_phone) or "",
+                              get(k_email) or "",
+                              language_code(get(k_lang) or get("home_language") or ""),
+                              0 if out else 1)))
+        return out
+    return read
+
+
+@lru_cache(maxsize=65536)
+def age_for_grade(birth_date: str, grade: str, today: date) -> str:
+    """'' when a birth date fits the grade, else why not: on 1 September of the school year a
+    student is about grade + 5 years old (K: 5); two years younger or five older is off."""
+    year = today.year if today.month >= 7 else today.year - 1
+    born = date.fromisoformat(birth_date)
+    age = year - born.year - ((9, 1) < (born.month, born.day))
+    expected = 5 if grade == "K" else int(grade) + 5
+    if expected - 2 <= age <= expected + 5:
+        return ""
+    level = "kindergarten" if grade == "K" else f"grade {grade}"
+    return (f"born {born.month}/{born.day}/{born.year}, the student is {age} on September 1, {year}: "
+            f"{'too young' if age < expected else 'too old'} for {level}; check the birth date and grade")
+
+
+class StudentsKind(ImportKind):
+    key = "students"
+    label = "Students"
+    noun = "students"
+    fields = STUDENT_FIELDS
+    audit_action = "roster_imported"
+
+    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+        v = record.values
+        born = v.get("birth_date")
+        if not born:
+            return []
+        reason = age_for_grade(born, v["grade"], date.today())
+        return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
+
+    def plan(self, store: Store, records: list[Record], mapped: set[str],
+             columns: dict[str, str]) -> Plan:
+        plan = Plan()
+        work = _StudentWork()
+        plan.work = work
+        repo = StudentRepo(store)
+        conn = store.conn
+        slots = tuple(g for g in GUARDIAN_SLOTS if any(k.startswith(g + "_") for k in mapped))
+        guardian_mapped = bool(slots)
+        has_code, has_name = "building_code" in mapped, "building_name" in mapped
+        cols = [c for c in STUDENT_COLUMNS if c in mapped or (c == "building_code" and has_name)]
+
+        # Buildings: codes from the file; names resolved to known buildings.
+        known = dict(conn.execute("SELECT code, name FROM buildings"))
+        by_name = {fold(n).strip(): c for c, n in known.items()}
+        new_buildings: dict[str, str] = {}
+        unknown_names: set[str] = set()
+
+        # One record per local number: exact repeats are skipped, conflicting ones rejected.
+        first_row: dict[str, Record] = {}
+        keep: list[Record] = []
+        for rec in records:
+            v = rec.values
+            local = v["local_number"]
+            if has_name and not v.get("building_code"):
+                name = v.get("building_name", "")
+                code = None
+                if name.isdigit() and len(name) <= 4:
+                    code = name.zfill(4)
+                elif name:
+                    code = by_name.get(fold(name).strip())
+                    if code is None:
+                        unknown_names.add(name)
+                v["building_code"] = code if code else _KEEP
+            elif has_code and v.get("building_code"):
+                code = v["building_code"]
+                if code not in known and code not in new_buildings:
+                    new_buildings[code] = v.get("building_name") or f"School {code}"
+            elif has_code:
+                v["building_code"] = None
+            seen = first_row.get(local)
+            if seen is not None:
+                if seen.values == v:
+                    plan.duplicates += 1
+                else:
+                    plan.problems.append(Problem(
+                        rec.row, columns["local_number"],
+                        f"local student number {local} is already on row {seen.row:,} "
+                        "with different values"))
+                continue
+            first_row[local] = rec
+            keep.append(rec)
+        if unknown_names:
+            plan.notes.append(
+                f"{count_of(len(unknown_names), 'school name')} "
+                f"{'matches' if len(unknown_names) == 1 else 'match'} no building (for example "
+                f'"{sorted(unknown_names)[0]}"): those students keep their building. '
+                "Map a school code column to create buildings.")
+
+        # MOSIS IDs: one student each, in the file and in the database.
+        existing_ids = repo.ids_by_local_number(first_row)
+        existing = self._existing(conn, existing_ids, cols)
+        mosis_row: dict[str, Record] = {}
+        for rec in list(keep):
+            m = rec.values.get("mosis_id")
+            if not m:
+                continue
+            other = mosis_row.get(m)
+            if other is not None:
+                plan.problems.append(Problem(
+                    rec.row, columns["mosis_id"],
+                    f"MOSIS ID {m} is already used on row {other.row:,} "
+                    f"(local number {other.values['local_number']})"))
+                keep.remove(rec)
+                continue
+            mosis_row[m] = rec
+        if "mosis_id" in mapped and mosis_row:
+            owners: dict[str, str] = {}
+            ids = list(mosis_row)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                owners.update(conn.execute(
+                    f"SELECT mosis_id, local_number FROM students WHERE mosis_id IN "
+                    f"({','.join('?' * len(chunk))})", chunk))
+            file_mosis = {r.values["local_number"]: r.values.get("mosis_id")
+                          for r in keep} if owners else {}
+            for m, owner in owners.items():
+                rec = mosis_row[m]
+                local = rec.values["local_number"]
+                if owner != local and (owner not in file_mosis or file_mosis[owner] == m):
+                    plan.problems.append(Problem(
+                        rec.row, columns["mosis_id"],
+                        f"MOSIS ID {m} already belongs to another student in the database "
+                        f"(local number {owner})"))
+                    keep.remove(rec)
+                elif owner != local:
+                    work.clear_mosis.append(existing_ids[owner])
+
+        # Added, updated or unchanged.
+        default_district = ""
+        if "resident_district" not in mapped:
+            profile = DistrictRepo(store).profile()
+            default_district = profile.code if profile else ""
+        old_guardians = self._existing_guardians(conn, existing_ids) if guardian_mapped else {}
+        guardians_of = _guardians_reader(slots)
+        defaults = {**STUDENT_DEFAULTS, "resident_district": default_district}
+        no_mosis = no_birth = 0
+        withdrawn = [rec for rec in keep if rec.values.get("status")]
+        if withdrawn:
+            keep = [rec for rec in keep if not rec.values.get("status")]
+            self._plan_withdrawals(conn, plan, work, existing_ids, withdrawn)
+        for rec in keep:
+            v = rec.values
+            local = v["local_number"]
+            guardians = guardians_of(v) if slots else []
+            sid = existing_ids.get(local)
+            no_mosis += not v.get("mosis_id")
+            if "birth_date" in v and v["birth_date"] is None:
+                v["birth_date"] = _KEEP  # a blank cell leaves the birth date on record
+            if sid is None:
+                full = {**defaults, **v}
+                for c in ("building_code", "birth_date"):
+                    if full[c] is _KEEP:
+                        full[c] = None
+                no_birth += full["birth_date"] is None
+                work.inserts.append(_student_row(full))
+                if guardians:
+                    work.guardians[local] = guardians
+                plan.added += 1
+                continue
+            old = existing[sid]
+            new = tuple(v[c] for c in cols)
+            changed = None
+            if new != old:
+                changed = {c: val for c, val, was in zip(cols, new, old)
+                           if val is not _KEEP and val != was}
+            g_changed = False
+            if guardians:
+                current = old_guardians.get(sid, {})
+                if any(current.get(key, (0, None))[1] != row for key, row in guardians):
+                    g_changed = True
+                    work.guardians[local] = guardians
+                    work.guardian_ids[local] = {k: gid for k, (gid, _) in current.items()}
+                    work.guardians_changed.append(sid)
+            if changed:
+                work.updates.append((sid, changed))
+                work.before[sid] = {c: was for c, was in zip(cols, old) if c in changed}
+            if changed or g_changed:
+                plan.updated += 1
+            else:
+                plan.unchanged += 1
+        work.buildings = sorted(new_buildings.items())
+        work.local_ids = existing_ids
+        if no_mosis:
+            plan.notes.append(
+                f"{no_mosis:,} student{'s' if no_mosis != 1 else ''} without a MOSIS ID in this "
+                "file: enter it before a request goes to a provider.")
+        if no_birth:
+            plan.notes.append(
+                f"{no_birth:,} new student{'s' if no_birth != 1 else ''} without a birth date: "
+                "the eligibility check asks for it.")
+        return plan
+
+    @staticmethod
+    def _plan_withdrawals(conn, plan: Plan, work: _StudentWork, existing_ids: dict[str, int],
+                          withdrawn: list[Record]) -> None:
+        """A delta's tobedeleted students leave the roster, unless anything in the database
+        refers to them (a request, a letter, a disclosure): those are kept as they are."""
+        ids = [existing_ids[r.values["local_number"]] for r in withdrawn
+               if r.values["local_number"] in existing_ids]
+        held: set[int] = set()
+        for table in ("requests", "letters", "disclosures"):
+            held.update(sid for (sid,) in _rows_of(conn, f"SELECT student_id FROM {table}",
+                                                   "student_id", ids))
+        work.remove = [sid for sid in ids if sid not in held]
+        plan.removed = len(work.remove)
+        kept = len(set(ids) & held)
+        if kept:
+            plan.notes.append(
+                f"{kept:,} withdrawn student{'s have' if kept != 1 else ' has'} requests or letters "
+                f"on record and stay{'' if kept != 1 else 's'} on the roster.")
+        unknown = len(withdrawn) - len(ids)
+        if unknown:
+            plan.notes.append(f"{unknown:,} withdrawn student{'s were' if unknown != 1 else ' was'} "
+                              "not on the roster.")
+
+    @staticmethod
+    def _existing(conn, ids: dict[str, int], cols: list[str]) -> dict[int, tuple]:
+        names = ", ".join(cols)
+        out: dict[int, dict] = {}
+        for row in _rows_of(conn, f"SELECT id, {names} FROM students", "id", list(ids.values())):
+            out[row[0]] = row[1:]
+        return out
+
+    @staticmethod
+    def _existing_guardians(conn, ids: dict[str, int]) -> dict[int, dict[str, tuple[int, tuple]]]:
+        out: dict[int, dict[str, tuple[int, tuple]]] = {}
+        sql = f"SELECT student_id, id, {', '.join(GUARDIAN_COLUMNS)} FROM guardians"
+        for row in _rows_of(conn, sql, "student_id", list(ids.values())):
+            out.setdefault(row[0], {})[fold(row[2]).strip()] = (row[1], row[2:])
+        return out
+
+    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
+              cancelled: CancelCheck) -> None:
+        work: _StudentWork = plan.work
+        conn = store.conn
+        total = len(work.inserts) + len(work.updates) + len(work.guardians)
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if cancelled():
+                raise ImportCancelled()
+            progress(done, total)
+
+        now = datetime.now().isoformat(timespec="seconds")
+        StudentRepo(store).ensure_index_version()  # so the new rows join a current index
+        if work.buildings:
+            conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
+                             work.buildings)
+        audit: dict[int, dict] = {}
+        if work.remove:
+            trail.note_many(store.db, store, "student_withdrawn", (
+                (sid, None, {"source": "roster import", "reason": "tobedeleted in a OneRoster delta"})
+                for sid in work.remove))
+            conn.executemany("DELETE FROM students WHERE id = ?", [(i,) for i in work.remove])
+        if work.clear_mosis:
+            for sid, mosis in _rows_of(conn, "SELECT id, mosis_id FROM students", "id", work.clear_mosis):
+                audit[sid] = {"before": {"mosis_id": mosis}, "after": {"mosis_id": None},
+                              "reason": "the file gives this MOSIS ID to another student"}
+            conn.executemany("UPDATE students SET mosis_id = NULL WHERE id = ?",
+                             [(i,) for i in work.clear_mosis])
+        ids: dict[str, int] = dict(work.local_ids)
+        if work.inserts:
+            # New students get the next ids in file order: known here, not read back.
+            first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
+            names = ["id", *STUDENT_COLUMNS, "updated_at"]
+            for i in range(0, len(work.inserts), CHUNK):
+                chunk = work.inserts[i:i + CHUNK]
+                insert_rows(conn, "students", names, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
+                tick(len(chunk))
+            ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
+            StudentRepo(store).index_new_students(
+                [(first_id + j, r[2], r[3], r[5], r[0], r[1]) for j, r in enumerate(work.inserts)])
+        for i in range(0, len(work.updates), CHUNK):
+            chunk = work.updates[i:i + CHUNK]
+            by_shape: dict[tuple[str, ...], list[tuple]] = {}
+            for sid, changed in chunk:
+                shape = tuple(sorted(changed))
+                by_shape.setdefault(shape, []).append(tuple(changed[c] for c in shape) + (now, sid))
+            for shape, rows in by_shape.items():
+                sets = ", ".join(f"{c} = ?" for c in shape)
+                conn.executemany(f"UPDATE students SET {sets}, updated_at = ? WHERE id = ?", rows)
+            tick(len(chunk))
+        if work.guardians:
+            inserts, updates, reset = [], [], []
+            for local, guardians in work.guardians.items():
+                sid = ids[local]
+                current = work.guardian_ids.get(local, {})
+                if current:
+                    reset.append((sid,))  # the file says again who receives letters
+                for key, values in guardians:
+                    gid = current.get(key)
+                    if gid is None:
+                        inserts.append((sid, *values))
+                    else:
+                        updates.append((*values, gid))
+            if reset:
+                conn.executemany("UPDATE guardians SET receives_letters = 0 WHERE student_id = ?",
+                                 reset)
+            if updates:
+                sets = ", ".join(f"{c} = ?" for c in GUARDIAN_COLUMNS)
+                conn.executemany(f"UPDATE guardians SET {sets} WHERE id = ?", updates)
+            for i in range(0, len(inserts), CHUNK):
+                chunk = inserts[i:i + CHUNK]
+                insert_rows(conn, "guardians", ("student_id", *GUARDIAN_COLUMNS), chunk)
+                tick(len(chunk))
+        # One audit entry per existing student the import changed: only the changed fields.
+        for sid, changed in work.updates:
+            detail = trail.changes(work.before.get(sid, {}), changed)
+            if sid in audit:
+                detail = {**audit[sid], **detail, "before": {**audit[sid]["before"], **detail.get("before", {})},
+                          "after": {**audit[sid]["after"], **detail.get("after", {})}}
+            audit[sid] = detail
+        for sid in work.guardians_changed:
+            audit.setdefault(sid, {})["guardians_updated"] = True
+        trail.note_many(store.db, store, "student_updated",
+                        ((sid, None, {**detail, "source": "roster import"}) for sid, detail in audit.items()))
+        StudentRepo(store)._reindex_dirty()
