@@ -2,9 +2,10 @@
 
 ReportLab keeps every page of a document in memory until `save()`; for a batch of a
 thousand letters that grows with the batch. Here a page object and its content stream are
-formatted and written as soon as the page is done, and only their object numbers and file
-offsets are kept, so memory stays flat. What stays shared to the end (fonts, which are
-subset over the whole document, the page tree, images and forms) is written by `save()`.
+formatted and written as soon as the page is done and then forgotten: what is kept of them
+is an object number in the page tree and a file offset for the cross-reference table, eight
+bytes each in an array, so memory stays flat at 100,000 letters. What stays shared to the end
+(fonts, which are subset over the whole document, images and forms) is written by `save()`.
 
 Pages can also be held back for one letter (`hold_pages`) so that its footer can say
 "Page 2 of 3" once the letter's length is known; only that letter's pages are held.
@@ -12,6 +13,7 @@ Pages can also be held back for one letter (`hold_pages`) so that its footer can
 
 from __future__ import annotations
 
+from array import array
 from typing import BinaryIO, Callable
 
 from reportlab.pdfbase import pdfdoc
@@ -28,12 +30,35 @@ class _Written(pdfdoc.PDFObject):
 _WRITTEN = _Written()
 
 
+class _Kids(pdfdoc.PDFObject):
+    """The page tree's /Kids: references by object number."""
+
+    def __init__(self, numbers: array):
+        self.numbers = numbers
+
+    def format(self, document) -> bytes:
+        return pdfdoc.PDFArray([b"%d 0 R" % n for n in self.numbers]).format(document)  # as ReportLab lays it out
+
+
+class _WrittenPages(pdfdoc.PDFPages):
+    """The page tree of pages already written, by their object numbers."""
+
+    def __init__(self):
+        super().__init__()
+        self.numbers = array("q")
+
+    def check_format(self, document):
+        self.Kids = _Kids(self.numbers)
+        self.Count = len(self.numbers)
+
+
 class StreamingDocument(pdfdoc.PDFDocument):
     def __init__(self, out: BinaryIO, **kwargs):
         super().__init__(**kwargs)
+        self.Pages = self.Catalog.Pages = _WrittenPages()
         self._out = out
         self._pos = 0
-        self._flushed: set[str] = set()
+        self._offsets = array("q", [0])  # by object number; 0: not written yet
         header = pdfdoc.PDFFile(self._pdfVersion)
         self._emit(header.format(self))
 
@@ -43,24 +68,30 @@ class StreamingDocument(pdfdoc.PDFDocument):
         self._pos += len(data)
         return at
 
-    def _write_object(self, name: str) -> None:
+    def _write_object(self, name: str, forget: bool = False) -> int:
+        """Write object `name` now; `forget`: nothing will refer to it by name any more (a
+        page and its content stream), so only its offset is kept. Returns its number."""
         obj = self.idToObject[name]
+        number = self.idToObjectNumberAndVersion[name][0]
         data = pdfdoc.PDFIndirectObject(name, obj).format(self)
-        self.idToOffset[name] = self._emit(data)
-        self.idToObject[name] = _WRITTEN
-        self._flushed.add(name)
+        if len(self._offsets) <= number:
+            self._offsets.extend([0] * (number + 1 - len(self._offsets)))
+        self._offsets[number] = self._emit(data)
+        if forget:
+            del self.idToObject[name], self.idToObjectNumberAndVersion[name], self.numberToId[number]
+        else:
+            self.idToObject[name] = _WRITTEN
+        return number
 
     def addPage(self, page):
         name = self.thisPageName()
         super().addPage(page)
-        # Formatting the page registers its content stream; write both, keep only references.
-        self._write_object(name)
+        # Formatting the page registers its content stream; write both, keep their numbers only.
+        self.Pages.numbers.append(self._write_object(name, forget=True))
         contents = getattr(page.Contents, "__InternalName__", None)
         if contents is not None:
-            self._write_object(contents)
-        page.stream = None
-        page.Contents = None
-        self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
+            self._write_object(contents, forget=True)
+        self.Pages.pages.clear()
 
     def SaveToFile(self, filename, canvas):
         for font in self.delayedFonts:
@@ -80,23 +111,17 @@ class StreamingDocument(pdfdoc.PDFDocument):
         cat, info = self.Catalog, self.info
         self.Reference(cat)
         self.Reference(info)
-        ids = []
-        counter = 0
-        while True:
-            counter += 1
-            if counter not in self.numberToId:
-                break
-            oid = self.numberToId[counter]
-            if oid not in self._flushed:
-                obj = self.idToObject[oid]
-                data = pdfdoc.PDFIndirectObject(oid, obj).format(self)
-                self.idToOffset[oid] = self._emit(data)
-            ids.append(oid)
-        xref = pdfdoc.PDFCrossReferenceTable()
-        xref.addsection(0, ids)
-        xref_at = self._emit(xref.format(self))
+        number = 0
+        while number < self.objectcounter:  # formatting one may register more
+            number += 1
+            if number >= len(self._offsets) or not self._offsets[number]:
+                self._write_object(self.numberToId[number])
+        count = self.objectcounter
+        # The cross-reference table as ReportLab writes it: object 0 free, then each offset.
+        entries = b"".join(b"%010d 00000 n \n" % self._offsets[n] for n in range(1, count + 1))
+        xref_at = self._emit(b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1) + entries)
         trailer = pdfdoc.PDFTrailer(
-            startxref=xref_at, Size=len(self.numberToId) + 1, Root=self.Reference(cat),
+            startxref=xref_at, Size=count + 1, Root=self.Reference(cat),
             Info=self.Reference(info), ID=self.ID())
         self._emit(trailer.format(self))
 
