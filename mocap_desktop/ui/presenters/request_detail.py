@@ -16,7 +16,8 @@ from mocap_desktop.core.access import ENROLLMENTS_RECORD, AccessDenied, user_of
 from mocap_desktop.core.lifecycle import TransitionRefused
 from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
 from mocap_desktop.core.policy import Policy
-from mocap_desktop.services import enrollments, provider_packet, review
+from mocap_desktop.core.costs import CourseCost
+from mocap_desktop.services import costs, enrollments, provider_packet, review
 from mocap_desktop.services.requests import RequestError, active_policy
 from mocap_desktop.services.review import (
     APPEAL_LEVELS, PATHWAY_LABELS, ROUTING_LABELS, Document, RequestDetail, ReviewError, format_day,
@@ -48,6 +49,7 @@ class TrackedLine:
     transcript: str
     details: str
     actions: tuple[Action, ...]
+    cost: str = ""
 
 
 @dataclass(frozen=True)
@@ -218,9 +220,28 @@ def _tracked_details(course: enrollments.TrackedCourse) -> str:
     return text[:1].upper() + text[1:] if text else "Not yet sent to the provider"
 
 
-def tracked_lines(courses: tuple[enrollments.TrackedCourse, ...], role: str) -> tuple[TrackedLine, ...]:
+def _dollars(value: Decimal) -> str:
+    return f"${value:,.2f}"
+
+
+def cost_text(cost: CourseCost) -> str:
+    """'Price $500.00, cap $446.25 (over the cap): the district owes $446.25'."""
+    if cost.price is None:
+        return "No price in the catalog"
+    text = f"Price {_dollars(cost.price)}"
+    if cost.cap is not None:
+        text += f", cap {_dollars(cost.cap)} ({'within' if cost.within else 'over'} the cap)"
+    if cost.owed is None:
+        return f"{text}; no cap yet: {costs.NO_TARGET}"
+    return f"{text}: the district owes {_dollars(cost.owed) if cost.owed else 'nothing'}"
+
+
+def tracked_lines(courses: tuple[enrollments.TrackedCourse, ...], role: str,
+                  cost_of: dict[int, CourseCost] | None = None) -> tuple[TrackedLine, ...]:
+    cost_of = cost_of or {}
     return tuple(TrackedLine(c.code, c.status_label, c.transcript, _tracked_details(c),
-                             tuple(Action(f"enroll:{c.id}:{s}", MOVE_LABELS[s]) for s in tracking.allowed_next(c.status, role)))
+                             tuple(Action(f"enroll:{c.id}:{s}", MOVE_LABELS[s]) for s in tracking.allowed_next(c.status, role)),
+                             cost_text(cost_of[c.id]) if c.id in cost_of else "")
                  for c in courses)
 
 
@@ -388,9 +409,11 @@ class RequestDetailPresenter:
         lines, packets = None, ()
         user = user_of(self.store)
         if user.can(ENROLLMENTS_RECORD):
-            courses = enrollments.tracked_courses(self.store, self.request_id)
+            priced = costs.course_costs(self.store, self.request_id)
+            courses = tuple(c for c, _ in priced)
             self.tracked = {c.id: c for c in courses}
-            lines = tracked_lines(courses, trail.lifecycle_role(self.store, COUNSELOR))
+            lines = tracked_lines(courses, trail.lifecycle_role(self.store, COUNSELOR),
+                                  {c.id: cost for c, cost in priced})
             packets = packet_actions(provider_packet.open_providers(courses))
         self.view.show_page(build_page(self.detail, self.today(), lines, packets))
 

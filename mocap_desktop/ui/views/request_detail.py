@@ -240,10 +240,11 @@ class RequestDetailDialog(MessageBoxes, QDialog):
         box.setAccessibleName("Enrollment with the provider")
         layout = QVBoxLayout(box)
         for line in page.tracked:
-            text = QLabel(f"<b>{escape(line.transcript)}</b><br>{escape(line.details)}")
+            cost = f"<br>{escape(line.cost)}" if line.cost else ""
+            text = QLabel(f"<b>{escape(line.transcript)}</b><br>{escape(line.details)}{cost}")
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            text.setAccessibleName(f"{line.transcript}. {line.details}")
+            text.setAccessibleName(". ".join(p for p in (line.transcript, line.details, line.cost) if p))
             layout.addWidget(text)
             row = FlowLayout()
             for action in line.actions:
