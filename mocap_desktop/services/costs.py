@@ -19,14 +19,10 @@ from mocap_desktop.services.enrollments import TrackedCourse, all_tracked_course
 from mocap_desktop.services.requests import active_policy
 from mocap_desktop.store import Store, trail
 
-__all__ = ["NO_TARGET", "TARGET_KEY", "YEAR_KEY", "ProviderTermTotal", "course_costs", "cost_totals",
+__all__ = ["TARGET_KEY", "YEAR_KEY", "ProviderTermTotal", "course_costs", "cost_totals",
            "parse_target", "set_state_adequacy_target", "state_adequacy_target"]
 
 TARGET_KEY, YEAR_KEY = "state_adequacy_target", "state_adequacy_year"
-
-NO_TARGET = ("The State Adequacy Target is not entered yet: the administrator enters it in the district "
-             "profile, so no cap can be worked out.")
-
 
 @dataclass(frozen=True)
 class ProviderTermTotal:

@@ -232,7 +232,7 @@ def cost_text(cost: CourseCost) -> str:
     if cost.cap is not None:
         text += f", cap {_dollars(cost.cap)} ({'within' if cost.within else 'over'} the cap)"
     if cost.owed is None:
-        return f"{text}; no cap yet: {costs.NO_TARGET}"
+        return f"{text}; no cap until the administrator enters the State Adequacy Target in the district profile"
     return f"{text}: the district owes {_dollars(cost.owed) if cost.owed else 'nothing'}"
 
 
