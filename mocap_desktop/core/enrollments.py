@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from .lifecycle import COUNSELOR, DECIDER, TransitionRefused
 from .messages import format_credits
 
-__all__ = ["CLOSED", "DEFAULT_DROP_WINDOW_DAYS", "LABELS", "MOVES", "RECORDERS", "SEND_METHODS", "Move",
+__all__ = ["CLOSED", "DEFAULT_DROP_WINDOW_DAYS", "LABELS", "MOVES", "OPEN", "RECORDERS", "SEND_METHODS", "Move",
            "Tracked", "TransitionRefused", "allowed_next", "check_move", "drop_window", "transcript_line"]
 
 RECORDERS = frozenset({COUNSELOR, DECIDER})
@@ -33,6 +33,7 @@ MOVES: dict[str, tuple[str, ...]] = {
     "completed": (),
 }
 CLOSED = frozenset(s for s, nxt in MOVES.items() if not nxt)
+OPEN = frozenset(MOVES) - CLOSED  # still to be taken with the provider: what a provider packet lists
 
 LABELS = {"approved": "Approved", "sent_to_provider": "Sent to provider", "enrolled": "Enrolled",
           "refused": "Refused by provider", "dropped": "Dropped", "withdrawn": "Withdrawn",

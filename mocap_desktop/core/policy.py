@@ -135,6 +135,16 @@ SETTINGS: dict[str, Setting] = {
     "state_decision_calendar_days": Setting(
         _optional(_int(1)), 7, "MOCAP appeal to DESE: the Department decides within 7 calendar days (verify)",
         "unconfirmed", "Calendar days for DESE's decision on an appeal"),
+    "cost_cap_semester_percent": Setting(
+        _optional(_positive_decimal), Decimal("7"),
+        "RSMo 161.670: a semester course costs the district at most 7% of the State Adequacy Target "
+        "(as quoted by secondary sources)", "unconfirmed",
+        "Cost cap of a semester course (percent of the State Adequacy Target)"),
+    "cost_cap_year_percent": Setting(
+        _optional(_positive_decimal), Decimal("14"),
+        "RSMo 161.670: a year course costs the district at most 14% of the State Adequacy Target "
+        "(as quoted by secondary sources)", "unconfirmed",
+        "Cost cap of a year course (percent of the State Adequacy Target)"),
 }
 UNCONFIRMED = tuple(key for key, setting in SETTINGS.items() if setting.standing == "unconfirmed")
 
@@ -160,6 +170,8 @@ class Policy:
     board_decision_calendar_days: int | None
     state_record_hours: int | None
     state_decision_calendar_days: int | None
+    cost_cap_semester_percent: Decimal | None
+    cost_cap_year_percent: Decimal | None
     citations: Mapping[str, str] = field(default_factory=dict, compare=False)
     name: str = ""
 

@@ -65,7 +65,8 @@ from mocap_desktop.letters.story import Keep, Story, grade_words
 from mocap_desktop.letters.wording import Wording, escape_values, load_wording
 
 __all__ = ["WINDOW_BOTTOM", "WINDOW_LEFT", "WINDOW_RIGHT", "WINDOW_TOP", "BatchResult", "LetterOutputError",
-           "LetterWriter", "Placement", "atomic_output", "render_letter", "write_letters"]
+           "LetterWriter", "Placement", "atomic_output", "draw_letterhead", "letterhead_logo", "render_letter",
+           "write_letters"]
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,54 @@ def _fit(text: str, font: str, size: float, width: float, minimum: float) -> flo
     return size
 
 
+def letterhead_logo(lh: Letterhead) -> ImageReader | None:
+    """The letterhead's logo, read once, or `LetterDataError` when it is not a usable picture."""
+    if lh.logo_path is None:
+        return None
+    try:
+        logo = ImageReader(str(lh.logo_path))
+        logo.getSize()
+    except Exception as exc:  # noqa: BLE001 - any unreadable image is the same problem
+        raise LetterDataError(
+            f"The letterhead logo {lh.logo_path} is not a picture the letters can use "
+            f"(PNG or JPEG): {type(exc).__name__}.") from None
+    return logo
+
+
+def draw_letterhead(c, lh: Letterhead, contact_label: str, logo: ImageReader | None) -> None:
+    """The district's letterhead at the top of a page: logo, name, address, phone and web, the
+    MOCAP contact, and the rule under them (every letter, and the provider packet)."""
+    x = MARGIN
+    top = _y(LETTERHEAD_TOP)
+    if logo is not None:
+        c.drawImage(logo, MARGIN, top - LOGO_SIZE, LOGO_SIZE, LOGO_SIZE, preserveAspectRatio=True,
+                    anchor="nw", mask="auto")
+        x = MARGIN + LOGO_SIZE + 0.18 * inch
+    width = PAGE_WIDTH - MARGIN - x
+    size = _fit(lh.district_name, BOLD, 15, width, 10)
+    c.setFillColor(ACCENT)
+    c.setFont(BOLD, size)
+    c.drawString(x, top - 14, lh.district_name)
+    c.setFillColor(MUTED)
+    lines = [" · ".join(lh.address_lines),
+             " · ".join(p for p in (lh.phone, lh.email, lh.website) if p)]
+    contact = lh.contact
+    who = ", ".join(p for p in (contact.name, contact.title) if p)
+    if who:
+        lines.append(f"{contact_label}: " + " · ".join(p for p in (who, contact.phone, contact.email) if p))
+    y = top - 14 - 14
+    for line in lines:
+        if not line:
+            continue
+        fs = _fit(line, REGULAR, 8.5, width, 6.5)
+        c.setFont(REGULAR, fs)
+        c.drawString(x, y, line)
+        y -= 11
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(0.9)
+    c.line(MARGIN, _y(LETTERHEAD_RULE), PAGE_WIDTH - MARGIN, _y(LETTERHEAD_RULE))
+
+
 class LetterWriter:
     """Lays letters out one after another on one streaming canvas (one output file)."""
 
@@ -165,48 +214,10 @@ class LetterWriter:
         if name:
             return name
         name = f"letterhead{len(self._letterheads)}"
-        c = self.canvas
-        logo = None
-        if lh.logo_path is not None:
-            try:
-                logo = ImageReader(str(lh.logo_path))
-                logo.getSize()
-            except Exception as exc:  # noqa: BLE001 - any unreadable image is the same problem
-                raise LetterDataError(
-                    f"The letterhead logo {lh.logo_path} is not a picture the letters can use "
-                    f"(PNG or JPEG): {type(exc).__name__}.") from None
-        c.beginForm(name)
-        x = MARGIN
-        top = _y(LETTERHEAD_TOP)
-        if logo is not None:
-            c.drawImage(logo, MARGIN, top - LOGO_SIZE, LOGO_SIZE, LOGO_SIZE, preserveAspectRatio=True,
-                        anchor="nw", mask="auto")
-            x = MARGIN + LOGO_SIZE + 0.18 * inch
-        width = PAGE_WIDTH - MARGIN - x
-        size = _fit(lh.district_name, BOLD, 15, width, 10)
-        c.setFillColor(ACCENT)
-        c.setFont(BOLD, size)
-        c.drawString(x, top - 14, lh.district_name)
-        c.setFillColor(MUTED)
-        lines = [" · ".join(lh.address_lines),
-                 " · ".join(p for p in (lh.phone, lh.email, lh.website) if p)]
-        contact = lh.contact
-        who = ", ".join(p for p in (contact.name, contact.title) if p)
-        if who:
-            lines.append(f"{w.text('mocap_contact_label')}: " +
-                         " · ".join(p for p in (who, contact.phone, contact.email) if p))
-        y = top - 14 - 14
-        for line in lines:
-            if not line:
-                continue
-            fs = _fit(line, REGULAR, 8.5, width, 6.5)
-            c.setFont(REGULAR, fs)
-            c.drawString(x, y, line)
-            y -= 11
-        c.setStrokeColor(ACCENT)
-        c.setLineWidth(0.9)
-        c.line(MARGIN, _y(LETTERHEAD_RULE), PAGE_WIDTH - MARGIN, _y(LETTERHEAD_RULE))
-        c.endForm()
+        logo = letterhead_logo(lh)
+        self.canvas.beginForm(name)
+        draw_letterhead(self.canvas, lh, w.text("mocap_contact_label"), logo)
+        self.canvas.endForm()
         self._letterheads[key] = name
         return name
 

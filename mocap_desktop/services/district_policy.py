@@ -56,7 +56,9 @@ _UNITS = {"deemed_approval_calendar_days": "calendar days after the request is r
           "state_decision_calendar_days": "calendar days after the appeal is filed",
           "state_record_hours": "hours after the appeal is filed",
           "decision_business_days": "business days after the request is received",
-          "full_time_input_business_days": "business days after the provider's notice"}
+          "full_time_input_business_days": "business days after the provider's notice",
+          "cost_cap_semester_percent": "percent of the State Adequacy Target",
+          "cost_cap_year_percent": "percent of the State Adequacy Target"}
 
 
 def _words(key: str, value: Any) -> str:

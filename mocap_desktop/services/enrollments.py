@@ -89,6 +89,12 @@ def tracked_courses(store: Store, request_id: int) -> tuple[TrackedCourse, ...]:
                                                           (request_id,)))
 
 
+def all_tracked_courses(store: Store) -> tuple[TrackedCourse, ...]:
+    """Every tracked course of every request. Needs ENROLLMENTS_RECORD."""
+    require(store, ENROLLMENTS_RECORD)
+    return tuple(_course(store, r) for r in store.query(TRACKED_SQL + " ORDER BY ce.id"))
+
+
 def tracked_course(store: Store, enrollment_id: int) -> TrackedCourse:
     require(store, ENROLLMENTS_RECORD)
     rows = store.query(TRACKED_SQL + " WHERE ce.id = ?", (enrollment_id,))

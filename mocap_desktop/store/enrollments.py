@@ -9,7 +9,8 @@ DROP_WINDOW_SETTING = "drop_window_days"  # the district's default, in calendar 
 # term's first day), the catalog's drop window and the request's student and term.
 TRACKED_SQL = """
     SELECT ce.*, r.student_id, r.reference, r.start_term, coalesce(t.name, r.start_term) AS term_name,
-           coalesce(nullif(r.start_date, ''), t.start) AS start, c.drop_window_days
+           coalesce(nullif(r.start_date, ''), t.start) AS start, c.drop_window_days, c.price,
+           c.length AS course_length
     FROM course_enrollments ce
     JOIN requests r ON r.id = ce.request_id
     JOIN request_courses rc ON rc.id = ce.request_course_id

@@ -126,6 +126,15 @@ def _row(r: dict) -> LetterRow:
     return LetterRow(**r, students=names)
 
 
+def add_disclosure(db, *, at: str, student_id: int, records: str, recipient: str, legal_basis: str,
+                   interest: str, staff: str) -> int:
+    """A disclosure that is not a letter (a provider packet), inside the caller's transaction;
+    returns its id. The student's record of disclosures lists it as "Disclosure <id>"."""
+    return db.execute(
+        "INSERT INTO disclosures (at, student_id, letter_id, records, recipient, legal_basis, interest, staff) "
+        "VALUES (?,?,NULL,?,?,?,?,?)", [at, student_id, records, recipient, legal_basis, interest, staff]).lastrowid
+
+
 class LetterRepo:
     def __init__(self, store: Store):
         self.store = store

@@ -60,3 +60,43 @@ def test_send_a_course_to_the_provider_from_the_detail(qtbot, store):
     assert texts[0].startswith("CHEMA title (CHEMA) · Mizzou Academy · Spring 2027 · sent to provider")
     assert f"enroll:{chem.id}:enrolled" in dialog.action_buttons
     assert dialog.action_buttons[f"enroll:{span.id}:sent_to_provider"].accessibleName() == "Sent to provider: SPAN1A"
+
+
+def test_provider_packet_from_the_enrollment_section_shows_its_password_once(qtbot, store, tmp_path):
+    import pypdf
+
+    from mocap_desktop.ui.views.request_detail import SecretDialog
+
+    students = small_district(store)
+    rid = submit(store, students["zoe"], date(2026, 11, 10))
+    review.record_decision(store, rid, review.DecisionForm(
+        {"CHEMA": "approved", "SPAN1A": "approved"}, "principal", "Dr. Lena Ortiz", (), "", True,
+        date(2026, 11, 20)), "Dr. Lena Ortiz", letter=False)
+    dialog = RequestDetailDialog()
+    qtbot.addWidget(dialog)
+    presenter = RequestDetailPresenter(dialog, store, rid, COUNSELOR, lambda: TODAY)
+    dialog.action_requested.connect(presenter.action_requested)
+    presenter.start()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    button = dialog.action_buttons["provider_packet:Mizzou Academy"]
+    assert button.text() == "Provider packet (PDF)…" and button.accessibleName() == "Provider packet (PDF)"
+    assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    asked = []
+    dialog.ask_save_path = lambda title, suggested, _filter: asked.append(suggested.name) or tmp_path / "packet"
+    shown = {}
+
+    def read(secret: SecretDialog):
+        assert secret.secret.isReadOnly() and secret.focusWidget() is secret.secret
+        assert secret.secret.accessibleName() == "Password for the provider packet"
+        assert "by phone" in secret.findChild(QLabel).text()
+        shown["password"] = secret.secret.text()
+        secret.reject()
+
+    errors = when_modal(SecretDialog, read)
+    button.click()
+    raise_first(errors)
+    assert asked == ["MOCAP-2026-0001-Mizzou-Academy-packet.pdf"]
+    assert pypdf.PdfReader(tmp_path / "packet.pdf").decrypt(shown["password"])
+    assert review.timeline(store, rid)[-1].text.startswith("Provider packet for Mizzou Academy saved")

@@ -213,6 +213,9 @@ def _describe(kind: str, d: dict) -> str:
         return f"Parent letter printed: {str(d.get('kind', '')).replace('_', ' ')}."
     if kind == "packet_exported":
         return f"Appeal packet exported ({d.get('file', '')})."
+    if kind == "provider_packet_saved":
+        return (f"Provider packet for {d.get('provider', '')} saved "
+                f"({', '.join(d.get('codes', []))}; {d.get('file', '')}).")
     if kind == "enrollment_moved":
         to = d.get("to", "")
         text = f"{d.get('code', '')}: {enrollments.LABELS.get(to, to).lower()}"

@@ -19,6 +19,7 @@ from mocap_desktop.core.policy import SETTINGS
 from mocap_desktop.letters.model import LetterDataError
 from mocap_desktop.letters.pages import PageImage
 from mocap_desktop.services import letters as service
+from mocap_desktop.services import costs
 from mocap_desktop.services.district_policy import (
     PolicyChoice, PolicyValue, open_questions, policy_values, save_policy_choices,
 )
@@ -46,6 +47,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("signer_name", "Letters signed by"),
     ("signer_title", "Signer's title"),
     ("policy_reference", "Board policy"),
+    ("state_adequacy_target", "State Adequacy Target (dollars per student)"),
+    ("state_adequacy_year", "School year of the State Adequacy Target"),
 )
 SAMPLE_KINDS = ("denied", "approved", "received", "partially_approved", "full_time", "annual_notice")
 PREVIEW_DPI = 60
@@ -94,6 +97,11 @@ def problems_of(values: dict[str, str], appeal_days: int) -> list[str]:
         found.append("Enter who signs the letters.")
     if not 1 <= appeal_days <= 365:
         found.append("Days to appeal to the Board must be between 1 and 365.")
+    target = values.get("state_adequacy_target", "").strip()
+    if target and costs.parse_target(target) is None:
+        found.append("The State Adequacy Target is an amount in dollars per student, like 6,375.")
+    if target and not re.fullmatch(r"\d{4}-\d{2}", values.get("state_adequacy_year", "").strip()):
+        found.append("Enter the school year of the State Adequacy Target, like 2026-27.")
     return found
 
 
@@ -138,7 +146,9 @@ class DistrictProfilePresenter:
 
     def start(self) -> None:
         profile = self.repo.profile() or DistrictProfile(code="", name="")
-        values = {name: str(getattr(profile, name)) for name, _ in FIELDS}
+        kept = {costs.TARGET_KEY: self.store.setting(costs.TARGET_KEY) or "",
+                costs.YEAR_KEY: self.store.setting(costs.YEAR_KEY) or ""}
+        values = {name: kept[name] if name in kept else str(getattr(profile, name)) for name, _ in FIELDS}
         values["logo_path"] = self._absolute_logo(values["logo_path"])
         form = ProfileForm(values, service.board_appeal_days(self.store))
         self.view.show_form(form)
@@ -185,6 +195,8 @@ class DistrictProfilePresenter:
                 profile = replace(profile, logo_path=self._keep_logo(Path(profile.logo_path)))
             self.repo.save_profile(profile)
             service.set_board_appeal_days(self.store, form.board_appeal_days)
+            costs.set_state_adequacy_target(self.store, form.values.get(costs.TARGET_KEY, ""),
+                                            form.values.get(costs.YEAR_KEY, ""))
             if form.policy and save_policy_choices(self.store, form.policy):
                 self.view.show_policy(policy_values(self.store))
         except (StoreError, OSError, LetterDataError) as err:  # OSError includes AccessDenied

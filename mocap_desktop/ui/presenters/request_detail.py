@@ -16,7 +16,8 @@ from mocap_desktop.core.access import ENROLLMENTS_RECORD, AccessDenied, user_of
 from mocap_desktop.core.lifecycle import TransitionRefused
 from mocap_desktop.core.messages import LANGUAGE_LABELS, LETTER_KIND_LABELS, ROLE_NAMES, format_credits
 from mocap_desktop.core.policy import Policy
-from mocap_desktop.services import enrollments, review
+from mocap_desktop.core.costs import CourseCost
+from mocap_desktop.services import costs, enrollments, provider_packet, review
 from mocap_desktop.services.requests import RequestError, active_policy
 from mocap_desktop.services.review import (
     APPEAL_LEVELS, PATHWAY_LABELS, ROUTING_LABELS, Document, RequestDetail, ReviewError, format_day,
@@ -48,6 +49,7 @@ class TrackedLine:
     transcript: str
     details: str
     actions: tuple[Action, ...]
+    cost: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class DetailPage:
     actions: tuple[Action, ...]
     tracked: tuple[TrackedLine, ...] = ()
     tracking_shown: bool = False  # the signed-in role records enrollments with the provider
+    tracking_actions: tuple[Action, ...] = ()  # a provider packet for each provider with open courses
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class RequestDetailView(Protocol):
     def ask_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None: ...
     def show_message(self, title: str, text: str) -> None: ...
     def show_error(self, title: str, text: str) -> None: ...
+    def show_secret(self, title: str, text: str, secret: str) -> None:
+        """Show a password once, for the user to pass on by another channel."""
 
 
 NO_CLOCK = "No deadline (district policy)"
@@ -215,15 +220,43 @@ def _tracked_details(course: enrollments.TrackedCourse) -> str:
     return text[:1].upper() + text[1:] if text else "Not yet sent to the provider"
 
 
-def tracked_lines(courses: tuple[enrollments.TrackedCourse, ...], role: str) -> tuple[TrackedLine, ...]:
+def _dollars(value: Decimal) -> str:
+    return f"${value:,.2f}"
+
+
+def cost_text(cost: CourseCost) -> str:
+    """'Price $500.00, cap $446.25 (over the cap): the district owes $446.25'."""
+    if cost.price is None:
+        return "No price in the catalog"
+    text = f"Price {_dollars(cost.price)}"
+    if cost.cap is not None:
+        text += f", cap {_dollars(cost.cap)} ({'within' if cost.within else 'over'} the cap)"
+    if cost.owed is None:
+        return f"{text}; no cap until the administrator enters the State Adequacy Target in the district profile"
+    return f"{text}: the district owes {_dollars(cost.owed) if cost.owed else 'nothing'}"
+
+
+def tracked_lines(courses: tuple[enrollments.TrackedCourse, ...], role: str,
+                  cost_of: dict[int, CourseCost] | None = None) -> tuple[TrackedLine, ...]:
+    cost_of = cost_of or {}
     return tuple(TrackedLine(c.code, c.status_label, c.transcript, _tracked_details(c),
-                             tuple(Action(f"enroll:{c.id}:{s}", MOVE_LABELS[s]) for s in tracking.allowed_next(c.status, role)))
+                             tuple(Action(f"enroll:{c.id}:{s}", MOVE_LABELS[s]) for s in tracking.allowed_next(c.status, role)),
+                             cost_text(cost_of[c.id]) if c.id in cost_of else "")
                  for c in courses)
 
 
-def build_page(detail: RequestDetail, today: date, tracked: tuple[TrackedLine, ...] | None = None) -> DetailPage:
+def packet_actions(providers: tuple[str, ...]) -> tuple[Action, ...]:
+    """"Provider packet (PDF)…", one for each provider with open courses (named when several)."""
+    return tuple(Action(f"provider_packet:{p}", "Provider packet (PDF)…" if len(providers) == 1 else
+                        f"Provider packet for {p} (PDF)…", "The student and the courses for the provider, "
+                        "password-protected") for p in providers)
+
+
+def build_page(detail: RequestDetail, today: date, tracked: tuple[TrackedLine, ...] | None = None,
+               packets: tuple[Action, ...] = ()) -> DetailPage:
     """The detail as the screen shows it: words and dates, no objects. `tracked`: the approved
-    courses with the provider, None for a role that may not see them."""
+    courses with the provider, None for a role that may not see them; `packets`: its provider
+    packets."""
     due = due_text(detail, today)
     student = _pairs(("Student", detail.student), ("Grade", detail.grade), ("Building", detail.building),
                      ("Local number", detail.local_number), ("Birth date", format_day(detail.birth_date)),
@@ -313,7 +346,8 @@ def build_page(detail: RequestDetail, today: date, tracked: tuple[TrackedLine, .
         then_label=then_label, now_label=now_label, findings=findings, findings_note=note,
         decision_facts=decision, reasons=reasons, explanation=explanation, appeals=tuple(appeals),
         full_time_facts=full_time, enrollments=enrollments, timeline=timeline, letters=letters,
-        actions=actions_for(detail), tracked=tracked or (), tracking_shown=tracked is not None)
+        actions=actions_for(detail), tracked=tracked or (), tracking_shown=tracked is not None,
+        tracking_actions=packets if tracked is not None else ())
 
 
 def actions_for(detail: RequestDetail) -> tuple[Action, ...]:
@@ -372,13 +406,16 @@ class RequestDetailPresenter:
         """Read the request again; opening it is recorded in the audit trail, a reload after an
         action (itself recorded) is not."""
         self.detail = review.request_detail(self.store, self.request_id, self.today(), viewed=viewed)
-        lines = None
+        lines, packets = None, ()
         user = user_of(self.store)
         if user.can(ENROLLMENTS_RECORD):
-            courses = enrollments.tracked_courses(self.store, self.request_id)
+            priced = costs.course_costs(self.store, self.request_id)
+            courses = tuple(c for c, _ in priced)
             self.tracked = {c.id: c for c in courses}
-            lines = tracked_lines(courses, trail.lifecycle_role(self.store, COUNSELOR))
-        self.view.show_page(build_page(self.detail, self.today(), lines))
+            lines = tracked_lines(courses, trail.lifecycle_role(self.store, COUNSELOR),
+                                  {c.id: cost for c, cost in priced})
+            packets = packet_actions(provider_packet.open_providers(courses))
+        self.view.show_page(build_page(self.detail, self.today(), lines, packets))
 
     def action_requested(self, key: str) -> None:
         name, _, argument = key.partition(":")
@@ -387,7 +424,8 @@ class RequestDetailPresenter:
             raise ValueError(f"unknown action {key!r}")
         try:
             done = handler(argument) if argument else handler()
-        except (TransitionRefused, ReviewError, RequestError, StoreError, AccessDenied) as err:
+        except (TransitionRefused, ReviewError, RequestError, StoreError, AccessDenied,
+                provider_packet.ProviderPacketRefused) as err:
             self.view.show_error("Not recorded", str(err))
             return
         if done:
@@ -555,6 +593,25 @@ class RequestDetailPresenter:
             path = path.with_suffix(".pdf")
         review.export_appeal_packet(self.store, self.request_id, path, self.actor, self.today())
         self.view.show_message("Appeal packet saved", f"The appeal packet was saved to\n{path}")
+        return True
+
+    def _do_provider_packet(self, provider: str) -> bool:
+        """The provider packet, saved where the user says; its password shown once."""
+        name = "".join(ch if ch.isalnum() else "-" for ch in provider).strip("-")[:40] or "provider"
+        suggested = self.export_folder / f"{self.detail.reference}-{name}-packet.pdf"
+        path = self.view.ask_save_path(f"Save the provider packet for {provider}", suggested, "PDF (*.pdf)")
+        if path is None:
+            return False
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        saved = provider_packet.save_provider_packet(self.store, self.request_id, provider, path, self.actor,
+                                                     self.today())
+        self.view.show_secret(
+            "Provider packet saved",
+            f"The packet for {provider} ({', '.join(saved.codes)}) was saved to\n{saved.path}\n\n"
+            "It opens only with the password below. Give the password to the provider by another channel: "
+            "by phone, never in the same e-mail as the packet. It is shown only now and is not kept.",
+            saved.password)
         return True
 
 

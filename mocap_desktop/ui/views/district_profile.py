@@ -33,7 +33,7 @@ SAMPLE_LABELS = {"denied": "Denied", "approved": "Approved", "received": "Reques
                  "partially_approved": "Partly approved", "full_time": "Full-time input sent",
                  "annual_notice": "Annual notice"}
 SECTIONS = {"name": "District", "logo_path": "Letterhead", "contact_name": "MOCAP contact",
-            "signer_name": "Signature and policy"}
+            "signer_name": "Signature and policy", "state_adequacy_target": "Course costs"}
 
 
 class DistrictProfileDialog(QDialog):

@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -182,6 +182,9 @@ class RequestDetailDialog(MessageBoxes, QDialog):
         name, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
         return Path(name) if name else None
 
+    def show_secret(self, title: str, text: str, secret: str) -> None:
+        SecretDialog(title, text, secret, self).exec()
+
 
 
     # --- building the page ---------------------------------------------------------------------
@@ -237,10 +240,11 @@ class RequestDetailDialog(MessageBoxes, QDialog):
         box.setAccessibleName("Enrollment with the provider")
         layout = QVBoxLayout(box)
         for line in page.tracked:
-            text = QLabel(f"<b>{escape(line.transcript)}</b><br>{escape(line.details)}")
+            cost = f"<br>{escape(line.cost)}" if line.cost else ""
+            text = QLabel(f"<b>{escape(line.transcript)}</b><br>{escape(line.details)}{cost}")
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            text.setAccessibleName(f"{line.transcript}. {line.details}")
+            text.setAccessibleName(". ".join(p for p in (line.transcript, line.details, line.cost) if p))
             layout.addWidget(text)
             row = FlowLayout()
             for action in line.actions:
@@ -252,6 +256,17 @@ class RequestDetailDialog(MessageBoxes, QDialog):
                 self.action_buttons[action.key] = button
             if line.actions:
                 layout.addLayout(row)
+        if page.tracking_actions:
+            row = FlowLayout()
+            for action in page.tracking_actions:
+                button = QPushButton(action.label)
+                button.setObjectName(action.key.replace(":", "_"))
+                button.setAccessibleName(action.label.rstrip("…"))
+                button.setToolTip(action.hint)
+                button.clicked.connect(lambda _=False, k=action.key: self.action_requested.emit(k))
+                row.addWidget(button)
+                self.action_buttons[action.key] = button
+            layout.addLayout(row)
         return box
 
     def _findings_tab(self, page: DetailPage) -> QWidget:
@@ -374,3 +389,37 @@ class StepDialog(QDialog):
                  for key, edit in self.dates.items()}
         button = self.choice_group.checkedButton()
         return StepAnswer(dates, button.property("value") if button else "", self.text.text())
+
+
+class SecretDialog(QDialog):
+    """A password shown once: the message, the password (selectable, read-only) and Close."""
+
+    def __init__(self, title: str, text: str, secret: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        layout = QVBoxLayout(self)
+        message = QLabel(text)
+        message.setWordWrap(True)
+        message.setAccessibleName(text)
+        layout.addWidget(message)
+        self.secret = QLineEdit(secret)
+        self.secret.setObjectName("secret")
+        self.secret.setReadOnly(True)
+        self.secret.setAccessibleName("Password for the provider packet")
+        self.secret.setAccessibleDescription(" ".join(secret.replace("-", " ")))  # read out one by one
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(self.secret.font().pointSizeF() * 1.4)
+        self.secret.setFont(font)
+        label = QLabel("&Password:")
+        label.setBuddy(self.secret)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.secret, 1)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.secret.setFocus()
+        self.secret.selectAll()
