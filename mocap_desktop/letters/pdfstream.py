@@ -14,8 +14,10 @@ Pages can also be held back for one letter (`hold_pages`) so that its footer can
 from __future__ import annotations
 
 from array import array
+from io import BytesIO
 from typing import BinaryIO, Callable
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
@@ -37,7 +39,15 @@ class _Kids(pdfdoc.PDFObject):
         self.numbers = numbers
 
     def format(self, document) -> bytes:
-        return pdfdoc.PDFArray([b"%d 0 R" % n for n in self.numbers]).format(document)  # as ReportLab lays it out
+        """As ReportLab lays out an array (`PDFArray.format`), ten to a line, built up without a
+        list of every reference."""
+        out = BytesIO()
+        multiline = rl_config.pdfMultiLine
+        for i, number in enumerate(self.numbers):
+            if i:
+                out.write(b"\n " if multiline else b" \n  " if i % 10 == 0 else b" ")
+            out.write(b"%d 0 R" % number)
+        return b"[ " + out.getvalue() + b" ]"
 
 
 class _WrittenPages(pdfdoc.PDFPages):
@@ -118,8 +128,10 @@ class StreamingDocument(pdfdoc.PDFDocument):
                 self._write_object(self.numberToId[number])
         count = self.objectcounter
         # The cross-reference table as ReportLab writes it: object 0 free, then each offset.
-        entries = b"".join(b"%010d 00000 n \n" % self._offsets[n] for n in range(1, count + 1))
-        xref_at = self._emit(b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1) + entries)
+        xref_at = self._emit(b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1))
+        for start in range(1, count + 1, 4096):  # written a block at a time, never held whole
+            block = range(start, min(start + 4096, count + 1))
+            self._emit(b"".join(b"%010d 00000 n \n" % self._offsets[n] for n in block))
         trailer = pdfdoc.PDFTrailer(
             startxref=xref_at, Size=count + 1, Root=self.Reference(cat),
             Info=self.Reference(info), ID=self.ID())

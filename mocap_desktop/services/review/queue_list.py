@@ -225,9 +225,9 @@ _ROWS_SQL = f"""
     JOIN students s ON s.id = r.student_id
     LEFT JOIN buildings b ON b.code = s.building_code{_APPEAL_JOIN}
     WHERE r.id IN (SELECT value FROM json_each(?))"""
-_SEARCH_SQL = ("mocap_match(q.last_name || ' ' || q.first_name || ' ' || q.preferred_name || ' ' || "
-               "q.middle_name || ' ' || q.local_number || ' ' || COALESCE(q.mosis_id, '') || ' ' || "
-               "q.reference, ?)")
+# What the queue's search looks through (`_matches`): names, numbers and the reference.
+_HAYSTACK_SQL = ("q.last_name || ' ' || q.first_name || ' ' || q.preferred_name || ' ' || "
+                 "q.middle_name || ' ' || q.local_number || ' ' || COALESCE(q.mosis_id, '') || ' ' || q.reference")
 _COURSES_SQL = ("(SELECT group_concat(code, ', ') FROM (SELECT code FROM request_courses "
                 "WHERE request_id = q.id ORDER BY position))")
 _BUILDING_SQL = "(SELECT name FROM buildings WHERE code = q.building_code)"
@@ -272,9 +272,15 @@ class QueueIds:
     today: date
 
 
+QUEUE_ORDERS_KEPT = 4
+
+
 def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None = None) -> QueueIds:
-    """What a filter change costs: one query that searches and sorts every request and returns
-    the few columns the filters look at; the filters and their counts then need no second pass."""
+    """What a filter change costs: one query that sorts every request and returns the few
+    columns the filters and the search look at; the filters and their counts then need no
+    second pass. The sorted rows are kept until the database changes (here or on another
+    connection), a few sort orders at a time, so a change of search, status, building, pathway,
+    routing or "overdue", or a sort used a moment ago, reads nothing again."""
     require(store, REQUESTS_READ)
     today = today or date.today()
     if flt.sort not in SORT_KEYS:
@@ -285,25 +291,28 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
     direction = "DESC" if flt.descending else "ASC"
     order = _ORDER[flt.sort].format(d=direction)
     sql = (f"WITH q AS ({_BASE_SQL}) SELECT q.id, q.status, q.building_code, q.pathway, q.routing, "
-           "CASE WHEN q.due < ? THEN 2 WHEN q.due < ? THEN 1 ELSE 0 END "
-           f"FROM q {'WHERE ' + _SEARCH_SQL if search else ''} ORDER BY {order}, q.id {direction}")
-    params: list[Any] = [today.isoformat(), soon_limit(calendar, today).isoformat()] + ([search] if search else [])
-    # The searched and sorted rows are kept until the database changes (here or on another
-    # connection): a change of status, building, pathway, routing or "overdue" only filters them.
+           f"CASE WHEN q.due < ? THEN 2 WHEN q.due < ? THEN 1 ELSE 0 END, {_HAYSTACK_SQL} "
+           f"FROM q ORDER BY {order}, q.id {direction}")
+    params = (today.isoformat(), soon_limit(calendar, today).isoformat())
     conn = store.conn
-    key = (conn, conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0], sql, tuple(params))
-    kept = getattr(store, "_queue_rows", None)
-    if kept is not None and kept[0] == key:
-        rows = kept[1]
-    else:
+    version = (conn, conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+    kept: dict = getattr(store, "_queue_rows", {})
+    if kept.get("version") != version:
+        kept = store._queue_rows = {"version": version}  # type: ignore[attr-defined]
+    rows = kept.pop((sql, params), None)
+    if rows is None:
         rows = conn.execute(sql, params).fetchall()
-        store._queue_rows = (key, rows)  # type: ignore[attr-defined]
+    kept[(sql, params)] = rows  # the newest last; the oldest go beyond a few
+    for old in [k for k in kept if k != "version"][:-QUEUE_ORDERS_KEPT]:
+        del kept[old]
+    if search:
+        rows = [r for r in rows if _matches(r[6], search)]
     statuses = {r[1] for r in rows}
     in_scope = {s for s in statuses if _in_scope(s, flt.status)}
     building, pathway, routing, overdue = flt.building, flt.pathway, flt.routing, flt.overdue
     ids = [r[0] for r in rows if r[1] in in_scope and (not building or r[2] == building)
            and (not pathway or r[3] == pathway) and (not routing or r[4] == routing) and (not overdue or r[5] == 2)]
-    groups = Counter(r[1:] for r in rows)
+    groups = Counter(r[1:6] for r in rows)
     return QueueIds(ids, _counts(flt, groups, len(ids)), today)
 
 
