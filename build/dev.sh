@@ -16,16 +16,19 @@ SYSTEM_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1"
 
+# The tests of district mode start their own PostgreSQL server (tests/pgserver.py) from these.
+TEST_PACKAGES="postgresql"
+
 system_packages() {
   command -v dpkg >/dev/null 2>&1 || return 0   # not Debian: see README for other systems
   local missing=""
-  for pkg in $SYSTEM_PACKAGES; do
+  for pkg in $SYSTEM_PACKAGES $1; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   [ -z "$missing" ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "Installing system libraries for Qt:$missing"
+  echo "Installing system packages:$missing"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
@@ -39,7 +42,7 @@ python_env() {
   "$VENV/bin/python" -m compileall -q mocap_desktop >/dev/null
 }
 
-system_packages
+if [ "$action" = "test" ]; then system_packages "$TEST_PACKAGES"; else system_packages ""; fi
 python_env
 
 case "$action" in

@@ -383,6 +383,85 @@ def cmd_letters_batch(args: argparse.Namespace) -> int:
     return _letters(args, work)
 
 
+def _server_password(url: str) -> str | None:
+    """The district server's password: in the URL, MOCAP_DISTRICT_PASSWORD, else a prompt."""
+    from mocap_desktop.store.server import password_of
+
+    password = password_of(url) or os.environ.get("MOCAP_DISTRICT_PASSWORD")
+    if password is None and sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("District server password: ")
+    return password
+
+
+def cmd_district_init_server(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.district import ServerError, init_server
+
+    try:
+        done = init_server(args.url, _server_password(args.url))
+    except ServerError as err:
+        fail(str(err), EXIT_DATABASE)
+    print(f"district server {done}: schema mocap, group roles mocap_administrator, mocap_counselor, "
+          "mocap_decider, mocap_front_desk. Give each office PC a login in one of them, then run "
+          "`mocap-desktop district join URL` on it.")
+    return EXIT_OK
+
+
+def cmd_district_join(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.district import ServerError, join
+
+    password = _server_password(args.url)
+    session = _session(args)
+    try:
+        done = join(session.store, args.url, password, args.name)
+    except ServerError as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        session.close()
+    how = "this PC's record went up as the district's" if done.uploaded else "the district's record came down"
+    print(f"joined as PC {done.pc} ({done.pc_name}): {how}; {done.round.line}.")
+    return EXIT_OK
+
+
+def cmd_district_sync(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.district import ServerError, Unreachable, sync_round
+
+    session = _session(args)
+    try:
+        done = sync_round(session.store)
+    except Unreachable as err:
+        fail(str(err).splitlines()[0], EXIT_DATABASE)
+    except ServerError as err:
+        fail(str(err), EXIT_DATABASE)
+    finally:
+        session.close()
+    print(f"synced: {done.line}.")
+    for line in done.refused:
+        print(f"refused: {line}", file=sys.stderr)
+    return EXIT_PROBLEMS if done.refused else EXIT_OK
+
+
+def cmd_district_status(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.district import status
+
+    session = _session(args)
+    try:
+        now = status(session.store)
+    finally:
+        session.close()
+    if args.json:
+        json.dump(now.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif not now.joined:
+        print("not joined to a district server (one PC: mocap-desktop district join URL)")
+    else:
+        print(f"server: {now.server}\nPC: {now.pc} ({now.pc_name})\nlast sync: {now.last_sync or 'never'}\n"
+              f"changes waiting: {now.waiting}\nrefused, not yet seen: {now.refused}\n"
+              f"state: {now.line}" + (f"\nlast error: {now.last_error}" if now.last_error else ""))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mocap-desktop",
@@ -526,6 +605,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="take every letter waiting to be printed")
     batch.add_argument("--keep-pending", action="store_true", help="do not mark them printed")
     batch.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+
+    district = commands.add_parser(
+        "district", help="district mode: office PCs sharing one record on the district's PostgreSQL"
+    ).add_subparsers(dest="district_command", metavar="ACTION", required=True)
+    init_server = command("init-server", cmd_district_init_server, "create the MOCAP schema, group roles and "
+                          "access rules on the district's PostgreSQL server (once; safe to run again)",
+                          parent=district, database=False)
+    init_server.add_argument("url", metavar="URL", help="libpq URL, e.g. postgresql://it@host/mocap?sslmode=verify-full "
+                             "(password from the URL, MOCAP_DISTRICT_PASSWORD or a prompt)")
+    join = command("join", cmd_district_join, "link this PC's copy to the district server (an administrator, "
+                   "once per PC)", parent=district)
+    join.add_argument("url", metavar="URL", help="libpq URL with this PC's login")
+    join.add_argument("--name", metavar="PC NAME", help="how other PCs see this one (default: the computer's name)")
+    command("sync", cmd_district_sync, "one round now: send this PC's changes, receive the others' "
+            "(exit 3 when the server cannot be reached)", parent=district)
+    district_status = command("status", cmd_district_status, "the server, the last sync and the changes waiting",
+                              parent=district)
+    district_status.add_argument("--json", action="store_true", help="print the status as JSON")
     return parser
 
 

@@ -78,3 +78,48 @@ def office(data_dir, monkeypatch):
     session.store.user = None
     yield session
     session.close(sign_out=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the district-mode tests (tests/pgserver.py), started once,
+    in a folder of its own under the system's temporary folder (the server's account, when the
+    tests run as root, must reach it)."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pgserver import PgServer
+
+    root = Path(tempfile.mkdtemp(prefix="mocap-pg-"))
+    server = PgServer(root).init()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def district_server(pg_server, request):
+    """A new database on the test server with the MOCAP schema made by `init-server`, and a
+    login per group role: returns (server, {group: url})."""
+    import re
+
+    from mocap_desktop.store import server as pg
+
+    name = "mocap_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:40]
+    url = pg_server.create_database(name)
+    pg.init_server(url)
+    logins = {}
+    for group in pg.GROUPS:
+        login = f"{name[:20]}_{group.removeprefix('mocap_')}"
+        _drop_role(pg_server, login)
+        logins[group] = pg_server.add_login(login, "pw-" + group, group, db=name)
+    return pg_server, url, logins
+
+
+def _drop_role(server, login):
+    import psycopg
+
+    with psycopg.connect(server.url(db="postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{login}"')

@@ -79,6 +79,7 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
     sys.excepthook = _excepthook
     from mocap_desktop.app.shell import (
         IdleLock, build_main_window, check_in_background, close_dialogs, lock, show_draft_banner, show_policy_banner,
+        start_district_sync,
     )
 
     while True:
@@ -94,9 +95,12 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
         show_draft_banner(window, session)
         show_policy_banner(window, session)
         check_in_background(window, session)
+        syncing = start_district_sync(window, session)
         try:
             code = app.exec()
         finally:
+            if syncing is not None:
+                syncing.stop()
             idle.stop()
             close_dialogs(window)
             session.close()

@@ -93,6 +93,41 @@ def build_main_window(session: Session) -> MainWindow:
 READ_ONLY_RETRY_MS = 30_000
 
 
+def start_district_sync(window: MainWindow, session: Session, tick_ms: int = 1000, **timing):
+    """On a PC joined to the district server: sync in the background (never on this thread),
+    the state in the status bar, and every screen refreshed when others' changes arrive.
+    Returns the worker (stopped with `stop()` when the window closes), or None. `timing`: see
+    BackgroundSync."""
+    from mocap_desktop.services import district
+    from mocap_desktop.ui.presenters.district import SyncPresenter
+    from mocap_desktop.ui.views.district import SyncStatusButton
+
+    if not district.joined(session.store) or session.store.read_only_reason:
+        return None
+    worker = district.BackgroundSync(session.store, **timing).start()
+    button = SyncStatusButton()
+    window.statusBar().addPermanentWidget(button)
+
+    def refresh() -> None:
+        for presenter in window.presenters:  # type: ignore[attr-defined]
+            if hasattr(presenter, "refresh"):
+                presenter.refresh()
+        if hasattr(window, "print_center"):
+            window.print_center.presenter.refresh()  # type: ignore[attr-defined]
+
+    presenter = SyncPresenter(button, session.store, worker, refresh)
+    button.refused_requested.connect(presenter.refused_requested)
+    timer = QTimer(window)
+    timer.setInterval(tick_ms)
+    timer.timeout.connect(presenter.tick)
+    timer.start()
+    presenter.tick()
+    window.sync_status = button  # type: ignore[attr-defined]
+    window.sync_timer = timer  # type: ignore[attr-defined]
+    window.sync_presenter = presenter  # type: ignore[attr-defined]  (the signals hold it weakly)
+    return worker
+
+
 def check_in_background(window: MainWindow, session: Session, poll_ms: int = 250) -> None:
     """A large database is checked page by page after it opens, on a thread of its own (a small
     one was checked as it opened); damage found is said at once, with what to do."""

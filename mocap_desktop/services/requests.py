@@ -13,7 +13,7 @@ from mocap_desktop import core
 from mocap_desktop.core import lifecycle
 from mocap_desktop.core.access import REQUESTS_CREATE, REQUESTS_UPDATE, require
 from mocap_desktop.services.rules import load_default_policy
-from mocap_desktop.store import Store, trail
+from mocap_desktop.store import Store, sync, trail
 from mocap_desktop.store.district import DistrictRepo
 
 
@@ -199,8 +199,8 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
             "created_by": actor, "created_at": stamp, "updated_at": stamp,
         })
         request_id = table.last_pk
-        db.execute("UPDATE requests SET reference = ? WHERE id = ?",
-                   [f"MOCAP-{draft.received.year}-{request_id:04d}", request_id])
+        reference = request_reference(db.conn, draft.received.year, request_id)
+        db.execute("UPDATE requests SET reference = ? WHERE id = ?", [reference, request_id])
         db["request_courses"].insert_all(
             {"request_id": request_id, "course_id": c.course_id, "position": n, "code": c.code,
              "title": c.title, "provider_name": c.provider_name, "credits": float(c.credits),
@@ -212,11 +212,18 @@ def submit_request(store: Store, draft: RequestDraft, actor: str, at: str | None
                   {"eligible": evaluation.eligible, "policy": f"{evaluation.policy_id} {evaluation.policy_version}"},
                   stamp)
         trail.note(db, store, "request_submitted", student_id=draft.student_id, request_id=request_id, detail={
-            "reference": f"MOCAP-{draft.received.year}-{request_id:04d}", "pathway": draft.pathway,
+            "reference": reference, "pathway": draft.pathway,
             "start_term": draft.start_term, "courses": [c.code for c in draft.courses],
             "status": lifecycle.INITIAL[draft.pathway], "routing": evaluation.routing,
             "eligible": evaluation.eligible, **({"mosis_id_entered": True} if mosis_id else {})})
     return request_id
+
+
+def request_reference(conn, year: int, request_id: int) -> str:
+    """MOCAP-2026-0057; on a PC in district mode with its number, MOCAP-2026-03-0057, so two
+    offices never give two requests one reference."""
+    pc = sync.pc_number(conn)
+    return f"MOCAP-{year}-{request_id:04d}" if pc is None else f"MOCAP-{year}-{pc:02d}-{request_id:04d}"
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _translate(exc: Exception, path: Path) -> Exception:
 # Tables whose rows are not change-set material: the audit trail (a subscriber's output), the
 # schema's own bookkeeping and the student search index (derived from `students` by triggers).
 UNRECORDED = frozenset({"audit_log", "schema_migrations", "student_tokens", "student_search_gaps",
-                        "student_search_stale"})
+                        "student_search_stale", "sync_outbox", "sync_keys", "sync_refused", "sync_state"})
 _WRITES = (sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE)
 
 
@@ -107,11 +107,14 @@ class Change:
 
 class ChangeSet:
     """What one `Store.transaction()` did: the rows it changed (`changes`, in order) and what
-    its callers said about them (`notes`: the audit trail's entries, in order)."""
+    its callers said about them (`notes`: the audit trail's entries, in order). `origin` is
+    "here" for a change made on this PC, "server" for rows the district server sent."""
 
-    def __init__(self, conn: sqlite3.Connection, recorded: bool):
+    def __init__(self, conn: sqlite3.Connection, recorded: bool, origin: str = "here", actor: str = ""):
         self._conn = conn
         self._recorded = recorded
+        self.origin = origin
+        self.actor = actor  # the signed-in person's name ("" for the system itself)
         self.notes: list[dict[str, Any]] = []
 
     @functools.cached_property
@@ -256,10 +259,10 @@ class Store:
         self._recording = True
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[StoreDatabase]:
+    def transaction(self, origin: str = "here") -> Iterator[StoreDatabase]:
         """All or nothing; an actionable SQLite failure comes out as a `StoreError`. The
         outermost one hands its change set to the subscribers before it commits; a nested one
-        is a savepoint whose notes go if it fails."""
+        is a savepoint whose notes go if it fails. `origin`: see ChangeSet."""
         if self.read_only_reason:
             raise ReadOnlyDatabaseError(f"This was not saved: the database is open read-only "
                                         f"({self.read_only_reason}).")
@@ -271,7 +274,8 @@ class Store:
                     if self._recording and not self._triggers:
                         _record_changes(self.conn)  # once per connection
                         self._triggers = True
-                    db.changes = ChangeSet(self.conn, self._recording)
+                    db.changes = ChangeSet(self.conn, self._recording, origin,
+                                           self.user.name if self.user is not None else "")
                     self.conn.set_authorizer(None)
                 changes = db.changes
                 mark = len(changes.notes)

@@ -545,6 +545,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             WHERE rc.decision = 'approved' ORDER BY rc.request_id, rc.position;
         """,
     ),
+    Migration(
+        "0018_district_sync",
+        # District mode (store/sync.py): this PC's link to the district server, the outbox of
+        # its changes waiting to go up, the local numbers of rows made on other PCs, and the
+        # changes the server refused, kept with the server's version beside them.
+        """
+        CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sync_outbox (
+            id INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, made_at TEXT NOT NULL,
+            actor TEXT NOT NULL, items TEXT NOT NULL);
+        CREATE TABLE sync_keys (
+            tbl TEXT NOT NULL, local INTEGER NOT NULL, global INTEGER NOT NULL,
+            PRIMARY KEY (tbl, local), UNIQUE (tbl, global));
+        CREATE TABLE sync_refused (
+            id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, made_at TEXT NOT NULL, refused_at TEXT NOT NULL,
+            actor TEXT NOT NULL, reason TEXT NOT NULL, summary TEXT NOT NULL, items TEXT NOT NULL,
+            server TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ from review_seed import COUNSELOR, small_district, submit  # noqa: E402
 
 from mocap_desktop.services import review  # noqa: E402
 from mocap_desktop.store import open_store  # noqa: E402
-from mocap_desktop.store.migrations import SCHEMA_VERSION  # noqa: E402
+from mocap_desktop.store.migrations import MIGRATIONS  # noqa: E402
 
 PRINCIPAL = "Dr. Lena Ortiz"
 
@@ -51,7 +51,8 @@ def test_a_denial_tracks_nothing(store):
 
 def test_requests_approved_before_the_migration_are_tracked_when_it_runs(tmp_path):
     path = tmp_path / "old.sqlite"
-    old = open_store(path, target=SCHEMA_VERSION - 1)
+    before = [m.name for m in MIGRATIONS].index("0017_course_enrollments")
+    old = open_store(path, target=before)
     students = small_district(old)
     rid = submit(old, students["zoe"], date(2026, 11, 10))
     old.conn.execute("UPDATE request_courses SET decision = 'approved' WHERE request_id = ?", (rid,))

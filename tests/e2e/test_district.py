@@ -1,0 +1,190 @@
+"""District mode end to end on a real PostgreSQL server (tests/pgserver.py) with two or three
+office copies: joining, offline work on each then a sync, conflicting decisions, a change
+pushed twice, the server stopped mid-sync, and what each role's login can read."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from review_seed import small_district, submit  # noqa: E402
+
+from mocap_desktop.core.access import User  # noqa: E402
+from mocap_desktop.services import district, review  # noqa: E402
+from mocap_desktop.store import open_store, server, sync  # noqa: E402
+
+ADMIN = "mocap_administrator"
+DECIDER_A = User("principal", "Dr. Lena Ortiz", "decider")
+DECIDER_B = User("designee", "Marcus Bell", "decider")
+
+
+def copy(tmp_path, name):
+    return open_store(tmp_path / name / "mocap.sqlite")
+
+
+@pytest.fixture
+def offices(district_server, tmp_path):
+    """Office A's file (a small district) goes up first; office B joins with an empty copy."""
+    pg, url, logins = district_server
+    a = copy(tmp_path, "a")
+    students = small_district(a)
+    district.join(a, logins[ADMIN], pc_name="Office A")
+    b = copy(tmp_path, "b")
+    extra = pg.add_login(f"{url.rsplit('/', 1)[1][:20]}_admin_b", "pw-admin-b", ADMIN, db=url.rsplit("/", 1)[1])
+    district.join(b, extra, pc_name="Office B")
+    yield pg, a, b, students
+    a.close()
+    b.close()
+
+
+def rows(store, sql, params=()):
+    return [tuple(r) for r in store.conn.execute(sql, params).fetchall()]
+
+
+def decide(store, request_id, user, outcome="approved"):
+    store.user = user
+    try:
+        review.record_decision(store, request_id, review.DecisionForm(
+            {"CHEMA": outcome, "SPAN1A": outcome}, "principal", user.name,
+            ("ACADEMIC_READINESS",) if outcome == "denied" else (),
+            "Needs Algebra I first." if outcome == "denied" else "", True, date(2026, 11, 20)),
+            user.name, letter=False)
+    finally:
+        store.user = None
+
+
+def test_the_first_office_goes_up_and_a_new_pc_takes_the_record(offices):
+    _pg, a, b, _students = offices
+    for table in ("students", "guardians", "enrollments", "requests", "terms", "courses", "providers", "district"):
+        assert rows(a, f"SELECT count(*) FROM {table}") == rows(b, f"SELECT count(*) FROM {table}"), table
+    names = "SELECT last_name, first_name FROM students ORDER BY last_name"
+    assert rows(b, names) == rows(a, names) and rows(b, names)
+    # the search index of the new copy was made from the rows it took
+    from mocap_desktop.store.students import StudentRepo
+
+    assert [s.last_name for s in StudentRepo(b).search("okafor").rows] == ["Okafor"]
+    assert district.status(b).line == "Up to date"
+    assert district.status(a).pc == 1 and district.status(b).pc == 2
+
+
+def test_requests_made_offline_on_two_pcs_meet_on_both_with_their_own_references(offices):
+    pg, a, b, students = offices
+    pg.stop()
+    try:
+        ra = submit(a, students["zoe"], date(2026, 11, 10))
+        zoe_on_b = rows(b, "SELECT id FROM students WHERE first_name = 'Zoë'")[0][0]
+        rb = submit(b, zoe_on_b, date(2026, 11, 11), courses=(("ALG1A", "0.5"),))
+        with pytest.raises(district.Unreachable):
+            district.sync_round(a)
+        assert district.status(a).line.startswith("Offline since") and district.status(a).waiting >= 1
+    finally:
+        pg.start()
+    district.sync_round(a)
+    district.sync_round(b)
+    district.sync_round(a)
+    refs = "SELECT reference FROM requests ORDER BY reference"
+    assert rows(a, refs) == rows(b, refs)
+    ref_a = rows(a, "SELECT reference FROM requests WHERE id = ?", (ra,))[0][0]
+    ref_b = rows(b, "SELECT reference FROM requests WHERE id = ?", (rb,))[0][0]
+    assert ref_a.startswith("MOCAP-2026-01-") and ref_b.startswith("MOCAP-2026-02-")
+    # B's request on A: its courses and its student, as local rows of A
+    on_a = rows(a, "SELECT s.first_name, c.code FROM requests r JOIN students s ON s.id = r.student_id "
+                   "JOIN request_courses c ON c.request_id = r.id WHERE r.reference = ?", (ref_b,))
+    assert on_a == [("Zoë", "ALG1A")]
+    assert district.status(a).waiting == 0 and district.status(b).waiting == 0
+
+
+def test_two_decisions_on_one_request_made_offline_the_first_to_reach_the_server_stands(offices):
+    pg, a, b, students = offices
+    request_a = submit(a, students["lukasz"], date(2026, 11, 10))
+    district.sync_round(a)
+    district.sync_round(b)
+    reference = rows(a, "SELECT reference FROM requests WHERE id = ?", (request_a,))[0][0]
+    request_b = rows(b, "SELECT id FROM requests WHERE reference = ?", (reference,))[0][0]
+    decide(a, request_a, DECIDER_A, "approved")  # both offline
+    decide(b, request_b, DECIDER_B, "denied")
+    district.sync_round(a)  # A reaches the server first
+    done = district.sync_round(b)
+    assert done.refused == [f"Your decision on {reference} was not kept: it was decided meanwhile by "
+                            "Dr. Lena Ortiz at Office A."]
+    status = "SELECT status FROM requests WHERE reference = ?"
+    assert rows(b, status, (reference,)) == rows(a, status, (reference,)) == [("approved",)]
+    decisions = "SELECT d.outcome, d.decided_by_name FROM decisions d JOIN requests r ON r.id = d.request_id " \
+                "WHERE r.reference = ?"
+    assert rows(b, decisions, (reference,)) == [("approve", "Dr. Lena Ortiz")]
+    # B's version is kept, with the server's beside it, for B's people to see
+    kept = district.refused_changes(b)
+    assert len(kept) == 1 and any(i["t"] == "decisions" and i["a"]["outcome"] == "deny" for i in kept[0]["items"])
+    assert district.status(b).line == "1 change refused"
+    district.mark_refused_seen(b)
+    assert district.status(b).line == "Up to date"
+    # and on the server: one decision, two batches, one of them refused
+    with server.connect(pg.url(db=_db(a))) as conn:
+        assert conn.execute("SELECT count(*) FROM mocap.records WHERE tbl = 'decisions'").fetchone()[0] == \
+            rows(a, "SELECT count(*) FROM decisions")[0][0]
+        assert conn.execute("SELECT count(*) FROM mocap.refused").fetchone()[0] == 1
+
+
+def test_a_batch_pushed_twice_after_a_crash_is_applied_once(offices, district_server):
+    pg, a, _b, students = offices
+    office_a_login = district_server[2][ADMIN]
+    submit(a, students["iep"], date(2026, 11, 12))
+    change_id, made_at, actor, items = rows(a, "SELECT change_id, made_at, actor, items FROM sync_outbox")[0]
+    import json
+
+    with server.connect(office_a_login) as conn:
+        first = server.push(conn, change_id, 1, actor, made_at, json.loads(items))
+        count = conn.execute("SELECT count(*) FROM mocap.changes").fetchone()[0]
+        # the PC crashed before it could forget the batch: the next round sends it again
+        district.sync_round(a)
+        assert first.status == "applied"
+        assert conn.execute("SELECT count(*) FROM mocap.changes").fetchone()[0] == count
+        assert conn.execute("SELECT count(*) FROM mocap.records WHERE tbl = 'requests'").fetchone()[0] == \
+            rows(a, "SELECT count(*) FROM requests")[0][0]
+    assert district.status(a).waiting == 0
+
+
+def test_a_server_with_a_newer_schema_is_refused_and_init_server_is_safe_to_run_again(offices):
+    pg, a, _b, _students = offices
+    url = pg.url(db=_db(a))
+    assert server.init_server(url) == "brought up to date"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE mocap.meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(server.ServerError, match="schema is version 99"):
+        server.init_server(url)
+    with pytest.raises(server.ServerError, match="Install the newer version"):
+        district.sync_round(a)
+
+
+def test_the_front_desk_login_reads_no_case_or_decision_row_even_with_psql(offices, district_server):
+    pg, a, _b, students = offices
+    decide(a, submit(a, students["zoe"], date(2026, 11, 12)), DECIDER_A)
+    district.sync_round(a)
+    _pg, _url, logins = district_server
+    seen = {}
+    for group, url in logins.items():
+        with psycopg.connect(url) as conn:
+            seen[group] = dict(conn.execute("SELECT area, count(*) FROM mocap.records GROUP BY area").fetchall())
+            log = dict(conn.execute("SELECT area, count(*) FROM mocap.changes GROUP BY area").fetchall())
+            assert set(log) == set(seen[group])
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE mocap.records SET row = '{}'")
+    assert {"case", "decision", "roster", "district"} <= set(seen["mocap_counselor"])
+    assert not {"case", "decision"} & set(seen["mocap_front_desk"])
+    assert seen["mocap_front_desk"]["roster"] == seen["mocap_counselor"]["roster"]
+    # nor may it write a decision through the push function
+    with psycopg.connect(logins["mocap_front_desk"]) as conn:
+        pc = server.register_pc(conn, "Front office")
+        conn.commit()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not change decisions"):
+            server.push(conn, "00000000-0000-4000-8000-000000000001", pc, "x", "2026-12-01",
+                        [{"t": "decisions", "k": 5, "op": "insert", "a": {"id": 5}}])
+
+
+def _db(store) -> str:
+    return sync.state(store.conn, "url").rsplit("/", 1)[1]
