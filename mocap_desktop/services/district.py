@@ -148,7 +148,6 @@ def join(store: Store, url: str, password: str | None = None, pc_name: str | Non
                     raise ServerError(f"'{user.login}' is not an active administrator on the district record: "
                                       "an administrator already there adds you first.")
         pc = server.register_pc(conn, pc_name)
-        conn.commit()
         with store.transaction(origin="server") as db:
             if take_record:
                 sync.empty_copy(db)
@@ -318,7 +317,6 @@ def _pull(store: Store, conn, pc: int) -> tuple[int, int]:
     while True:
         after = int(sync.state(store.conn, "pulled", "0"))
         page = server.pull(conn, after, PAGE)
-        conn.commit()
         if not page:
             return pulled, problems
         others = [(table, key, row) for _seq, table, key, row, from_pc in page if from_pc != pc]

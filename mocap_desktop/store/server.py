@@ -82,15 +82,17 @@ def password_of(url: str) -> str | None:
     return urlsplit(url).password
 
 
-def connect(url: str, password: str | None = None, autocommit: bool = False):
-    """A psycopg connection to `url` (libpq's URL; `password` if the URL has none)."""
+def connect(url: str, password: str | None = None):
+    """A psycopg connection to `url` (libpq's URL; `password` if the URL has none). Autocommit:
+    each push is its own transaction (`conn.transaction()`), committed before this PC forgets
+    the batch."""
     import psycopg
 
     extra: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "MOCAP Desktop"}
     if password and password_of(url) is None:
         extra["password"] = password
     try:
-        return psycopg.connect(url, autocommit=autocommit, **extra)
+        return psycopg.connect(url, autocommit=True, **extra)
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "password authentication failed" in first or "no password supplied" in first:
@@ -295,7 +297,7 @@ GRANT EXECUTE ON FUNCTION mocap.push, mocap.push_audit, mocap.register_pc, mocap
 def init_server(url: str, password: str | None = None) -> str:
     """Create (or bring up to date) the `mocap` schema, its group roles and access rules; safe to
     run again. Refuses a server whose schema a newer version made. Returns what was done."""
-    with connect(url, password, autocommit=True) as conn:
+    with connect(url, password) as conn:
         version = server_schema(conn)
         if version is not None and version > SERVER_SCHEMA:
             raise ServerError(f"The server's MOCAP schema is version {version}; this version of MOCAP Desktop "
@@ -376,16 +378,9 @@ def pull(conn, after: int, limit: int = 5000) -> list[tuple[int, str, Any, dict 
 def one_moment(conn) -> Iterator[int]:
     """Read the record as of one moment (a repeatable-read transaction); yields the log's last
     number at that moment."""
-    import psycopg
-
-    conn.commit()
-    before = conn.isolation_level
-    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-    try:
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield last_seq(conn)
-    finally:
-        conn.rollback()
-        conn.isolation_level = before
 
 
 def snapshot(conn, table: str, size: int) -> Iterator[list[tuple[str, Any, dict]]]:
@@ -420,7 +415,7 @@ def encode(value: Any) -> str:
 
 def listener(url: str, password: str | None = None):
     """A connection that hears when any PC's batch is applied (NOTIFY mocap_changes)."""
-    conn = connect(url, password, autocommit=True)
+    conn = connect(url, password)
     conn.execute("LISTEN mocap_changes")
     return conn
 

@@ -180,7 +180,6 @@ def test_the_front_desk_login_reads_no_case_or_decision_row_even_with_psql(offic
     # nor may it write a decision through the push function
     with psycopg.connect(logins["mocap_front_desk"]) as conn:
         pc = server.register_pc(conn, "Front office")
-        conn.commit()
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not change decisions"):
             server.push(conn, "00000000-0000-4000-8000-000000000001", pc, "x", "2026-12-01",
                         [{"t": "decisions", "k": 5, "op": "insert", "a": {"id": 5}}])
