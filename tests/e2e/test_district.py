@@ -187,3 +187,36 @@ def test_the_front_desk_login_reads_no_case_or_decision_row_even_with_psql(offic
 
 def _db(store) -> str:
     return sync.state(store.conn, "url").rsplit("/", 1)[1]
+
+
+def test_a_roster_import_at_one_office_reaches_every_pc(offices):
+    _pg, a, b, _students = offices
+    from mocap_desktop.services.roster import import_roster_file
+
+    roster = Path(__file__).resolve().parents[1] / "data" / "roster" / "powerschool-bom.csv"
+    report = import_roster_file(a, roster, skip_invalid=True)
+    assert report.written and report.added > 0
+    district.sync_round(a)
+    district.sync_round(b)
+    numbers = "SELECT local_number, last_name, grade FROM students ORDER BY local_number"
+    assert rows(b, numbers) == rows(a, numbers)
+    assert rows(b, "SELECT count(*) FROM guardians") == rows(a, "SELECT count(*) FROM guardians")
+
+
+def test_the_same_course_asked_for_on_two_pcs_offline_is_flagged_on_the_later_request(offices):
+    pg, a, b, students = offices
+    pg.stop()
+    try:
+        first = submit(a, students["lukasz"], date(2026, 11, 10))
+        lukasz_on_b = rows(b, "SELECT id FROM students WHERE first_name = 'Łukasz'")[0][0]
+        later = submit(b, lukasz_on_b, date(2026, 11, 11), courses=(("CHEMA", "0.5"),))
+    finally:
+        pg.start()
+    for store in (a, b, a):
+        district.sync_round(store)
+    first_ref = rows(a, "SELECT reference FROM requests WHERE id = ?", (first,))[0][0]
+    later_ref = rows(b, "SELECT reference FROM requests WHERE id = ?", (later,))[0][0]
+    for store in (a, b):
+        by_ref = {ref: rid for rid, ref in rows(store, "SELECT id, reference FROM requests")}
+        assert review.detail.duplicate_of(store, by_ref[later_ref]) == (f"{first_ref} (Submitted): CHEMA",)
+        assert review.detail.duplicate_of(store, by_ref[first_ref]) == ()

@@ -115,6 +115,7 @@ class RequestDetail:
     timeline: tuple[TimelineEntry, ...]
     letters: tuple[dict, ...]
     next_statuses: tuple[str, ...]
+    duplicate_of: tuple[str, ...] = ()  # "MOCAP-2026-02-0003 (Submitted): CHEMA" — asked for earlier
 
     @property
     def status_label(self) -> str:
@@ -308,6 +309,7 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
                                     (row["student_id"],)))
     term = store.query("SELECT name FROM terms WHERE id = ?", (row["start_term"],))
     return RequestDetail(
+        duplicate_of=duplicate_of(store, request_id),
         request_id=request_id, reference=row["reference"], status=row["status"], pathway=row["pathway"],
         routing=row["routing"], student_id=row["student_id"],
         student=display_name(student["last_name"], student["first_name"], student["preferred_name"]),
@@ -329,6 +331,22 @@ def request_detail(store: Store, request_id: int, today: date | None = None, lan
         timeline=timeline(store, request_id), letters=_letters(store, request_id),
         next_statuses=lifecycle.allowed_next(row["pathway"], row["status"]),
     )
+
+
+def duplicate_of(store: Store, request_id: int) -> tuple[str, ...]:
+    """The student's requests for the same term made before this one that ask for one of its
+    courses (not withdrawn, the course not denied): what the wizard stops on one PC, and what two
+    offices working offline can still both send (district mode flags the later one)."""
+    rows = store.query(
+        "SELECT o.reference, o.status, group_concat(oc.code, ', ') AS codes FROM requests r "
+        "JOIN request_courses rc ON rc.request_id = r.id "
+        "JOIN requests o ON o.student_id = r.student_id AND o.start_term = r.start_term AND o.id != r.id "
+        "  AND o.status != 'withdrawn' AND (o.created_at < r.created_at "
+        "       OR (o.created_at = r.created_at AND o.reference < r.reference)) "
+        "JOIN request_courses oc ON oc.request_id = o.id AND lower(oc.code) = lower(rc.code) "
+        "  AND (oc.decision IS NULL OR oc.decision != 'denied') "
+        "WHERE r.id = ? GROUP BY o.id ORDER BY o.created_at, o.reference", (request_id,))
+    return tuple(f"{r['reference']} ({LABELS.get(r['status'], r['status'])}): {r['codes']}" for r in rows)
 
 
 def reason_choices(store: Store, lang: str = "en") -> list[tuple[str, str, bool]]:

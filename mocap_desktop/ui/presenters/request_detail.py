@@ -265,6 +265,9 @@ def build_page(detail: RequestDetail, today: date, tracked: tuple[TrackedLine, .
                ("Status", detail.status_label), ("Start term", detail.start_term),
                ("Start date", detail.start_date), ("Received", format_day(detail.received)),
                ("Who decides", ROUTING_LABELS.get(detail.routing, detail.routing))]
+    if detail.duplicate_of:
+        request.append(("Possible duplicate", "The same course was asked for earlier in "
+                        + "; ".join(detail.duplicate_of)))
     if detail.pathway == "part_time":
         request += [("In-person credits", format_credits(detail.in_person_credits)),
                     ("District pays for", review.credits_text(detail.district_obligated_credits))]
