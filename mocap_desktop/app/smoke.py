@@ -85,6 +85,9 @@ def check_functions(scratch: Path) -> str:
     import importlib.util
 
     need(importlib.util.find_spec("_rl_accel") is not None, "ReportLab's C accelerator (rl_accel) is missing")
+    import psycopg  # district mode: the district's PostgreSQL, through the libpq the bundle carries
+
+    need(psycopg.pq.__impl__ in ("binary", "c") and psycopg.pq.version() > 0, "psycopg has no libpq")
     pages = []
     for kind, lang, logo in (("denied", "en", "logo.png"), ("approved", "es", "logo.jpg")):
         Image.new("RGB", (96, 96), (20, 80, 160)).save(scratch / logo)
@@ -130,5 +133,5 @@ def check_functions(scratch: Path) -> str:
                     need(loader.load(), f"the Qt plugin {file.name} does not load: {loader.errorString()}")
                     plugins.append(file.stem)
     return ("letters in English and Spanish with PNG and JPEG logos and ReportLab's accelerator, previews, "
-            "printing to PDF, .xlsx, "
+            f"printing to PDF, .xlsx, libpq {psycopg.pq.version() // 10000} for district mode, "
             "collation, time-zone names" + (f", {len(plugins)} Qt plugins" if plugins else ""))
