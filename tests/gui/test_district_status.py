@@ -116,10 +116,10 @@ def test_a_refused_decision_shows_in_the_status_bar_with_what_the_server_kept(
         assert "what the server refused" in button.toolTip()
         button.click()
         dialog = shown[0]
-        item = dialog.table.topLevelItem(0)
-        assert item.text(1) == "Marcus Bell"
-        assert item.text(2) == (f"Your decision on {reference} was not kept: it was decided meanwhile by "
-                                "Dr. Lena Ortiz at Office A.")
+        summary, made = dialog.list.item(0).text().split("\n")
+        assert summary == (f"Your decision on {reference} was not kept: it was decided meanwhile by "
+                           "Dr. Lena Ortiz at Office A.")
+        assert made.startswith("Made 20") and made.endswith(" by Marcus Bell")
         qtbot.waitUntil(lambda: button.text() == "District: up to date", timeout=5000)
         assert b.conn.execute("SELECT status FROM requests WHERE reference = ?", (reference,)).fetchone() == \
             ("approved",)

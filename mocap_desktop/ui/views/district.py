@@ -3,14 +3,15 @@ refused (ui/presenters/district.py says what they read)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -51,17 +52,18 @@ class RefusedChangesDialog(QDialog):
             if lines else "The district server has refused no change made on this PC.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTreeWidget()
-        self.table.setAccessibleName("Refused changes")
-        self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels(["Made", "By", "What happened"])
+        self.list = QListWidget()
+        self.list.setAccessibleName("Refused changes")
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setSpacing(4)
         for line in lines:
-            self.table.addTopLevelItem(QTreeWidgetItem([line.when, line.who, line.summary]))
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
-        layout.addWidget(self.table, 1)
+            item = QListWidgetItem(f"{line.summary}\nMade {line.when} by {line.who}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{line.summary} Made {line.when} by {line.who}.")
+            self.list.addItem(item)
+        layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         layout.addWidget(buttons)
-        self.resize(820, 320)
+        self.resize(720, 320)
