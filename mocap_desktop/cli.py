@@ -462,6 +462,21 @@ def cmd_district_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_district_verify(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.district import ServerError, verify_server_trails
+
+    session = _session(args)
+    try:
+        checks = verify_server_trails(session.store)
+    except ServerError as err:
+        fail(str(err).splitlines()[0], EXIT_DATABASE)
+    finally:
+        session.close()
+    for check in checks:
+        print(check.line)
+    return EXIT_PROBLEMS if any(c.problem for c in checks) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mocap-desktop",
@@ -620,6 +635,8 @@ def build_parser() -> argparse.ArgumentParser:
     join.add_argument("--name", metavar="PC NAME", help="how other PCs see this one (default: the computer's name)")
     command("sync", cmd_district_sync, "one round now: send this PC's changes, receive the others' "
             "(exit 3 when the server cannot be reached)", parent=district)
+    command("verify", cmd_district_verify, "walk every PC's audit trail on the server, each hash chain from "
+            "its start (an administrator's PC)", parent=district)
     district_status = command("status", cmd_district_status, "the server, the last sync and the changes waiting",
                               parent=district)
     district_status.add_argument("--json", action="store_true", help="print the status as JSON")

@@ -344,6 +344,37 @@ def _pull_snapshot(store: Store, conn, pc: int) -> tuple[int, int]:
     return pulled + more, problems + more_problems
 
 
+# --- the audit trail on the server ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrailCheck:
+    pc: int
+    pc_name: str
+    entries: int
+    problem: str  # "" when the chain is intact
+
+    @property
+    def line(self) -> str:
+        state = f"broken: {self.problem}" if self.problem else "chain intact"
+        return f"{self.pc_name} (PC {self.pc}): {self.entries:,} entries, {state}"
+
+
+def verify_server_trails(store: Store) -> list[TrailCheck]:
+    """Every PC's audit trail as the server keeps it, each hash chain walked from its start (an
+    administrator's PC: other logins may not read the trails)."""
+    from mocap_desktop.store import audit
+
+    conn = _connect(store)
+    try:
+        out = []
+        for pc, name, entries in server.audit_trails(conn):
+            result = audit.verify_entries(entries)
+            out.append(TrailCheck(pc, name, result.entries, result.reason))
+        return out
+    finally:
+        conn.close()
+
+
 # --- refused changes -------------------------------------------------------------------------------
 
 def refused_changes(store: Store, unseen_only: bool = False) -> list[dict]:

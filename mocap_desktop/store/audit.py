@@ -99,8 +99,16 @@ def record_deferred(db, entries: list[dict]) -> None:
 
 def verify(store: Store) -> VerifyResult:
     """Walk the chain from the start; the first entry whose hash or link is wrong is reported."""
+    rows = store.db.query(f"SELECT id, {', '.join(FIELDS)}, prev_hash, hash FROM audit_log ORDER BY id")
+    issued = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    return verify_entries(rows, issued[0] if issued else None)
+
+
+def verify_entries(rows, issued: int | None = None) -> VerifyResult:
+    """The same walk over entries from anywhere (a copy of a PC's trail on the district server);
+    `issued`: the last id handed out, when known (an entry deleted from the end)."""
     prev, count, expected_id = GENESIS, 0, None
-    for row in store.db.query(f"SELECT id, {', '.join(FIELDS)}, prev_hash, hash FROM audit_log ORDER BY id"):
+    for row in rows:
         count += 1
         if expected_id is not None and row["id"] != expected_id:
             return VerifyResult(count, expected_id, f"entry {expected_id} is missing (deleted)")
@@ -109,8 +117,7 @@ def verify(store: Store) -> VerifyResult:
         if _digest(prev, row) != row["hash"]:
             return VerifyResult(count, row["id"], f"entry {row['id']} was changed after it was written")
         prev, expected_id = row["hash"], row["id"] + 1
-    issued = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
-    if issued and expected_id is not None and issued[0] >= expected_id:
+    if issued and expected_id is not None and issued >= expected_id:
         return VerifyResult(count, expected_id, f"entry {expected_id} is missing (deleted)")
     return VerifyResult(count, None)
 

@@ -14,7 +14,6 @@ Only this module and `store/sync.py` know the server's SQL; psycopg is imported 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -291,6 +290,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mocap FROM PUBLIC;
 GRANT USAGE ON SCHEMA mocap TO {every_group};
 GRANT SELECT ON mocap.changes, mocap.records, mocap.batches, mocap.pcs, mocap.meta TO {every_group};
 GRANT EXECUTE ON FUNCTION mocap.push, mocap.push_audit, mocap.register_pc, mocap.may TO {every_group};
+GRANT SELECT ON mocap.audit TO mocap_administrator;
 """
 
 
@@ -409,8 +409,18 @@ def rows(conn, keys: list[tuple[str, Any]]) -> Iterator[tuple[str, Any, dict]]:
         yield table, key, (row[0] if row else None)
 
 
-def encode(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+def audit_trails(conn) -> Iterator[tuple[int, str, Iterator[dict]]]:
+    """Each PC's audit trail as the server keeps it: (PC, its name, its entries in order)."""
+    import psycopg
+
+    try:
+        conn.execute("SELECT 1 FROM mocap.audit LIMIT 1")
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ServerError("Only an administrator's login may read the audit trails on the server.") from exc
+    for pc, name in conn.execute("SELECT pc, name FROM mocap.pcs WHERE pc IN (SELECT pc FROM mocap.audit) "
+                                 "ORDER BY pc").fetchall():
+        cur = conn.execute("SELECT entry FROM mocap.audit WHERE pc = %s ORDER BY id", (pc,))
+        yield pc, name, (row[0] for row in cur)
 
 
 def listener(url: str, password: str | None = None):

@@ -220,3 +220,56 @@ def test_the_same_course_asked_for_on_two_pcs_offline_is_flagged_on_the_later_re
         by_ref = {ref: rid for rid, ref in rows(store, "SELECT id, reference FROM requests")}
         assert review.detail.duplicate_of(store, by_ref[later_ref]) == (f"{first_ref} (Submitted): CHEMA",)
         assert review.detail.duplicate_of(store, by_ref[first_ref]) == ()
+
+
+def test_a_front_desk_pc_holds_letters_and_the_roster_but_no_case_and_its_prints_reach_the_others(
+        demo_session, district_server, tmp_path):
+    pg, url, logins = district_server
+    a = demo_session.store
+    district.join(a, logins[ADMIN], pc_name="Main office")
+    front = copy(tmp_path, "front")
+    district.join(front, logins["mocap_front_desk"], pc_name="Front office")
+    try:
+        for table in ("requests", "request_courses", "decisions", "appeals", "course_enrollments"):
+            assert rows(front, f"SELECT count(*) FROM {table}") == [(0,)], table
+        for table in ("students", "guardians", "letters", "letter_files", "district"):
+            assert rows(front, f"SELECT count(*) FROM {table}") == rows(a, f"SELECT count(*) FROM {table}"), table
+        assert rows(front, "SELECT count(*) FROM letters WHERE request_id IS NOT NULL") == [(0,)]
+        # the front desk prints a waiting letter: the print and its disclosure reach the main office,
+        # whose letter keeps its request
+        from mocap_desktop.services.letters import mark_printed
+
+        letter, reference = rows(front, "SELECT l.id, l.reference FROM letters l WHERE l.status = 'pending' "
+                                        "ORDER BY l.id LIMIT 1")[0]
+        mark_printed(front, [letter], "Sam Okafor")
+        assert district.sync_round(front).refused == []
+        district.sync_round(a)
+        on_a = rows(a, "SELECT status, request_id IS NOT NULL FROM letters WHERE reference = ? AND status = 'printed' "
+                       "ORDER BY id DESC LIMIT 1", (reference,))
+        assert on_a == [("printed", True)]
+        assert rows(a, "SELECT count(*) FROM disclosures") == rows(front, "SELECT count(*) FROM disclosures")
+    finally:
+        front.close()
+
+
+def test_every_pcs_audit_trail_is_on_the_server_and_its_chain_verifies(offices, district_server):
+    pg, a, b, students = offices
+    submit(a, students["zoe"], date(2026, 11, 12))
+    district.sync_round(a)
+    district.sync_round(b)
+    checks = {c.pc_name: c for c in district.verify_server_trails(a)}
+    assert set(checks) == {"Office A", "Office B"} and not any(c.problem for c in checks.values())
+    assert checks["Office A"].entries == rows(a, "SELECT count(*) FROM audit_log")[0][0]
+    assert checks["Office A"].line.endswith("entries, chain intact")
+    # an entry changed on the server behind the app's back breaks that PC's chain
+    with psycopg.connect(pg.url(db=_db(a)), autocommit=True) as conn:
+        conn.execute("UPDATE mocap.audit SET entry = jsonb_set(entry, '{actor}', '\"someone else\"') "
+                     "WHERE pc = 1 AND id = 2")
+    broken = {c.pc_name: c for c in district.verify_server_trails(a)}["Office A"]
+    assert broken.problem == "entry 2 was changed after it was written"
+    # a login that is not an administrator's may not read the trails
+    front = copy(Path(str(a.path.parent)) / "..", "front")
+    district.join(front, district_server[2]["mocap_front_desk"], pc_name="Front office")
+    with pytest.raises(server.ServerError, match="Only an administrator"):
+        district.verify_server_trails(front)
+    front.close()
