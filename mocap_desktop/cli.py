@@ -458,7 +458,23 @@ def cmd_district_status(args: argparse.Namespace) -> int:
     else:
         print(f"server: {now.server}\nPC: {now.pc} ({now.pc_name})\nlast sync: {now.last_sync or 'never'}\n"
               f"changes waiting: {now.waiting}\nrefused, not yet seen: {now.refused}\n"
-              f"state: {now.line}" + (f"\nlast error: {now.last_error}" if now.last_error else ""))
+              f"state: {now.line}" + (f"\nlast error: {now.last_error}" if now.last_error else "")
+              + (f"\nrefused by the server: {now.stopped}" if now.stopped else ""))
+    return EXIT_OK
+
+
+def cmd_district_scope(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.district import ServerError, set_scope
+
+    buildings = None if args.all else [b.strip() for b in args.buildings.split(",") if b.strip()]
+    session = _session(args)
+    try:
+        scopes = set_scope(session.store, args.login, buildings)
+    except ServerError as err:
+        fail(str(err).splitlines()[0], EXIT_DATABASE)
+    finally:
+        session.close()
+    print(f"{args.login}: " + (", ".join(scopes[args.login]) if args.login in scopes else "every building"))
     return EXIT_OK
 
 
@@ -635,6 +651,12 @@ def build_parser() -> argparse.ArgumentParser:
     join.add_argument("--name", metavar="PC NAME", help="how other PCs see this one (default: the computer's name)")
     command("sync", cmd_district_sync, "one round now: send this PC's changes, receive the others' "
             "(exit 3 when the server cannot be reached)", parent=district)
+    scope = command("scope", cmd_district_scope, "limit a PC's server login to the students of some buildings "
+                    "(a principal's PC), from an administrator's PC", parent=district)
+    scope.add_argument("login", metavar="LOGIN", help="the PC's PostgreSQL login")
+    which = scope.add_mutually_exclusive_group(required=True)
+    which.add_argument("--buildings", metavar="CODE,CODE", help="the building codes it may see")
+    which.add_argument("--all", action="store_true", help="every building again")
     command("verify", cmd_district_verify, "walk every PC's audit trail on the server, each hash chain from "
             "its start (an administrator's PC)", parent=district)
     district_status = command("status", cmd_district_status, "the server, the last sync and the changes waiting",

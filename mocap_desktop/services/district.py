@@ -57,6 +57,7 @@ class Status:
     refused: int = 0  # changes the server refused that nobody has looked at
     offline_since: str = ""
     last_error: str = ""
+    stopped: str = ""  # why the server refuses this PC (its login), "" when it does not
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,6 +67,8 @@ class Status:
         """The status bar's words."""
         if not self.joined:
             return "One PC (no district server)"
+        if self.stopped:
+            return "Sync stopped: the server refuses this PC"
         if self.refused:
             return f"{self.refused} change{'s' if self.refused != 1 else ''} refused"
         if self.offline_since:
@@ -87,20 +90,35 @@ def status(store: Store) -> Status:
     refused = conn.execute("SELECT count(*) FROM sync_refused WHERE NOT seen").fetchone()[0]
     return Status(True, sync.state(conn, "url", ""), pc, sync.state(conn, "pc_name", ""),
                   sync.state(conn, "last_sync", ""), waiting, refused, sync.state(conn, "offline_since", ""),
-                  sync.state(conn, "last_error", ""))
+                  sync.state(conn, "last_error", ""), sync.state(conn, "stopped", ""))
 
 
 def _connect(store: Store):
     url = sync.state(store.conn, "url")
     if not url:
         raise ServerError("This PC has not joined a district server (mocap-desktop district join URL).")
+    conn = None
     try:
         conn = server.connect(url, sync.state(store.conn, "password"))
         server.check_schema(conn)
+        server.check_access(conn)
         return conn
     except Unreachable as exc:
         _offline(store, str(exc))
         raise
+    except ServerError as exc:
+        if conn is not None:
+            conn.close()
+        _stopped(store, str(exc))
+        raise
+
+
+def _stopped(store: Store, why: str) -> None:
+    """The server answers but refuses this PC (its login, a change it may not make)."""
+    if store.read_only_reason:
+        return
+    with store.transaction(origin="server") as db:
+        sync.set_state(db, stopped=why)
 
 
 def _offline(store: Store, why: str) -> None:
@@ -202,11 +220,16 @@ def sync_round(store: Store, conn=None) -> Round:
     if pc is None:
         raise ServerError("This PC has not joined a district server (mocap-desktop district join URL).")
     own = conn is None
-    conn = conn or _connect(store)
     try:
+        conn = conn or _connect(store)
         pushed, refused = _push(store, conn, pc)
         audit = _push_audit(store, conn, pc)
         pulled, problems = _pull(store, conn, pc)
+    except Unreachable:
+        raise
+    except ServerError as exc:
+        _stopped(store, str(exc))
+        raise
     except Exception as exc:
         if server.unreachable(exc):
             _offline(store, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
@@ -214,11 +237,11 @@ def sync_round(store: Store, conn=None) -> Round:
                               "what was not sent waits for the next round.") from exc
         raise
     finally:
-        if own:
+        if own and conn is not None:
             conn.close()
     with store.transaction(origin="server") as db:
         sync.set_state(db, last_sync=datetime.now().isoformat(timespec="seconds"), offline_since=None,
-                       last_error=None)
+                       last_error=None, stopped=None)
     if problems:
         log.warning("%d rows from the district server could not be held in this copy", problems)
     return Round(pushed, refused, pulled, problems, audit)
@@ -344,6 +367,26 @@ def _pull_snapshot(store: Store, conn, pc: int) -> tuple[int, int]:
     return pulled + more, problems + more_problems
 
 
+# --- building scopes --------------------------------------------------------------------------------
+
+def set_scope(store: Store, login: str, buildings: list[str] | None) -> dict[str, list[str]]:
+    """Limit a PC's login on the server to the students of some buildings (a principal's PC), or
+    give it every building again (None); from an administrator's PC. Returns every scope."""
+    require(store, DISTRICT_EDIT)
+    known = {r[0] for r in store.conn.execute("SELECT code FROM buildings")}
+    unknown = [b for b in buildings or () if b not in known]
+    if unknown:
+        raise ServerError(f"No building has the code {', '.join(unknown)} in the district profile.")
+    conn = _connect(store)
+    try:
+        server.set_scope(conn, login, buildings)
+        with store.transaction(origin="server") as db:
+            trail.note(db, store, "district_scope_set", detail={"login": login, "buildings": buildings or "all"})
+        return server.scopes(conn)
+    finally:
+        conn.close()
+
+
 # --- the audit trail on the server ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -441,10 +484,13 @@ class BackgroundSync:
                         last = time.monotonic()
                     self.status = status(store)
                     due = server.heard(links[1], self.wait_s)
-                except (Unreachable, *_connection_errors()) as exc:
+                except ServerError as exc:  # out of reach, or refused (said in the status bar): later
                     _close(links)
-                    if not isinstance(exc, Unreachable):
-                        _offline(store, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                    self.status = status(store)
+                    self._stop.wait(self.retry_s if isinstance(exc, Unreachable) else self.idle_s)
+                except _connection_errors() as exc:
+                    _close(links)
+                    _offline(store, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
                     self.status = status(store)
                     self._stop.wait(self.retry_s)
                 except Exception:  # noqa: BLE001 — the thread keeps going; the status bar says so

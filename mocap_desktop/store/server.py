@@ -96,6 +96,8 @@ def connect(url: str, password: str | None = None):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "password authentication failed" in first or "no password supplied" in first:
             raise ServerError(f"The server refused the sign-in ({first}).") from exc
+        if "not permitted to log in" in first:
+            raise ServerError("The district server no longer lets this PC's login in: ask district IT.") from exc
         if "does not exist" in first:
             raise ServerError(f"The server has no such database ({first}).") from exc
         raise Unreachable(f"The district server cannot be reached ({first}).") from exc
@@ -147,6 +149,12 @@ CREATE TABLE IF NOT EXISTS mocap.changes (seq bigserial PRIMARY KEY,
 CREATE TABLE IF NOT EXISTS mocap.records (tbl text NOT NULL, key jsonb NOT NULL, area text NOT NULL,
     row jsonb NOT NULL, seq bigint NOT NULL, change_id uuid NOT NULL, PRIMARY KEY (tbl, key));
 {unique}
+ALTER TABLE mocap.records ADD COLUMN IF NOT EXISTS building text;
+ALTER TABLE mocap.changes ADD COLUMN IF NOT EXISTS building text;
+-- A login limited to some buildings (a principal's PC) reads and writes only their students'
+-- rows; a login without a row here sees every building.
+CREATE TABLE IF NOT EXISTS mocap.scopes (login text PRIMARY KEY, buildings text[] NOT NULL,
+    set_by text NOT NULL DEFAULT session_user, set_at timestamptz NOT NULL DEFAULT now());
 CREATE TABLE IF NOT EXISTS mocap.refused (change_id uuid PRIMARY KEY REFERENCES mocap.batches,
     reason text NOT NULL, items jsonb NOT NULL, server jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS mocap.audit (pc integer NOT NULL REFERENCES mocap.pcs, id bigint NOT NULL,
@@ -158,6 +166,39 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = mocap, pg_temp AS $$
                    WHERE a.area = p_area AND (CASE WHEN p_write THEN a.may_write ELSE a.may_read END)
                      AND pg_has_role(session_user, a.grp, 'MEMBER'))
 $$;
+
+CREATE OR REPLACE FUNCTION mocap.in_scope(p_building text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = mocap, pg_temp AS $$
+    SELECT p_building IS NULL
+        OR coalesce(p_building = ANY ((SELECT buildings FROM mocap.scopes WHERE login = session_user)::text[]), true)
+$$;
+
+-- The building a row belongs to: a student's, and the student's for everything about them.
+CREATE OR REPLACE FUNCTION mocap.building_of(p_tbl text, p_row jsonb) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN p_row IS NULL THEN NULL
+        WHEN p_tbl = 'students' THEN p_row->>'building_code'
+        WHEN p_row ? 'student_id' THEN (SELECT r.row->>'building_code' FROM mocap.records r
+                                         WHERE r.tbl = 'students' AND r.key = p_row->'student_id')
+        WHEN p_row ? 'request_id' THEN (SELECT r.building FROM mocap.records r
+                                         WHERE r.tbl = 'requests' AND r.key = p_row->'request_id')
+    END
+$$;
+
+CREATE OR REPLACE FUNCTION mocap.set_scope(p_login text, p_buildings text[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = mocap, pg_temp AS $$
+BEGIN
+    IF NOT pg_has_role(session_user, 'mocap_administrator', 'MEMBER') THEN
+        RAISE EXCEPTION 'only an administrator''s login sets building scopes' USING ERRCODE = '42501';
+    END IF;
+    IF p_buildings IS NULL THEN
+        DELETE FROM mocap.scopes WHERE login = p_login;
+    ELSE
+        INSERT INTO mocap.scopes (login, buildings) VALUES (p_login, p_buildings)
+            ON CONFLICT (login) DO UPDATE SET buildings = EXCLUDED.buildings, set_by = session_user, set_at = now();
+    END IF;
+END $$;
 
 -- A row without its kept files (the bytes of a PDF are compared by the row that names them).
 CREATE OR REPLACE FUNCTION mocap.plain(p_row jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
@@ -187,6 +228,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = mocap, pg_temp AS $$
 DECLARE
     item jsonb; cur record; v_area text; v_seq bigint; v_last bigint := 0; v_row jsonb;
     v_conflicts jsonb := '[]'::jsonb; v_seen mocap.batches; v_col text; v_reason text; v_found boolean;
+    v_building text;
 BEGIN
     PERFORM pg_advisory_xact_lock(7466);  -- one batch at a time: the log's numbers commit in order
     SELECT * INTO v_seen FROM mocap.batches WHERE change_id = p_change_id;
@@ -211,6 +253,10 @@ BEGIN
             JOIN mocap.batches b ON b.change_id = r.change_id JOIN mocap.pcs p ON p.pc = b.pc
             WHERE r.tbl = item->>'t' AND r.key = item->'k' FOR UPDATE OF r;
         v_found := FOUND;
+        IF NOT mocap.in_scope(coalesce(CASE WHEN v_found THEN mocap.building_of(item->>'t', cur.row) END,
+                                       mocap.building_of(item->>'t', item->'a'))) THEN
+            RAISE EXCEPTION 'the login % may not change rows of that building', session_user USING ERRCODE = '42501';
+        END IF;
         v_reason := NULL;
         IF item->>'op' = 'insert' THEN
             IF v_found AND mocap.plain(cur.row) IS DISTINCT FROM mocap.plain(item->'a') THEN v_reason := 'added'; END IF;
@@ -237,20 +283,25 @@ BEGIN
     BEGIN
         FOR item IN SELECT * FROM jsonb_array_elements(p_items) LOOP
             SELECT area INTO v_area FROM mocap.areas WHERE tbl = item->>'t';
+            v_building := NULL;
             IF item->>'op' = 'delete' THEN
-                DELETE FROM mocap.records WHERE tbl = item->>'t' AND key = item->'k';
+                DELETE FROM mocap.records WHERE tbl = item->>'t' AND key = item->'k' RETURNING building INTO v_building;
                 v_row := NULL;
             ELSIF item->>'op' = 'insert' THEN
                 v_row := item->'a';
             ELSE
                 SELECT row || (item->'a') INTO v_row FROM mocap.records WHERE tbl = item->>'t' AND key = item->'k';
             END IF;
-            INSERT INTO mocap.changes (change_id, tbl, key, area, row)
-                VALUES (p_change_id, item->>'t', item->'k', v_area, v_row) RETURNING seq INTO v_seq;
             IF v_row IS NOT NULL THEN
-                INSERT INTO mocap.records VALUES (item->>'t', item->'k', v_area, v_row, v_seq, p_change_id)
+                v_building := mocap.building_of(item->>'t', v_row);
+            END IF;
+            INSERT INTO mocap.changes (change_id, tbl, key, area, row, building)
+                VALUES (p_change_id, item->>'t', item->'k', v_area, v_row, v_building) RETURNING seq INTO v_seq;
+            IF v_row IS NOT NULL THEN
+                INSERT INTO mocap.records (tbl, key, area, row, seq, change_id, building)
+                    VALUES (item->>'t', item->'k', v_area, v_row, v_seq, p_change_id, v_building)
                     ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, seq = EXCLUDED.seq,
-                                                         change_id = EXCLUDED.change_id;
+                                                         change_id = EXCLUDED.change_id, building = EXCLUDED.building;
             END IF;
             v_last := v_seq;
         END LOOP;
@@ -283,14 +334,15 @@ ALTER TABLE mocap.changes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE mocap.records ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS readers ON mocap.changes;
 DROP POLICY IF EXISTS readers ON mocap.records;
-CREATE POLICY readers ON mocap.changes FOR SELECT USING (mocap.may(area, false));
-CREATE POLICY readers ON mocap.records FOR SELECT USING (mocap.may(area, false));
+CREATE POLICY readers ON mocap.changes FOR SELECT USING (mocap.may(area, false) AND mocap.in_scope(building));
+CREATE POLICY readers ON mocap.records FOR SELECT USING (mocap.may(area, false) AND mocap.in_scope(building));
 REVOKE ALL ON ALL TABLES IN SCHEMA mocap FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mocap FROM PUBLIC;
 GRANT USAGE ON SCHEMA mocap TO {every_group};
 GRANT SELECT ON mocap.changes, mocap.records, mocap.batches, mocap.pcs, mocap.meta TO {every_group};
-GRANT EXECUTE ON FUNCTION mocap.push, mocap.push_audit, mocap.register_pc, mocap.may TO {every_group};
-GRANT SELECT ON mocap.audit TO mocap_administrator;
+GRANT EXECUTE ON FUNCTION mocap.push, mocap.push_audit, mocap.register_pc, mocap.may, mocap.in_scope,
+    mocap.set_scope TO {every_group};
+GRANT SELECT ON mocap.audit, mocap.scopes TO mocap_administrator;
 """
 
 
@@ -319,8 +371,29 @@ def server_schema(conn) -> int | None:
     return int(row[0]) if row else None
 
 
+NO_GROUP = ("This PC's login on the district server is in no MOCAP group any more, so it neither sends "
+            "nor receives: ask district IT.")
+
+
+def check_access(conn) -> None:
+    """Refuse at once a login taken out of every MOCAP group (a PC retired, a person removed)."""
+    import psycopg
+
+    try:
+        allowed = conn.execute("SELECT mocap.may('district', false)").fetchone()[0]
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ServerError(NO_GROUP) from exc
+    if not allowed:
+        raise ServerError(NO_GROUP)
+
+
 def check_schema(conn) -> None:
-    version = server_schema(conn)
+    import psycopg
+
+    try:
+        version = server_schema(conn)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ServerError(NO_GROUP) from exc
     if version is None:
         raise ServerError("The server has no MOCAP record yet: district IT runs "
                           "`mocap-desktop district init-server URL` once first.")
@@ -354,9 +427,15 @@ class PushResult:
 def push(conn, change_id: str, pc: int, actor: str, made_at: str, items: list[dict]) -> PushResult:
     from psycopg.types.json import Jsonb
 
-    with conn.transaction():
-        answer = conn.execute("SELECT mocap.push(%s, %s, %s, %s, %s)",
-                              (change_id, pc, actor, made_at, Jsonb(items))).fetchone()[0]
+    import psycopg
+
+    try:
+        with conn.transaction():
+            answer = conn.execute("SELECT mocap.push(%s, %s, %s, %s, %s)",
+                                  (change_id, pc, actor, made_at, Jsonb(items))).fetchone()[0]
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ServerError(f"The district server refused this PC's change ({exc.diag.message_primary}); "
+                          "it waits here: ask district IT.") from exc
     return PushResult(answer["status"], answer.get("reason"), answer.get("server") or [])
 
 
@@ -407,6 +486,20 @@ def rows(conn, keys: list[tuple[str, Any]]) -> Iterator[tuple[str, Any, dict]]:
         row = conn.execute("SELECT row FROM mocap.records WHERE tbl = %s AND key = %s",
                            (table, Jsonb(key))).fetchone()
         yield table, key, (row[0] if row else None)
+
+
+def set_scope(conn, login: str, buildings: list[str] | None) -> None:
+    """Limit `login` to the students of `buildings` (None: every building again)."""
+    import psycopg
+
+    try:
+        conn.execute("SELECT mocap.set_scope(%s, %s)", (login, buildings))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ServerError("Only an administrator's login sets building scopes on the server.") from exc
+
+
+def scopes(conn) -> dict[str, list[str]]:
+    return dict(conn.execute("SELECT login, buildings FROM mocap.scopes ORDER BY login").fetchall())
 
 
 def audit_trails(conn) -> Iterator[tuple[int, str, Iterator[dict]]]:

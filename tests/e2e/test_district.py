@@ -180,7 +180,7 @@ def test_the_front_desk_login_reads_no_case_or_decision_row_even_with_psql(offic
     # nor may it write a decision through the push function
     with psycopg.connect(logins["mocap_front_desk"]) as conn:
         pc = server.register_pc(conn, "Front office")
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not change decisions"):
+        with pytest.raises(server.ServerError, match="may not change decisions rows"):
             server.push(conn, "00000000-0000-4000-8000-000000000001", pc, "x", "2026-12-01",
                         [{"t": "decisions", "k": 5, "op": "insert", "a": {"id": 5}}])
 
@@ -273,3 +273,63 @@ def test_every_pcs_audit_trail_is_on_the_server_and_its_chain_verifies(offices, 
     with pytest.raises(server.ServerError, match="Only an administrator"):
         district.verify_server_trails(front)
     front.close()
+
+
+def test_a_principals_pc_scoped_to_one_building_holds_and_changes_only_its_students(offices, district_server):
+    pg, a, _b, students = offices
+    _pg, url, logins = district_server
+    middle = submit(a, students["middle"], date(2026, 11, 12))  # building 3000
+    high = submit(a, students["zoe"], date(2026, 11, 12))  # building 4000
+    district.sync_round(a)
+    db = url.rsplit("/", 1)[1]
+    principal_url = pg.add_login(f"{db[:20]}_ms_principal", "pw-principal-1", "mocap_decider", db=db)
+    login = server.redact(principal_url).split("//")[1].split("@")[0]
+    assert district.set_scope(a, login, ["3000"]) == {login: ["3000"]}
+    with pytest.raises(server.ServerError, match="No building has the code 9999"):
+        district.set_scope(a, login, ["9999"])
+    ms = copy(Path(str(a.path.parent)) / "..", "middle-school")
+    district.join(ms, principal_url, pc_name="Middle school office")
+    try:
+        assert rows(ms, "SELECT DISTINCT building_code FROM students") == [("3000",)]
+        assert rows(ms, "SELECT reference FROM requests") == \
+            rows(a, "SELECT reference FROM requests WHERE id = ?", (middle,))
+        assert rows(ms, "SELECT count(*) FROM buildings") == rows(a, "SELECT count(*) FROM buildings")
+        with psycopg.connect(principal_url) as conn:  # the server says the same to psql
+            assert conn.execute("SELECT count(*) FROM mocap.records WHERE building = '4000'").fetchone() == (0,)
+            assert conn.execute("SELECT count(*) FROM mocap.changes WHERE building = '4000'").fetchone() == (0,)
+            # nor may it change a high-school row it cannot see
+            pc = district.status(ms).pc
+            key = (1 << 40) | high
+            with pytest.raises(server.ServerError, match="may not change rows of that building"):
+                server.push(conn, "00000000-0000-4000-8000-000000000002", pc, "x", "2026-12-01",
+                            [{"t": "requests", "k": key, "op": "update", "b": {"status": "submitted"},
+                              "a": {"status": "approved"}}])
+        district.set_scope(a, login, None)  # every building again
+        with psycopg.connect(principal_url) as conn:
+            assert conn.execute("SELECT count(*) FROM mocap.records WHERE building = '4000'").fetchone()[0] > 0
+    finally:
+        ms.close()
+
+
+def test_a_login_taken_out_of_its_group_stops_syncing_at_once_and_keeps_its_changes(offices, district_server):
+    pg, a, b, students = offices
+    b_login = server.redact(sync.state(b.conn, "url")).split("//")[1].split("@")[0]
+    zoe = rows(b, "SELECT id FROM students WHERE first_name = 'Zoë'")[0][0]
+    submit(b, zoe, date(2026, 11, 13))
+    with psycopg.connect(pg.url(db=_db(a)), autocommit=True) as conn:
+        conn.execute(f'REVOKE mocap_administrator FROM "{b_login}"')
+    with pytest.raises(server.ServerError, match="in no MOCAP group any more"):
+        district.sync_round(b)
+    now = district.status(b)
+    assert now.line == "Sync stopped: the server refuses this PC" and now.waiting == 1
+    with psycopg.connect(pg.url(db=_db(a)), autocommit=True) as conn:
+        conn.execute(f'GRANT mocap_administrator TO "{b_login}"')
+        conn.execute(f'ALTER ROLE "{b_login}" NOLOGIN')
+    with pytest.raises(server.ServerError, match="no longer lets this PC's login in"):
+        district.sync_round(b)
+    with psycopg.connect(pg.url(db=_db(a)), autocommit=True) as conn:
+        conn.execute(f'ALTER ROLE "{b_login}" LOGIN')
+    district.sync_round(b)  # let back in: what waited goes up
+    assert district.status(b).line == "Up to date"
+    district.sync_round(a)
+    assert rows(a, "SELECT count(*) FROM requests") == rows(b, "SELECT count(*) FROM requests")

@@ -36,7 +36,7 @@ class SyncPresenter:
 
     def tick(self) -> None:
         now = self.worker.status
-        shown = (now.line, now.last_sync, now.server, now.last_error)
+        shown = (now.line, now.last_sync, now.server, now.last_error, now.stopped)
         if shown != self._shown:
             self._shown = shown
             tip = [f"District server: {now.server}", f"This PC: {now.pc_name} (PC {now.pc})",
@@ -46,10 +46,12 @@ class SyncPresenter:
                            "they are kept here and sent as soon as the server answers.")
             if now.last_error and now.offline_since:
                 tip.append(now.last_error)
+            if now.stopped:
+                tip.append(now.stopped)
             if now.refused:
                 tip.append("Click to see what the server refused and what it kept instead.")
             self.view.show_sync(f"District: {now.line[0].lower() + now.line[1:]}", "\n".join(tip),
-                                bool(now.refused))
+                                bool(now.refused or now.stopped))
         if self.worker.received != self._received:
             self._received = self.worker.received
             self.refresh()
