@@ -6,7 +6,6 @@ docs/district-mode.md for the flow and the rules a counselor can expect.
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 from dataclasses import asdict, dataclass
@@ -86,8 +85,8 @@ def status(store: Store) -> Status:
     pc = sync.pc_number(conn)
     if pc is None:
         return Status(False)
-    waiting = conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
-    refused = conn.execute("SELECT count(*) FROM sync_refused WHERE NOT seen").fetchone()[0]
+    waiting = sync.waiting(conn)
+    refused = sync.unseen_refused(conn)
     return Status(True, sync.state(conn, "url", ""), pc, sync.state(conn, "pc_name", ""),
                   sync.state(conn, "last_sync", ""), waiting, refused, sync.state(conn, "offline_since", ""),
                   sync.state(conn, "last_error", ""), sync.state(conn, "stopped", ""))
@@ -154,7 +153,7 @@ def join(store: Store, url: str, password: str | None = None, pc_name: str | Non
         server.check_schema(conn)
         take_record = server.holds_record(conn)
         if take_record:
-            counts = {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("students", "requests")}
+            counts = sync.own_cases(store.conn)
             if any(counts.values()):
                 raise ServerError(
                     f"The district record already holds data and this PC's file has {counts['students']} students "
@@ -174,21 +173,13 @@ def join(store: Store, url: str, password: str | None = None, pc_name: str | Non
                            snapshot="1" if take_record else None)
             if not take_record:
                 for items in sync.everything_as_batches(db.conn, pc):
-                    _queue(db, items, user.name)
+                    sync.queue_batch(db, items, user.name)
             trail.note(db, store, "district_joined", detail={"server": server.redact(url), "pc": pc,
                                                              "took_record": take_record})
     finally:
         conn.close()
     log.info("Joined the district server as PC %d", pc)
     return Joined(pc, pc_name, not take_record, sync_round(store))
-
-
-def _queue(db, items: list[dict], actor: str) -> None:
-    import uuid
-
-    db.conn.execute("INSERT INTO sync_outbox (change_id, made_at, actor, items) VALUES (?, ?, ?, ?)",
-                    (str(uuid.uuid4()), datetime.now().isoformat(timespec="seconds"), actor,
-                     json.dumps(items, separators=(",", ":"), ensure_ascii=False)))
 
 
 # --- one round ------------------------------------------------------------------------------------
@@ -249,26 +240,18 @@ def sync_round(store: Store, conn=None) -> Round:
 
 def _push(store: Store, conn, pc: int) -> tuple[int, list[str]]:
     pushed, refused = 0, []
-    while True:
-        row = store.conn.execute("SELECT id, change_id, made_at, actor, items FROM sync_outbox ORDER BY id LIMIT 1"
-                                 ).fetchone()
-        if row is None:
-            return pushed, refused
-        outbox_id, change_id, made_at, actor, items_text = row
-        items = json.loads(items_text)
-        result = server.push(conn, change_id, pc, actor, made_at, items)
+    while (batch := sync.oldest_batch(store.conn)) is not None:
+        items = batch.items
+        result = server.push(conn, batch.change_id, pc, batch.actor, batch.made_at, items)
         with store.transaction(origin="server") as db:
             if result.status == "refused":
                 summary = _put_back(db, conn, pc, items, result)
-                db.conn.execute(
-                    "INSERT INTO sync_refused (change_id, made_at, refused_at, actor, reason, summary, items, server) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (change_id, made_at, datetime.now().isoformat(timespec="seconds"), actor, result.reason or "",
-                     summary, items_text, json.dumps(result.server)))
+                sync.keep_refused(db, batch, result.reason or "", summary, result.server)
                 refused.append(summary)
             else:
                 pushed += 1
-            db.conn.execute("DELETE FROM sync_outbox WHERE id = ?", (outbox_id,))
+            sync.forget_batch(db, batch)
+    return pushed, refused
 
 
 def _put_back(db, conn, pc: int, items: list[dict], result: server.PushResult) -> str:
@@ -309,9 +292,9 @@ def _reference(conn, pc: int, items: list[dict]) -> str:
         gid = item["k"] if item["t"] == "requests" else (item.get("a") or item.get("b") or {}).get("request_id")
         if isinstance(gid, int):
             local = keys.to_local("requests", gid)
-            row = conn.execute("SELECT reference FROM requests WHERE id = ?", (local,)).fetchone() if local else None
-            if row:
-                return row[0]
+            found = sync.reference_of(conn, local) if local else ""
+            if found:
+                return found
             ref = (item.get("a") or {}).get("reference")
             if ref:
                 return ref
@@ -321,10 +304,7 @@ def _reference(conn, pc: int, items: list[dict]) -> str:
 def _push_audit(store: Store, conn, pc: int) -> int:
     sent = 0
     while True:
-        after = int(sync.state(store.conn, "audit_pushed", "0"))
-        cur = store.conn.execute("SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000", (after,))
-        cols = [d[0] for d in cur.description]
-        entries = [dict(zip(cols, r)) for r in cur.fetchall()]
+        entries = sync.audit_after(store.conn, int(sync.state(store.conn, "audit_pushed", "0")))
         if not entries:
             return sent
         server.push_audit(conn, pc, entries)
@@ -373,7 +353,7 @@ def set_scope(store: Store, login: str, buildings: list[str] | None) -> dict[str
     """Limit a PC's login on the server to the students of some buildings (a principal's PC), or
     give it every building again (None); from an administrator's PC. Returns every scope."""
     require(store, DISTRICT_EDIT)
-    known = {r[0] for r in store.conn.execute("SELECT code FROM buildings")}
+    known = sync.building_codes(store.conn)
     unknown = [b for b in buildings or () if b not in known]
     if unknown:
         raise ServerError(f"No building has the code {', '.join(unknown)} in the district profile.")
@@ -421,20 +401,14 @@ def verify_server_trails(store: Store) -> list[TrailCheck]:
 # --- refused changes -------------------------------------------------------------------------------
 
 def refused_changes(store: Store, unseen_only: bool = False) -> list[dict]:
-    sql = "SELECT id, made_at, refused_at, actor, reason, summary, items, server, seen FROM sync_refused"
-    if unseen_only:
-        sql += " WHERE NOT seen"
-    rows = store.query(sql + " ORDER BY id DESC")
-    for r in rows:
-        r["items"], r["server"] = json.loads(r["items"]), json.loads(r["server"])
-    return rows
+    return sync.refused(store.conn, unseen_only)
 
 
 def mark_refused_seen(store: Store) -> None:
     if store.read_only_reason:
         return
     with store.transaction(origin="server") as db:
-        db.conn.execute("UPDATE sync_refused SET seen = 1 WHERE NOT seen")
+        sync.mark_refused_seen(db)
 
 
 # --- in the background ----------------------------------------------------------------------------
@@ -477,7 +451,7 @@ class BackgroundSync:
                         links = [_connect(store), server.listener(sync.state(store.conn, "url"),
                                                                   sync.state(store.conn, "password"))]
                         due = True
-                    waiting = store.conn.execute("SELECT EXISTS (SELECT 1 FROM sync_outbox)").fetchone()[0]
+                    waiting = sync.waiting(store.conn)
                     if due or waiting or time.monotonic() - last > self.idle_s:
                         self.last_round = sync_round(store, links[0])
                         self.received += self.last_round.pulled

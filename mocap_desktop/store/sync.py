@@ -368,3 +368,84 @@ def empty_copy(db) -> None:
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+# --- the outbox and what the server refused -------------------------------------------------------
+
+def queue_batch(db, items: list[dict], actor: str) -> None:
+    db.conn.execute("INSERT INTO sync_outbox (change_id, made_at, actor, items) VALUES (?, ?, ?, ?)",
+                    (str(uuid.uuid4()), datetime.now().isoformat(timespec="seconds"), actor,
+                     json.dumps(items, separators=(",", ":"), ensure_ascii=False)))
+
+
+def waiting(conn) -> int:
+    return conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    change_id: str
+    made_at: str
+    actor: str
+    items_text: str
+
+    @property
+    def items(self) -> list[dict]:
+        return json.loads(self.items_text)
+
+
+def oldest_batch(conn) -> Batch | None:
+    row = conn.execute("SELECT id, change_id, made_at, actor, items FROM sync_outbox ORDER BY id LIMIT 1").fetchone()
+    return Batch(*row) if row else None
+
+
+def forget_batch(db, batch: Batch) -> None:
+    db.conn.execute("DELETE FROM sync_outbox WHERE id = ?", (batch.id,))
+
+
+def keep_refused(db, batch: Batch, reason: str, summary: str, server_rows: list[dict]) -> None:
+    db.conn.execute(
+        "INSERT INTO sync_refused (change_id, made_at, refused_at, actor, reason, summary, items, server) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (batch.change_id, batch.made_at, datetime.now().isoformat(timespec="seconds"), batch.actor, reason,
+         summary, batch.items_text, json.dumps(server_rows)))
+
+
+def refused(conn, unseen_only: bool = False) -> list[dict]:
+    cur = conn.execute("SELECT id, made_at, refused_at, actor, reason, summary, items, server, seen "
+                       f"FROM sync_refused {'WHERE NOT seen' if unseen_only else ''} ORDER BY id DESC")
+    cols = [d[0] for d in cur.description]
+    out = [dict(zip(cols, r)) for r in cur]
+    for r in out:
+        r["items"], r["server"] = json.loads(r["items"]), json.loads(r["server"])
+    return out
+
+
+def unseen_refused(conn) -> int:
+    return conn.execute("SELECT count(*) FROM sync_refused WHERE NOT seen").fetchone()[0]
+
+
+def mark_refused_seen(db) -> None:
+    db.conn.execute("UPDATE sync_refused SET seen = 1 WHERE NOT seen")
+
+
+def audit_after(conn, after: int, limit: int = 1000) -> list[dict]:
+    """This PC's audit entries after id `after`, as they are (hashes and all), for the server."""
+    cur = conn.execute("SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?", (after, limit))
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur]
+
+
+def own_cases(conn) -> dict[str, int]:
+    """How many students and requests this copy holds (a PC that would take the record must have none)."""
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("students", "requests")}
+
+
+def reference_of(conn, request_id: int) -> str:
+    row = conn.execute("SELECT reference FROM requests WHERE id = ?", (request_id,)).fetchone()
+    return row[0] if row else ""
+
+
+def building_codes(conn) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT code FROM buildings")}
