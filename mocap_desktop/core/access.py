@@ -63,6 +63,10 @@ class User:
     name: str
     role: str
     title: str = ""
+    buildings: tuple[str, ...] = ()  # the buildings whose requests they see; () = every building
+
+    def sees_building(self, code: str | None) -> bool:
+        return not self.buildings or code in self.buildings
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -82,6 +86,14 @@ SYSTEM = User("system", "MOCAP Desktop", "system")
 
 def user_of(store) -> User:
     return getattr(store, "user", None) or SYSTEM
+
+
+def require_building(store, code: str | None) -> None:
+    """AccessDenied unless the signed-in person's buildings include `code` (a student's)."""
+    user = user_of(store)
+    if not user.sees_building(code):
+        raise AccessDenied(f"Your account is limited to building{'s' if len(user.buildings) > 1 else ''} "
+                           f"{', '.join(user.buildings)}: this request is another building's.")
 
 
 def require(store, capability: str) -> User:

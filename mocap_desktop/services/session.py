@@ -236,7 +236,31 @@ def _active_user(store: Store, login: str) -> User:
     if not row or not row[0]["active"]:
         store.close()
         raise SessionError("This account is no longer active. Ask the administrator.")
-    return User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"])
+    return User(row[0]["login"], row[0]["display_name"], row[0]["role"], row[0]["title"],
+                parse_buildings(row[0].get("buildings") or ""))
+
+
+def parse_buildings(text: str) -> tuple[str, ...]:
+    """"4000, 3000" → ("3000", "4000"); "" → () (every building)."""
+    return tuple(sorted({code.strip() for code in text.replace(";", ",").split(",") if code.strip()}))
+
+
+def set_buildings(session: Session, login: str, text: str) -> tuple[str, ...]:
+    """Limit a person to some buildings' requests ("" gives them every building again)."""
+    require(session.store, PEOPLE_MANAGE)
+    codes = parse_buildings(text)
+    known = {r["code"] for r in session.store.query("SELECT code FROM buildings")}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise SessionError(f"No building has the code {', '.join(unknown)}: the district profile lists "
+                           f"{', '.join(sorted(known)) or 'no buildings yet'}.")
+    if not session.store.query("SELECT 1 FROM people WHERE login = ?", (login,)):
+        raise SessionError(f"'{login}' has no account.")
+    with session.store.transaction() as db:
+        db.execute("UPDATE people SET buildings = ?, updated_at = ? WHERE login = ?", [",".join(codes), _now(), login])
+        audit.record(db, session.user.login, session.user.role, "person_buildings_set",
+                     detail={"login": login, "buildings": list(codes) or "all"})
+    return codes
 
 
 def _sign_in_read_only(data_dir: DataDir, demo: bool, path: Path, key: bytes, ring: Keyring, login: str,
@@ -366,7 +390,8 @@ def set_lock_minutes(session: Session, minutes: int) -> None:
 def people(session: Session) -> list[dict]:
     require(session.store, PEOPLE_MANAGE)
     return session.store.query(
-        "SELECT login, display_name, role, title, active, created_at FROM people ORDER BY active DESC, display_name")
+        "SELECT login, display_name, role, title, active, buildings, created_at FROM people "
+        "ORDER BY active DESC, display_name")
 
 
 def verify_password(session: Session, password: str) -> bool:

@@ -549,7 +549,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "0018_district_sync",
         # District mode (store/sync.py): this PC's link to the district server, the outbox of
         # its changes waiting to go up, the local numbers of rows made on other PCs, and the
-        # changes the server refused, kept with the server's version beside them.
+        # changes the server refused, kept with the server's version beside them; and the
+        # buildings a person is limited to.
         """
         CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE sync_outbox (
@@ -562,6 +563,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, made_at TEXT NOT NULL, refused_at TEXT NOT NULL,
             actor TEXT NOT NULL, reason TEXT NOT NULL, summary TEXT NOT NULL, items TEXT NOT NULL,
             server TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0);
+        -- A person's buildings (codes, comma-separated; empty: every building): a principal or
+        -- designee sees and decides only their buildings' requests.
+        ALTER TABLE people ADD COLUMN buildings TEXT NOT NULL DEFAULT '';
         """,
     ),
 )

@@ -96,7 +96,7 @@ def table_order(conn) -> list[str]:
             for n in infos}
     order: list[str] = []
     while deps:
-        ready = sorted(n for n, d in deps.items() if not d - set(order))
+        ready = sorted(n for n, d in deps.items() if not d - set(order)) or sorted(deps)  # (a cycle: as is)
         order += ready
         for n in ready:
             del deps[n]

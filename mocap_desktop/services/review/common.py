@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from mocap_desktop import core
-from mocap_desktop.core.access import REQUESTS_READ, require
+from mocap_desktop.core.access import REQUESTS_READ, require, require_building
 from mocap_desktop.core.messages import format_credits
 from mocap_desktop.services.requests import (
     RequestError,
@@ -77,9 +77,12 @@ def student_of(store: Store, request_id: int) -> int | None:
 
 
 def request_row(store: Store, request_id: int) -> dict:
-    rows = store.query("SELECT * FROM requests WHERE id = ?", (request_id,))
+    """The request's row; AccessDenied for a person limited to other buildings than its student's."""
+    rows = store.query("SELECT r.*, s.building_code AS student_building FROM requests r "
+                       "JOIN students s ON s.id = r.student_id WHERE r.id = ?", (request_id,))
     if not rows:
         raise RequestError(f"No request with id {request_id}.")
+    require_building(store, rows[0].pop("student_building"))
     return rows[0]
 
 

@@ -281,7 +281,7 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
     second pass. The sorted rows are kept until the database changes (here or on another
     connection), a few sort orders at a time, so a change of search, status, building, pathway,
     routing or "overdue", or a sort used a moment ago, reads nothing again."""
-    require(store, REQUESTS_READ)
+    user = require(store, REQUESTS_READ)
     today = today or date.today()
     if flt.sort not in SORT_KEYS:
         raise ReviewError(f"Cannot sort the queue by '{flt.sort}'.")
@@ -305,6 +305,9 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
     kept[(sql, params)] = rows  # the newest last; the oldest go beyond a few
     for old in [k for k in kept if k != "version"][:-QUEUE_ORDERS_KEPT]:
         del kept[old]
+    scope = user.buildings
+    if scope:  # a person limited to some buildings sees only their requests
+        rows = [r for r in rows if r[2] in scope]
     if search:
         rows = [r for r in rows if _matches(r[6], search)]
     statuses = {r[1] for r in rows}

@@ -22,7 +22,7 @@ TITLE_SUGGESTIONS = {
     "administrator": ("District data administrator",),
     "front_desk": ("Front office",),
 }
-COLUMNS = ("Name", "Sign-in name", "Role", "Title", "Status")
+COLUMNS = ("Name", "Sign-in name", "Role", "Title", "Buildings", "Status")
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,13 @@ class PersonLine:
     active: bool
     can_remove: bool
     you: bool = False
+    buildings: str = ""  # "3000, 4000"; "" = every building
 
     @property
     def cells(self) -> tuple[str, ...]:
         status = "Active" if self.active else "Removed"
-        return (self.name + (" (you)" if self.you else ""), self.login, self.role_label, self.title or "—", status)
+        return (self.name + (" (you)" if self.you else ""), self.login, self.role_label, self.title or "—",
+                self.buildings or "All", status)
 
     @property
     def accessible(self) -> str:
@@ -74,6 +76,7 @@ class PeopleView(Protocol):
     def show_password_error(self, text: str) -> None: ...
     def show_status(self, text: str) -> None: ...
     def confirm(self, title: str, text: str, action: str) -> bool: ...
+    def ask_buildings(self, title: str, text: str, current: str) -> str | None: ...
     def clear_add_form(self) -> None: ...
     def clear_password_form(self) -> None: ...
     def show_lock_minutes(self, minutes: int, editable: bool) -> None: ...
@@ -126,7 +129,8 @@ class PeoplePresenter:
         me = self.session.user.login.lower()
         self.lines = [PersonLine(
             r["login"], r["display_name"], r["role"], ROLE_LABELS.get(r["role"], r["role"]), r["title"] or "",
-            bool(r["active"]), bool(r["active"]) and r["login"].lower() != me, r["login"].lower() == me)
+            bool(r["active"]), bool(r["active"]) and r["login"].lower() != me, r["login"].lower() == me,
+            ", ".join(sessions.parse_buildings(r["buildings"] or "")))
             for r in rows]
         self.view.show_people(self.lines)
         self.view.show_list_error("")
@@ -177,6 +181,30 @@ class PeoplePresenter:
             return
         self.refresh()
         self.view.show_status(f"{line.name} can no longer sign in.")
+
+    def buildings_requested(self, login: str) -> None:
+        """Limit a person to some buildings' requests (a principal), or give them every one."""
+        self.view.show_status("")
+        line = next((line for line in self.lines if line.login == login), None)
+        if line is None:
+            self.view.show_list_error("Select a person in the list first.")
+            return
+        text = self.view.ask_buildings(
+            f"Buildings for {line.name}",
+            f"The building codes whose requests {line.name} sees and decides, separated by commas "
+            "(for example 3000, 4000). Leave it empty for every building.", line.buildings)
+        if text is None:
+            return
+        try:
+            codes = sessions.set_buildings(self.session, login, text)
+        except (AccessDenied, SessionError, StoreError) as err:
+            self.view.show_list_error(str(err))
+            return
+        self.view.show_list_error("")
+        self.refresh()
+        self.view.show_status(f"{line.name} now sees the requests of "
+                              + (f"building{'s' if len(codes) > 1 else ''} {', '.join(codes)}." if codes
+                                 else "every building.") + " This applies from their next sign-in.")
 
     def change_password_requested(self, old: str, new: str, again: str) -> None:
         self.view.show_status("")

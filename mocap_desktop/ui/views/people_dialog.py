@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QSpinBox,
     QLineEdit,
@@ -55,6 +56,7 @@ class PeopleDialog(QDialog):
 
     add_requested = Signal(object)  # NewPerson
     remove_requested = Signal(str)  # login
+    buildings_requested = Signal(str)  # login
     change_password_requested = Signal(str, str, str)  # current, new, new again
     role_changed = Signal(str)
     lock_minutes_changed = Signal(int)
@@ -86,13 +88,17 @@ class PeopleDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 150, 190, 230, 90)):
+        for column, width in enumerate((210, 130, 170, 200, 100, 80)):
             header.resizeSection(column, width)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.remove_button = QPushButton("&Remove access…")
         self.remove_button.setObjectName("peopleRemove")
         self.remove_button.setAccessibleName("Remove the selected person's access")
         self.remove_button.clicked.connect(self._remove_current)
+        self.buildings_button = QPushButton("&Buildings…")
+        self.buildings_button.setObjectName("peopleBuildings")
+        self.buildings_button.setAccessibleName("Set the buildings whose requests the selected person sees")
+        self.buildings_button.clicked.connect(self._buildings_current)
         self.list_error = _error_label("peopleListError")
         self.manage_note = QLabel()
         self.manage_note.setWordWrap(True)
@@ -104,6 +110,7 @@ class PeopleDialog(QDialog):
         list_layout.addWidget(self.list_error)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.buildings_button)
         row.addWidget(self.remove_button)
         list_layout.addLayout(row)
 
@@ -295,6 +302,10 @@ class PeopleDialog(QDialog):
         box.exec()
         return box.clickedButton() is yes
 
+    def ask_buildings(self, title: str, text: str, current: str) -> str | None:
+        value, ok = QInputDialog.getText(self, title, text, text=current)
+        return value if ok else None
+
     def clear_add_form(self) -> None:
         for edit in (self.name, self.login, self.password, self.password_again):
             edit.clear()
@@ -319,6 +330,11 @@ class PeopleDialog(QDialog):
         if login is not None:
             self.remove_requested.emit(login)
 
+    def _buildings_current(self) -> None:
+        login = self.current_login()
+        if login is not None:
+            self.buildings_requested.emit(login)
+
     def _change_password(self) -> None:
         self.change_password_requested.emit(self.current_password.text(), self.new_password.text(),
                                             self.new_password_again.text())
@@ -327,6 +343,7 @@ class PeopleDialog(QDialog):
         row = self.table.currentRow()
         line = self._lines[row] if 0 <= row < len(self._lines) else None
         self.remove_button.setEnabled(self.table.isEnabled() and line is not None and line.can_remove)
+        self.buildings_button.setEnabled(self.table.isEnabled() and line is not None and line.active)
 
     @staticmethod
     def _show(label: QLabel, text: str) -> None:
@@ -341,6 +358,7 @@ def open_people_dialog(session, parent: QWidget | None = None) -> PeopleDialog:
     presenter = PeoplePresenter(dialog, session)
     dialog.add_requested.connect(presenter.add_requested)
     dialog.remove_requested.connect(presenter.remove_requested)
+    dialog.buildings_requested.connect(presenter.buildings_requested)
     dialog.change_password_requested.connect(presenter.change_password_requested)
     dialog.role_changed.connect(presenter.role_changed)
     dialog.lock_minutes_changed.connect(presenter.lock_minutes_changed)

@@ -39,6 +39,10 @@ class FakePeopleView:
         self.asked.append(text)
         return self.answer
 
+    def ask_buildings(self, title, text, current):
+        self.asked.append(text)
+        return self.buildings_answer
+
     def show_lock_minutes(self, minutes, editable):
         self.lock = (minutes, editable)
 
@@ -72,7 +76,7 @@ def test_the_administrator_sees_everyone_with_role_labels_and_cannot_remove_them
     by_login = {line.login: line for line in view.people}
     assert set(by_login) == {"admin", "counselor", "principal", "frontdesk"}
     assert by_login["principal"].cells == ("Dr. Lena Ortiz", "principal", "Principal or designee", "principal",
-                                           "Active")
+                                           "All", "Active")
     assert by_login["admin"].you and not by_login["admin"].can_remove and by_login["admin"].cells[0].endswith("(you)")
     assert by_login["counselor"].can_remove
     assert "Pat Alvarez" in view.signed_in
@@ -197,3 +201,43 @@ def test_the_administrator_sets_the_idle_lock_time_and_it_is_on_record(admin):
     assert admin_session.store.setting("lock_minutes") == "25"
     entry = admin_session.store.query("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1")[0]
     assert entry["action"] == "lock_time_changed" and '"after": 25' in entry["detail"]
+
+
+def test_a_principal_limited_to_one_building_sees_and_opens_only_its_requests(admin, demo_data_dir):
+    from mocap_desktop.core.access import AccessDenied
+    from mocap_desktop.services import review
+
+    presenter, view = started(admin)
+    view.buildings_answer = "9999"
+    presenter.buildings_requested("principal")
+    assert view.errors["list"].startswith("No building has the code 9999")
+    with_requests = {r["code"] for r in admin.store.query(
+        "SELECT DISTINCT s.building_code AS code FROM requests r JOIN students s ON s.id = r.student_id")}
+    middle = next(r["code"] for r in admin.store.query("SELECT code FROM buildings ORDER BY code")
+                  if r["code"] not in with_requests)
+    view.buildings_answer = f" {middle} ,"
+    presenter.buildings_requested("principal")
+    assert view.errors["list"] == ""
+    assert view.status.endswith(f"building {middle}. This applies from their next sign-in.")
+    assert {line.login: line for line in view.people}["principal"].cells[4] == middle
+
+    every = [r["id"] for r in admin.store.query("SELECT id FROM requests")]
+    principal = sign_in(demo_data_dir, "principal", "demo-principal", demo=True)
+    try:
+        assert principal.user.buildings == (middle,)
+        assert review.queue_ids(principal.store, review.QueueFilter(status=review.ALL)).ids == []
+        with pytest.raises(AccessDenied, match=f"limited to building {middle}: this request is another"):
+            review.request_detail(principal.store, every[0])
+    finally:
+        principal.close(sign_out=False)
+    view.buildings_answer = ", ".join(sorted(with_requests | {middle}))
+    presenter.buildings_requested("principal")
+    principal = sign_in(demo_data_dir, "principal", "demo-principal", demo=True)
+    try:
+        assert sorted(review.queue_ids(principal.store, review.QueueFilter(status=review.ALL)).ids) == sorted(every)
+        review.request_detail(principal.store, every[0])
+    finally:
+        principal.close(sign_out=False)
+    view.buildings_answer = ""
+    presenter.buildings_requested("principal")
+    assert view.status.endswith("every building. This applies from their next sign-in.")
