@@ -11,8 +11,8 @@ from mocap_desktop.store.errors import (
     StoreError,
 )
 
-subscribe(audit.write)  # the audit trail: the first to hear what each transaction changed
-subscribe(sync.outbox)  # the district outbox (a PC joined to the district server only)
+subscribe(audit.write, rows=False)  # the audit trail: the first to hear, from the notes alone
+subscribe(sync.outbox, rows=sync.joined)  # the district outbox: the rows, on a PC joined to a server
 
 __all__ = [
     "CorruptDatabaseError",

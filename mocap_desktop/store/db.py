@@ -129,19 +129,30 @@ class ChangeSet:
 
 Subscriber = Callable[["StoreDatabase", ChangeSet], None]
 _SUBSCRIBERS: list[Subscriber] = []
+# Whether each subscriber reads the rows changed (`ChangeSet.changes`): True, False, or a test
+# of the connection (the district outbox: only on a PC joined to a server). The rows are noted
+# only while someone reads them: a one-PC copy writes without the change triggers' cost.
+_WANTS_ROWS: dict[Subscriber, bool | Callable[[sqlite3.Connection], bool]] = {}
 
 
-def subscribe(subscriber: Subscriber) -> None:
+def subscribe(subscriber: Subscriber, rows: bool | Callable[[sqlite3.Connection], bool] = True) -> None:
     """Hand every transaction's change set to `subscriber(db, change_set)` just before it
     commits, inside it: what the subscriber writes commits with the change, and what it raises
-    rolls the change back. Subscribers run in the order they subscribed."""
+    rolls the change back. Subscribers run in the order they subscribed. `rows`: does it read
+    `changes` (the rows changed), always or when `rows(connection)` says so."""
     if subscriber not in _SUBSCRIBERS:
         _SUBSCRIBERS.append(subscriber)
+    _WANTS_ROWS[subscriber] = rows
 
 
 def unsubscribe(subscriber: Subscriber) -> None:
     if subscriber in _SUBSCRIBERS:
         _SUBSCRIBERS.remove(subscriber)
+        _WANTS_ROWS.pop(subscriber, None)
+
+
+def _rows_wanted(conn: sqlite3.Connection) -> bool:
+    return any(w is True or (callable(w) and w(conn)) for w in _WANTS_ROWS.values())
 
 
 def _refuse_writes(action: int, table: str | None, _arg2, schema: str | None, _trigger) -> int:
@@ -222,8 +233,8 @@ class Store:
         self.path = path
         self.conn = conn
         self._db: StoreDatabase | None = None
-        self._recording = False  # the write guard is in place, and the change triggers with the first write
-        self._triggers = False  # the change triggers are made (on the first transaction: reads need none)
+        self._recording = False  # the write guard is in place (after the migrations)
+        self._triggers = False  # the change triggers are made (at the first transaction a subscriber reads rows in)
         self._key = key
         self.user = None  # the signed-in person (core.access.User); None = the system itself
         self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
@@ -271,10 +282,10 @@ class Store:
         try:
             with db.atomic():
                 if outer:
-                    if self._recording and not self._triggers:
+                    if self._recording and not self._triggers and _rows_wanted(self.conn):
                         _record_changes(self.conn)  # once per connection
                         self._triggers = True
-                    db.changes = ChangeSet(self.conn, self._recording, origin,
+                    db.changes = ChangeSet(self.conn, self._triggers, origin,
                                            self.user.name if self.user is not None else "")
                     self.conn.set_authorizer(None)
                 changes = db.changes
@@ -284,7 +295,7 @@ class Store:
                     if outer:
                         for subscriber in _SUBSCRIBERS:
                             subscriber(db, changes)
-                        if self._recording:
+                        if self._triggers:
                             self.conn.execute("DELETE FROM temp.store_changes")
                 except BaseException:
                     del changes.notes[mark:]

@@ -127,6 +127,10 @@ def pc_number(conn) -> int | None:
     return int(value) if value else None
 
 
+def joined(conn) -> bool:
+    return pc_number(conn) is not None
+
+
 # --- keys: local ↔ global -----------------------------------------------------------------------
 
 class Keys:
