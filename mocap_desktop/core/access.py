@@ -34,16 +34,17 @@ PEOPLE_MANAGE = "people.manage"          # accounts
 BACKUP = "backup"                        # backups and exports of the whole database
 AUDIT_READ = "audit.read"                # the audit trail and disclosure reports
 ENROLLMENTS_RECORD = "enrollments.record"  # tracked courses: the provider's enrollment, outcomes
+REPORTS_READ = "reports.read"            # the board's figures and dashboard: counts only, no student named
 
 # The administrator prints but does not make or open whole letters: a decision letter carries the
 # denial's reasons and explanation, case detail the administrator does not read (issue 8).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "administrator": frozenset({STUDENTS_READ, LETTERS_PRINT, ROSTER_IMPORT,
-                                DISTRICT_EDIT, PEOPLE_MANAGE, BACKUP, AUDIT_READ}),
+                                DISTRICT_EDIT, PEOPLE_MANAGE, BACKUP, AUDIT_READ, REPORTS_READ}),
     "counselor": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_CREATE, REQUESTS_UPDATE,
-                            LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD}),
+                            LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD, REPORTS_READ}),
     "decider": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_UPDATE, REQUESTS_DECIDE,
-                          APPEALS_RECORD, LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD}),
+                          APPEALS_RECORD, LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD, REPORTS_READ}),
     "front_desk": frozenset({LETTERS_PRINT}),
 }
 ALL = frozenset().union(*PERMISSIONS.values())
