@@ -204,3 +204,14 @@ def test_who_may_read_the_reports(store, district, role, board, worksheet):
         else:
             with pytest.raises(AccessDenied):
                 call()
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_worksheet(store, district, tmp_path):
+    with store.transaction() as db:
+        db.execute("UPDATE students SET last_name = '=HYPERLINK(\"http://x\")' WHERE id = ?",
+                   [district["students"]["zoe"]])
+    path, _ = state_reporting.export_worksheet(store, "june", 2026, tmp_path / "cd.xlsx")
+    cell = load_workbook(path)["Core Data worksheet"]["G3"]
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+    csv_path, _ = state_reporting.export_worksheet(store, "june", 2026, tmp_path / "cd.csv")
+    assert list(csv.reader(csv_path.open(encoding="utf-8-sig")))[2][6] == "'=HYPERLINK(\"http://x\")"
