@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["ATTENDANCE_OUTCOMES", "BoardFigures", "ProviderCost", "CYCLES", "DELIVERY_CODES", "PROGRAM_CODES", "Period", "attendance_outcome",
+__all__ = ["ATTENDANCE_OUTCOMES", "BoardFigures", "ProviderCost", "CYCLES", "check_year", "DELIVERY_CODES", "PROGRAM_CODES", "Period", "attendance_outcome",
            "attendance_share", "cycle_period", "median", "month_keys", "reported_status", "school_year",
            "school_year_label", "school_year_of", "share_percent"]
 
@@ -38,8 +38,19 @@ class Period:
         return self.start <= day <= self.end
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def check_year(year: int) -> int:
+    """`year` if it can name a school year here, else ValueError with a sentence for the user."""
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"The school year is the year it starts, like 2026 for 2026-27, not {year}.")
+    return year
+
+
 def school_year(year: int) -> Period:
     """July 1 of `year` through June 30 of the next."""
+    check_year(year)
     return Period(date(year, 7, 1), date(year + 1, 6, 30))
 
 

@@ -156,6 +156,10 @@ def _courses(store: Store, year: int, figures: dict) -> None:
 def board_figures(store: Store, year: int) -> BoardFigures:
     """The school year's figures (`year`: the year it starts). Needs REPORTS_READ."""
     require(store, REPORTS_READ)
+    try:
+        reporting.check_year(year)
+    except ValueError as err:
+        raise BoardReportError(str(err)) from None
     profile = DistrictRepo(store).profile()
     figures: dict = {"year": year, "district": profile.name if profile else ""}
     _requests(store, year, figures)

@@ -115,8 +115,10 @@ def _day(value: str | None) -> date | None:
 def _check_request(cycle: str, year: int) -> reporting.Period:
     if cycle not in reporting.CYCLES:
         raise ReportError(f"The cycle is october or june, not '{cycle}'.")
-    if not 2000 <= year <= 2100:
-        raise ReportError(f"The school year is the year it starts, like 2026 for 2026-27, not {year}.")
+    try:
+        reporting.check_year(year)
+    except ValueError as err:
+        raise ReportError(str(err)) from None
     return reporting.cycle_period(cycle, year)
 
 
@@ -149,6 +151,7 @@ def worksheet(store: Store, cycle: str, year: int) -> list[WorksheetRow]:
 
 
 def _title(cycle: str, year: int) -> str:
+    _check_request(cycle, year)
     period = reporting.cycle_period(cycle, year)
     return (f"{cycle.capitalize()} cycle, school year {reporting.school_year_label(year)} "
             f"({period.start.isoformat()} to {period.end.isoformat()})")

@@ -74,3 +74,10 @@ def test_attendance_share_by_outcome():
 def test_median_and_share():
     assert r.median([]) is None and r.median([5]) == 5 and r.median([9, 1, 4]) == 4 and r.median([1, 2, 3, 10]) == 2.5
     assert r.share_percent(2, 3) == 66.7 and r.share_percent(1, 0) is None
+
+
+def test_a_school_year_is_checked():
+    assert r.check_year(2026) == 2026
+    for bad in (26, 99999, True):
+        with pytest.raises(ValueError, match="the year it starts"):
+            r.check_year(bad)

@@ -215,3 +215,11 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_worksheet(store, dis
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
     csv_path, _ = state_reporting.export_worksheet(store, "june", 2026, tmp_path / "cd.csv")
     assert list(csv.reader(csv_path.open(encoding="utf-8-sig")))[2][6] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_a_year_that_cannot_be_a_school_year_is_refused_with_a_sentence(store, district, tmp_path):
+    with pytest.raises(board_report.BoardReportError, match="like 2026 for 2026-27"):
+        board_report.board_figures(store, 99999)
+    with pytest.raises(state_reporting.ReportError, match="like 2026 for 2026-27"):
+        state_reporting.export_worksheet(store, "october", 26, tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
