@@ -198,6 +198,8 @@ def wire_dashboard(window: MainWindow, widget, session: Session):
     presenter = DashboardPresenter(widget, session.store, session.data_dir.root / "exports")
     widget.year_changed.connect(presenter.year_changed)
     widget.save_requested.connect(presenter.save_requested)
+    widget.invoice_requested.connect(presenter.invoice_requested)
+    widget.set_invoice_allowed(session.user.can(access.ENROLLMENTS_RECORD))
     window.nav.currentRowChanged.connect(
         lambda _row: window.current_area() == "dashboard" and presenter.refresh())
     window.dashboard = widget  # type: ignore[attr-defined]

@@ -48,6 +48,28 @@ def test_the_dashboard_shows_the_years_figures_and_cycles_by_keyboard(qtbot, dem
     session.close()
 
 
+def test_a_counselor_also_checks_an_invoice_from_it(qtbot, demo_data_dir):
+    session = sign_in(demo_data_dir, "counselor", "demo-counselor", demo=True)
+    window = build_main_window(session)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_area("dashboard")
+    dashboard = window.dashboard
+    assert dashboard.invoice.isVisible() and dashboard.invoice.accessibleName()
+    assert dashboard.invoice in assert_tab_cycle(qtbot, dashboard, dashboard.year)
+    session.close()
+
+
+def test_the_administrator_has_no_invoice_button(qtbot, demo_data_dir):
+    session = sign_in(demo_data_dir, "admin", "demo-admin", demo=True)
+    window = build_main_window(session)
+    qtbot.addWidget(window)
+    assert window.dashboard.invoice.isHidden()  # an invoice names students
+    session.close()
+
+
 def test_the_front_desk_has_no_dashboard(qtbot, demo_data_dir):
     session = sign_in(demo_data_dir, "frontdesk", "demo-frontdesk", demo=True)
     window = build_main_window(session)

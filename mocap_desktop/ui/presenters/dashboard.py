@@ -14,7 +14,8 @@ from typing import Callable, Protocol
 
 from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.reporting import BoardFigures, school_year_label, school_year_of
-from mocap_desktop.services import board_report
+from mocap_desktop.services import board_report, invoices
+from mocap_desktop.services.importing import ImportRefused
 from mocap_desktop.store import Store, StoreError
 
 
@@ -46,6 +47,8 @@ class DashboardView(Protocol):
     def ask_save_path(self, suggested: Path) -> Path | None: ...
     def show_message(self, title: str, text: str) -> None: ...
     def show_error(self, title: str, text: str) -> None: ...
+    def ask_invoice_path(self, folder: Path) -> Path | None: ...
+    def show_invoice(self, title: str, text: str, details: str) -> None: ...
 
 
 def _money(value) -> str:
@@ -142,3 +145,23 @@ class DashboardPresenter:
         self.view.show_message("Board report saved",
                                f"The board report for {school_year_label(self.year)} ({pages} pages, counts only) "
                                f"was saved:\n{saved}")
+
+    def invoice_requested(self) -> None:
+        """A provider's invoice (CSV or .xlsx) against the tracked courses and what is owed: the
+        totals per provider and term (owed, invoiced) and each difference. Counselors and deciders."""
+        path = self.view.ask_invoice_path(self.export_folder)
+        if path is None:
+            return
+        try:
+            result = invoices.reconcile_invoice(self.store, path)
+        except (ImportRefused, AccessDenied, StoreError) as err:
+            self.view.show_error("The invoice cannot be checked", str(err))
+            return
+        totals = "\n".join(f"{p} · {t}: owed ${o:,.2f}, invoiced ${i:,.2f}" for p, t, o, i in result.totals)
+        verdict = ("The invoice agrees with what is owed." if result.agrees else
+                   f"{len(result.differences):,} difference{'s' if len(result.differences) != 1 else ''}"
+                   + (f" and {len(result.problems):,} row{'s' if len(result.problems) != 1 else ''} that cannot be read"
+                      if result.problems else "") + ": see the details.")
+        self.view.show_invoice(f"Invoice {path.name}",
+                               "\n\n".join(x for x in (verdict, totals, result.summary()) if x),
+                               "\n".join(result.lines()))

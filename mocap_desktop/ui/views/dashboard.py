@@ -162,6 +162,7 @@ class DashboardWidget(QWidget):
 
     year_changed = Signal(int)
     save_requested = Signal()
+    invoice_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -186,6 +187,13 @@ class DashboardWidget(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.save)
         outer.addLayout(bar)
+        self.invoice = QPushButton("Check an &invoice…")
+        self.invoice.setAccessibleName("Check a provider's invoice against what is owed")
+        self.invoice.hide()
+        second = QHBoxLayout()  # its own row: the window fits half a screen
+        second.addStretch(1)
+        second.addWidget(self.invoice)
+        outer.addLayout(second)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #4A5560;")
@@ -221,6 +229,7 @@ class DashboardWidget(QWidget):
         self.year.currentIndexChanged.connect(
             lambda i: i >= 0 and self.year.itemData(i) is not None and self.year_changed.emit(int(self.year.itemData(i))))
         self.save.clicked.connect(self.save_requested)
+        self.invoice.clicked.connect(self.invoice_requested)
 
     # --- DashboardView ---------------------------------------------------------------------------
     def set_years(self, years: list[tuple[int, str]], current: int) -> None:
@@ -293,3 +302,17 @@ class DashboardWidget(QWidget):
 
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.critical(self, title, text)
+
+    def set_invoice_allowed(self, allowed: bool) -> None:
+        self.invoice.setVisible(allowed)
+
+    def ask_invoice_path(self, folder: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, "Check a provider's invoice", str(folder),
+                                              "Invoices (*.csv *.xlsx);;All files (*)")
+        return Path(name) if name else None
+
+    def show_invoice(self, title: str, text: str, details: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.exec()

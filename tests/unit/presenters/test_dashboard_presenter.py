@@ -40,6 +40,15 @@ class FakeView:
     def show_error(self, title, text):
         self.errors.append((title, text))
 
+    invoice_path = None
+    invoices = ()
+
+    def ask_invoice_path(self, folder):
+        return self.invoice_path
+
+    def show_invoice(self, title, text, details):
+        self.invoices = (*self.invoices, (title, text, details))
+
 
 @pytest.fixture
 def store(demo_session):
@@ -96,3 +105,20 @@ def test_the_front_desk_is_refused(store, tmp_path):
     view = FakeView()
     DashboardPresenter(view, store, tmp_path).start()
     assert view.errors and "Front desk" in view.errors[0][1] and not view.shown
+
+
+def test_a_providers_invoice_is_checked_from_the_dashboard(store, demo_template, tmp_path):
+    from mocap_desktop.services.demo import DEMO_INVOICE
+
+    view = FakeView()
+    presenter = DashboardPresenter(view, store, tmp_path, today=lambda: date(2026, 12, 6))
+    presenter.start()
+    view.invoice_path = demo_template.root / DEMO_INVOICE
+    presenter.invoice_requested()
+    [(title, text, details)] = view.invoices
+    assert title == f"Invoice {DEMO_INVOICE}" and "differences: see the details" in text
+    assert "owed $" in text and "invoiced $" in text and "Spring 2026" in text
+    assert "nothing owed" in details and "not billed" in details
+    view.invoice_path = tmp_path / "missing.csv"
+    presenter.invoice_requested()
+    assert view.errors and "does not exist" in view.errors[-1][1]
