@@ -9,6 +9,9 @@ Roles (issue 8):
 - decider (principal, designee, superintendent; IEP and 504 teams record through one):
   decisions and appeals, reading what they decide on, tracked enrollments
 - front_desk: the print center only (recipient, address, letter kind, student name)
+The board's figures and the dashboard (counts only, no student named) are for the administrator,
+counselors and deciders; the Core Data worksheet, invoices and the attendance claim name students
+and need ENROLLMENTS_RECORD (issue 15).
 """
 
 from __future__ import annotations

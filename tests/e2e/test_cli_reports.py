@@ -88,3 +88,13 @@ def test_the_demo_invoice_is_reconciled(demo_data_dir, demo_template):
     assert done.returncode == 1, done.stderr  # the demo invoice has differences, by design
     assert "billed $" in done.stderr and "nothing owed" in done.stderr and "not billed" in done.stderr
     assert "owed $" in done.stdout and "invoiced $" in done.stdout
+
+
+def test_the_attendance_claim_on_the_demo(demo_data_dir):
+    where = ("--demo", "--data-dir", str(demo_data_dir.root))
+    done = cli("reports", "attendance", "--year", "2025", *where)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("2025-26: ") and "course-equivalents of attendance" in last and "placeholder" in last
+    assert "Completed" in done.stdout and "94.00%" in done.stdout
+    assert cli("reports", "attendance", "--year", "2025", *where, user="admin").returncode == 4
