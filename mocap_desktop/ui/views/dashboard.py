@@ -94,7 +94,7 @@ class MonthBars(Chart):
 
 class ShareBar(Chart):
     def __init__(self) -> None:
-        super().__init__("Decisions made by their due date", 64)
+        super().__init__("Decisions made by their due date", 50)
         self.on_time = self.late = 0
         self.text = ""
 
