@@ -4,7 +4,7 @@ with its charts) on a 1366x768 screen, and of the board report PDF's first page.
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_dashboard_screenshot.py
 
 Uses a fresh demo database in a temporary folder, signed in as the demo principal; writes
-docs/screenshots/dashboard.png and docs/screenshots/board-report-1.png (needs pdftoppm).
+docs/screenshots/dashboard.png and docs/screenshots/board-report-N.png, one per page (needs pdftoppm).
 """
 
 from __future__ import annotations
@@ -43,9 +43,8 @@ def main() -> int:
     pdf = folder / "board.pdf"
     save_board_report(session.store, window.dashboard.presenter.year, pdf)
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(OUT / "board-report-1")], check=True)
-        print("wrote", OUT / "board-report-1.png")
+        subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(OUT / "board-report")], check=True)
+        print("wrote", ", ".join(str(p) for p in sorted(OUT.glob("board-report-*.png"))))
     session.close()
     window.close()
     shutil.rmtree(folder, ignore_errors=True)

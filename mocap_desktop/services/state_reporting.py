@@ -261,7 +261,7 @@ class ProviderListKind(ImportKind):
                                            "State ID", "StudentID", "SIS ID"), required_text("student")),
         Field("code", "Course code", True, ("Course ID Code", "Course ID", "Course Code", "Course", "Code",
                                             "CourseID"), required_text("course code")),
-        Field("provider", "Provider", False, ("Provider Name", "Vendor", "School")),
+        Field("provider", "Provider", False, ("Provider Name", "Vendor")),
         Field("name", "Student name", False, ("Name", "Student Name")),
     )
 
