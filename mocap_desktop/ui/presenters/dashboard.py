@@ -14,7 +14,7 @@ from typing import Callable, Protocol
 
 from mocap_desktop.core.access import AccessDenied
 from mocap_desktop.core.reporting import BoardFigures, school_year_label, school_year_of
-from mocap_desktop.services import board_report, invoices
+from mocap_desktop.services import board_report, invoices, state_reporting
 from mocap_desktop.services.importing import ImportRefused
 from mocap_desktop.store import Store, StoreError
 
@@ -49,6 +49,7 @@ class DashboardView(Protocol):
     def show_error(self, title: str, text: str) -> None: ...
     def ask_invoice_path(self, folder: Path) -> Path | None: ...
     def show_invoice(self, title: str, text: str, details: str) -> None: ...
+    def ask_worksheet(self, suggested: Path, year_label: str) -> tuple[str, Path] | None: ...
 
 
 def _money(value) -> str:
@@ -165,3 +166,26 @@ class DashboardPresenter:
         self.view.show_invoice(f"Invoice {path.name}",
                                "\n\n".join(x for x in (verdict, totals, result.summary()) if x),
                                "\n".join(result.lines()))
+
+    def worksheet_requested(self) -> None:
+        """The Core Data/MOSIS worksheet of the shown school year, for the cycle and file the
+        person chooses (.csv or .xlsx). Counselors and deciders: it names students."""
+        if self.year is None:
+            return
+        label = school_year_label(self.year)
+        answer = self.view.ask_worksheet(self.export_folder / f"core-data-{label}.xlsx", label)
+        if answer is None:
+            return
+        cycle, path = answer
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            saved, rows = state_reporting.export_worksheet(self.store, cycle, self.year, path)
+        except (state_reporting.ReportError, AccessDenied, StoreError, OSError) as err:
+            self.view.show_error("The worksheet was not saved", str(err))
+            return
+        self.view.show_message(
+            "Core Data worksheet saved",
+            f"The {cycle} cycle of {label}: {rows:,} enrollment{'s' if rows != 1 else ''}, saved:\n{saved}\n\n"
+            "It is a worksheet for the data clerk, not DESE's upload layout.")

@@ -163,6 +163,7 @@ class DashboardWidget(QWidget):
     year_changed = Signal(int)
     save_requested = Signal()
     invoice_requested = Signal()
+    worksheet_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -190,8 +191,12 @@ class DashboardWidget(QWidget):
         self.invoice = QPushButton("Check an &invoice…")
         self.invoice.setAccessibleName("Check a provider's invoice against what is owed")
         self.invoice.hide()
+        self.worksheet = QPushButton("Save Core &Data worksheet…")
+        self.worksheet.setAccessibleName("Save the Core Data/MOSIS worksheet")
+        self.worksheet.hide()
         second = QHBoxLayout()  # its own row: the window fits half a screen
         second.addStretch(1)
+        second.addWidget(self.worksheet)
         second.addWidget(self.invoice)
         outer.addLayout(second)
         self.note = QLabel()
@@ -230,6 +235,7 @@ class DashboardWidget(QWidget):
             lambda i: i >= 0 and self.year.itemData(i) is not None and self.year_changed.emit(int(self.year.itemData(i))))
         self.save.clicked.connect(self.save_requested)
         self.invoice.clicked.connect(self.invoice_requested)
+        self.worksheet.clicked.connect(self.worksheet_requested)
 
     # --- DashboardView ---------------------------------------------------------------------------
     def set_years(self, years: list[tuple[int, str]], current: int) -> None:
@@ -304,7 +310,20 @@ class DashboardWidget(QWidget):
         QMessageBox.critical(self, title, text)
 
     def set_invoice_allowed(self, allowed: bool) -> None:
+        """The invoice check and the Core Data worksheet name students: counselors and deciders."""
         self.invoice.setVisible(allowed)
+        self.worksheet.setVisible(allowed)
+
+    def ask_worksheet(self, suggested: Path, year_label: str) -> tuple[str, Path] | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        cycles = {f"October cycle {year_label}": "october", f"June cycle {year_label}": "june"}
+        choice, ok = QInputDialog.getItem(self, "Core Data worksheet", "Cycle:", list(cycles), 0, False)
+        if not ok:
+            return None
+        name, _ = QFileDialog.getSaveFileName(self, "Save Core Data worksheet", str(suggested),
+                                              "Excel workbook (*.xlsx);;CSV (*.csv)")
+        return (cycles[choice], Path(name)) if name else None
 
     def ask_invoice_path(self, folder: Path) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self, "Check a provider's invoice", str(folder),

@@ -46,6 +46,12 @@ class FakeView:
     def ask_invoice_path(self, folder):
         return self.invoice_path
 
+    worksheet_answer = None
+
+    def ask_worksheet(self, suggested, year_label):
+        self.worksheet_asked = (suggested, year_label)
+        return self.worksheet_answer
+
     def show_invoice(self, title, text, details):
         self.invoices = (*self.invoices, (title, text, details))
 
@@ -122,3 +128,20 @@ def test_a_providers_invoice_is_checked_from_the_dashboard(store, demo_template,
     view.invoice_path = tmp_path / "missing.csv"
     presenter.invoice_requested()
     assert view.errors and "does not exist" in view.errors[-1][1]
+
+
+def test_the_core_data_worksheet_is_saved_from_the_dashboard(store, tmp_path):
+    from openpyxl import load_workbook
+
+    view = FakeView()
+    presenter = DashboardPresenter(view, store, tmp_path, today=lambda: date(2026, 12, 6))
+    presenter.start()
+    view.worksheet_answer = ("june", tmp_path / "cd")
+    presenter.worksheet_requested()
+    assert view.worksheet_asked == (tmp_path / "core-data-2025-26.xlsx", "2025-26")
+    sheet = load_workbook(tmp_path / "cd.xlsx")["Core Data worksheet"]
+    assert sheet.max_row > 20 and "not DESE's upload layout" in view.messages[-1][1]
+    assert store.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")[0]["action"] == "core_data_exported"
+    store.user = User("a", "Admin", "administrator")
+    presenter.worksheet_requested()
+    assert view.errors and "Administrator accounts cannot" in view.errors[-1][1]
