@@ -38,10 +38,16 @@ def build_main_window(session: Session) -> MainWindow:
     lookup = StudentLookupView() if user.can(access.STUDENTS_READ) else None
     queue = QueueWidget() if user.can(access.REQUESTS_READ) else None
     print_center = PrintCenterWidget() if user.can(access.LETTERS_PRINT) else None
+    dashboard = None
+    if user.can(access.REPORTS_READ):
+        from mocap_desktop.ui.views.dashboard import DashboardWidget
+
+        dashboard = DashboardWidget()
     areas = [area for area in (
         Area("lookup", "Student lookup", lookup, "Ctrl+1") if lookup else None,
         Area("queue", "Review queue", queue, "Ctrl+2") if queue else None,
         Area("print", "Print center", print_center, "Ctrl+3") if print_center else None,
+        Area("dashboard", "Dashboard", dashboard, "Ctrl+4") if dashboard else None,
     ) if area]
     window = MainWindow(areas)
     presenter = MainPresenter(window, session.store, session.data_dir.root, session.demo, user.label)
@@ -85,6 +91,8 @@ def build_main_window(session: Session) -> MainWindow:
         wire_wizard(window, session)
     if print_center is not None:
         wire_print_center(window, print_center, session)
+    if dashboard is not None:
+        wire_dashboard(window, dashboard, session)
     window.district_profile_requested.connect(lambda: open_district_profile(window, session))
     window.policy_banner.review_clicked.connect(lambda: open_district_profile(window, session, policy=True))
     return window
@@ -213,6 +221,26 @@ def wire_print_center(window: MainWindow, widget, session: Session):
         lambda _row: window.current_area() == "print" and presenter.refresh())
     window.print_center = widget  # type: ignore[attr-defined]
     widget.presenter = presenter  # type: ignore[attr-defined]
+    presenter.start()
+    return presenter
+
+
+def wire_dashboard(window: MainWindow, widget, session: Session):
+    """The dashboard: the board's figures for a school year and the board report's PDF; shown
+    afresh each time the area is opened."""
+    from mocap_desktop.ui.presenters.dashboard import DashboardPresenter
+
+    presenter = DashboardPresenter(widget, session.store, session.data_dir.root / "exports")
+    widget.year_changed.connect(presenter.year_changed)
+    widget.save_requested.connect(presenter.save_requested)
+    widget.invoice_requested.connect(presenter.invoice_requested)
+    widget.worksheet_requested.connect(presenter.worksheet_requested)
+    widget.set_invoice_allowed(session.user.can(access.ENROLLMENTS_RECORD))
+    window.nav.currentRowChanged.connect(
+        lambda _row: window.current_area() == "dashboard" and presenter.refresh())
+    window.dashboard = widget  # type: ignore[attr-defined]
+    widget.presenter = presenter  # type: ignore[attr-defined]
+    window.presenters.append(presenter)  # type: ignore[attr-defined]
     presenter.start()
     return presenter
 

@@ -9,6 +9,9 @@ Roles (issue 8):
 - decider (principal, designee, superintendent; IEP and 504 teams record through one):
   decisions and appeals, reading what they decide on, tracked enrollments
 - front_desk: the print center only (recipient, address, letter kind, student name)
+The board's figures and the dashboard (counts only, no student named) are for the administrator,
+counselors and deciders; the Core Data worksheet, invoices and the attendance claim name students
+and need ENROLLMENTS_RECORD (issue 15).
 """
 
 from __future__ import annotations
@@ -34,16 +37,17 @@ PEOPLE_MANAGE = "people.manage"          # accounts
 BACKUP = "backup"                        # backups and exports of the whole database
 AUDIT_READ = "audit.read"                # the audit trail and disclosure reports
 ENROLLMENTS_RECORD = "enrollments.record"  # tracked courses: the provider's enrollment, outcomes
+REPORTS_READ = "reports.read"            # the board's figures and dashboard: counts only, no student named
 
 # The administrator prints but does not make or open whole letters: a decision letter carries the
 # denial's reasons and explanation, case detail the administrator does not read (issue 8).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "administrator": frozenset({STUDENTS_READ, LETTERS_PRINT, ROSTER_IMPORT,
-                                DISTRICT_EDIT, PEOPLE_MANAGE, BACKUP, AUDIT_READ}),
+                                DISTRICT_EDIT, PEOPLE_MANAGE, BACKUP, AUDIT_READ, REPORTS_READ}),
     "counselor": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_CREATE, REQUESTS_UPDATE,
-                            LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD}),
+                            LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD, REPORTS_READ}),
     "decider": frozenset({STUDENTS_READ, REQUESTS_READ, REQUESTS_UPDATE, REQUESTS_DECIDE,
-                          APPEALS_RECORD, LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD}),
+                          APPEALS_RECORD, LETTERS_PRINT, LETTERS_MAKE, ENROLLMENTS_RECORD, REPORTS_READ}),
     "front_desk": frozenset({LETTERS_PRINT}),
 }
 ALL = frozenset().union(*PERMISSIONS.values())

@@ -64,6 +64,18 @@ def _positive_decimal(v: Any) -> Decimal:
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
+def _percent(v: Any) -> Decimal:
+    if isinstance(v, bool) or not isinstance(v, (int, float, str, Decimal)):
+        raise ValueError("must be a percent from 0 to 100")
+    try:
+        d = Decimal(str(v))
+    except InvalidOperation:
+        raise ValueError("must be a percent from 0 to 100") from None
+    if not d.is_finite() or not 0 <= d <= 100:
+        raise ValueError("must be a percent from 0 to 100")
+    return d
+
+
 def _codes(v: Any) -> tuple[str, ...]:
     if not isinstance(v, (list, tuple)) or not all(isinstance(c, str) and _CODE.fullmatch(c) for c in v):
         raise ValueError("must be a list of reason codes like 'ACADEMIC_READINESS'")
@@ -145,6 +157,23 @@ SETTINGS: dict[str, Setting] = {
         "RSMo 161.670: a year course costs the district at most 14% of the State Adequacy Target "
         "(as quoted by secondary sources)", "unconfirmed",
         "Cost cap of a year course (percent of the State Adequacy Target)"),
+    # The attendance claim helper (core/reporting.py): PLACEHOLDER shares, not from a state
+    # source in hand; the district confirms them with counsel and DESE's MOCAP guidance.
+    "attendance_completed_percent": Setting(
+        _optional(_percent), Decimal("94"),
+        "Placeholder: the share of a course's attendance hours claimed for a completed MOCAP course "
+        "(confirm with counsel and DESE's MOCAP guidance for districts)", "unconfirmed",
+        "Attendance claimed for a completed course (percent of its hours)"),
+    "attendance_dropped_percent": Setting(
+        _optional(_percent), Decimal("47"),
+        "Placeholder: the share claimed for a course dropped after the provider's drop window "
+        "(confirm with counsel and DESE's MOCAP guidance for districts)", "unconfirmed",
+        "Attendance claimed for a course dropped after the drop window (percent of its hours)"),
+    "attendance_withdrawn_percent": Setting(
+        _optional(_percent), Decimal("0"),
+        "Placeholder: the share claimed for a course withdrawn after enrolling "
+        "(confirm with counsel and DESE's MOCAP guidance for districts)", "unconfirmed",
+        "Attendance claimed for a course withdrawn after enrolling (percent of its hours)"),
 }
 UNCONFIRMED = tuple(key for key, setting in SETTINGS.items() if setting.standing == "unconfirmed")
 
@@ -172,6 +201,9 @@ class Policy:
     state_decision_calendar_days: int | None
     cost_cap_semester_percent: Decimal | None
     cost_cap_year_percent: Decimal | None
+    attendance_completed_percent: Decimal | None
+    attendance_dropped_percent: Decimal | None
+    attendance_withdrawn_percent: Decimal | None
     citations: Mapping[str, str] = field(default_factory=dict, compare=False)
     name: str = ""
 

@@ -19,7 +19,7 @@ from mocap_desktop.services.enrollments import TrackedCourse, all_tracked_course
 from mocap_desktop.services.requests import active_policy
 from mocap_desktop.store import Store, trail
 
-__all__ = ["TARGET_KEY", "YEAR_KEY", "ProviderTermTotal", "course_costs", "cost_totals",
+__all__ = ["TARGET_KEY", "YEAR_KEY", "ProviderTermTotal", "all_course_costs", "course_costs", "cost_totals",
            "parse_target", "set_state_adequacy_target", "state_adequacy_target"]
 
 TARGET_KEY, YEAR_KEY = "state_adequacy_target", "state_adequacy_year"
@@ -78,6 +78,11 @@ def _costs(store: Store, courses: tuple[TrackedCourse, ...]) -> tuple[tuple[Trac
 def course_costs(store: Store, request_id: int) -> tuple[tuple[TrackedCourse, CourseCost], ...]:
     """Each tracked course of the request with its cost. Needs ENROLLMENTS_RECORD."""
     return _costs(store, tracked_courses(store, request_id))
+
+
+def all_course_costs(store: Store) -> tuple[tuple[TrackedCourse, CourseCost], ...]:
+    """Every tracked course with its cost, in the order they were approved. Needs ENROLLMENTS_RECORD."""
+    return _costs(store, all_tracked_courses(store))
 
 
 def cost_totals(store: Store) -> tuple[ProviderTermTotal, ...]:

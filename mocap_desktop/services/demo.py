@@ -455,6 +455,126 @@ def _seed_tracking(store: Store, today: date) -> None:
             enrollments.record_move(store, row["id"], move, COUNSELOR, at=f"{day.isoformat()}T10:00:00")
 
 
+# The past school year (2025-26), in full, for the board's annual report: requests received each
+# month (more before each term), decided within a few business days (some late), a few appeals,
+# and their courses carried to an outcome.
+PAST_YEAR_MONTHS = {7: 3, 8: 5, 9: 4, 10: 6, 11: 12, 12: 9, 1: 4, 2: 3, 3: 5, 4: 11, 5: 13, 6: 6}
+PAST_YEAR_PATHS = [["approved"]] * 14 + [["partially_approved"]] * 3 + [["denied"]] * 2 + [
+    ["denied", "board_appeal", "board_upheld"], ["partially_approved", "board_appeal", "board_overturned"],
+    ["withdrawn"]]
+SPRING_OUTCOMES = ["completed"] * 14 + ["dropped_inside", "dropped_after", "dropped_after", "withdrawn", "refused"]
+FALL_OUTCOMES = ["enrolled"] * 12 + ["dropped_inside", "withdrawn", "refused", "sent_to_provider"]
+DEMO_INVOICE = "demo-invoice.csv"  # written beside the demo database: `mocap-desktop reports invoice`
+STATE_ADEQUACY_TARGET = ("6,375", "2026-27")  # synthetic: the demo's own figure, not the state's
+
+
+def _seed_past_year(store: Store, rng: random.Random, today: date) -> None:
+    """The 2025-26 school year's requests (received July 2025 to June 2026), through the same
+    services as the rest of the seed."""
+    from mocap_desktop.services import requests as svc
+
+    calendar = svc.district_calendar(store)
+    used = {r["student_id"] for r in store.query("SELECT student_id FROM requests")}
+    pool = [r["id"] for r in store.query(
+        "SELECT id FROM students WHERE grade IN ('10','11','12') AND iep = 0 AND section_504 = 0 AND id IN "
+        "(SELECT student_id FROM enrollments GROUP BY student_id HAVING count(*) = 1) ORDER BY id")
+        if r["id"] not in used]
+    courses = store.query("SELECT c.id, c.code, c.title, c.credits, p.name AS provider FROM courses c "
+                          "JOIN providers p ON p.id = c.provider_id WHERE c.grade_low NOT IN ('6','7','8') "
+                          "AND (c.code GLOB '*A' OR c.length = 'year') ORDER BY c.id")
+    for month, count in PAST_YEAR_MONTHS.items():
+        year = 2025 if month >= 7 else 2026
+        days = [d for d in (date(year, month, n) for n in range(1, 29)) if calendar.is_business_day(d)]
+        for _ in range(count):
+            received = rng.choice(days)
+            if received >= today:
+                continue
+            path = rng.choice(PAST_YEAR_PATHS)
+            upcoming = [t for t in calendar.terms if t.start > received and calendar.prior_term(t.id)]
+            student_id = pool.pop(rng.randrange(len(pool)))
+            picked = rng.sample(courses, 2 if "partially_approved" in path else rng.randint(1, 2))
+            while len({c["code"] for c in picked}) < len(picked):
+                picked = rng.sample(courses, len(picked))
+            guardian = store.query("SELECT id, preferred_language FROM guardians WHERE student_id = ? "
+                                   "AND receives_letters = 1", (student_id,))[0]
+            draft = svc.RequestDraft(
+                student_id=student_id, pathway="part_time", start_term=upcoming[0].id, received=received,
+                in_person_credits=Decimal(rng.choice(["2.5", "3.0"])),
+                courses=[svc.DraftCourse(c["code"], Decimal(str(c["credits"])), c["title"], c["provider"], c["id"])
+                         for c in picked],
+                letter_guardian_id=guardian["id"], letter_language=guardian["preferred_language"])
+            stamp = f"{received.isoformat()}T10:{rng.randint(10, 59)}:00"
+            request_id = svc.submit_request(store, draft, actor=COUNSELOR, at=stamp)
+            delay = rng.choice([2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 12, 14])  # business days to decide
+            _advance(store, calendar, request_id, path, received, round(delay * (len(path) + 0.5)), stamp[10:])
+            _track_past(store, request_id, rng, today)
+
+
+def _track_past(store: Store, request_id: int, rng: random.Random, today: date) -> None:
+    """Carry a past request's approved courses with the provider: the spring's to an outcome,
+    the fall's (still running) enrolled or on their way."""
+    from mocap_desktop.core.enrollments import Move
+    from mocap_desktop.services import enrollments
+
+    for row in store.query("SELECT ce.id, ce.credits, ce.created_at, coalesce(r.start_date, t.start) AS start, "
+                           "t.\"end\" AS finish FROM course_enrollments ce JOIN requests r ON r.id = ce.request_id "
+                           "JOIN terms t ON t.id = r.start_term WHERE ce.request_id = ?", (request_id,)):
+        start, finish = date.fromisoformat(row["start"]), date.fromisoformat(row["finish"])
+        decided = date.fromisoformat(row["created_at"][:10])
+        outcome = rng.choice(SPRING_OUTCOMES if finish < today else FALL_OUTCOMES)
+        sent = decided + timedelta(days=2)
+        steps = [("sent_to_provider", sent)]
+        if outcome == "refused":
+            steps.append(("refused", sent + timedelta(days=4)))
+        elif outcome != "sent_to_provider":
+            steps.append(("enrolled", sent + timedelta(days=5)))
+            end = {"completed": finish, "dropped_inside": start + timedelta(days=7),
+                   "dropped_after": start + timedelta(days=rng.randint(30, 60)),
+                   "withdrawn": start + timedelta(days=rng.randint(20, 70))}.get(outcome)
+            if end is not None:
+                steps.append((outcome.split("_")[0], max(end, sent + timedelta(days=6))))
+        for status, day in steps:
+            if day > today:
+                break
+            move = Move(status, day, sent_by="Dana Whitfield", method="provider_portal",
+                        reason="The provider's section is full.", grade=rng.choice(["A", "A-", "B+", "B", "C+", "C"]),
+                        credits=str(row["credits"]))
+            enrollments.record_move(store, row["id"], move, COUNSELOR, at=f"{day.isoformat()}T11:00:00")
+
+
+def write_demo_invoice(store: Store, path) -> int:
+    """An invoice from the demo's busiest provider for its courses of Spring 2026, as a provider
+    would send it (CSV: student, course, amount), with the differences an office meets: one course
+    billed above its cap, one billed that the provider refused, one owed and not billed. Returns
+    how many lines it has."""
+    import csv
+
+    rows = store.query(
+        "SELECT s.local_number, ce.code, ce.status, ce.drop_window, ce.provider_name, c.price FROM course_enrollments ce "
+        "JOIN requests r ON r.id = ce.request_id JOIN students s ON s.id = r.student_id "
+        "JOIN request_courses rc ON rc.id = ce.request_course_id LEFT JOIN courses c ON c.id = rc.course_id "
+        "WHERE r.start_term = '2026-spring' AND ce.status != 'approved' ORDER BY ce.id")
+    if not rows:
+        return 0
+    busiest = max(sorted({r["provider_name"] for r in rows}), key=lambda p: sum(r["provider_name"] == p for r in rows))
+    mine = [r for r in rows if r["provider_name"] == busiest]
+    lines = []
+    for n, r in enumerate(mine):
+        owed = r["status"] not in ("refused", "withdrawn") and not (r["status"] == "dropped" and r["drop_window"] == "inside")
+        if n == len(mine) - 1 and len(mine) > 2:
+            continue  # owed, and left off the invoice
+        price = r["price"] or 370.0
+        if n == 0:
+            price += 120.0  # above the cap
+        if owed or n == 1 or r["status"] == "refused":
+            lines.append((r["local_number"], r["code"], f"{price:.2f}", busiest, "Spring 2026"))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(("Student ID", "Course ID", "Amount", "Provider", "Term"))
+        writer.writerows(lines)
+    return len(lines)
+
+
 def ensure_demo_data(store: Store, today: date | None = None) -> bool:
     """Seed the demo district into an empty database. Returns True when it seeded.
 
@@ -478,6 +598,9 @@ def ensure_demo_data(store: Store, today: date | None = None) -> bool:
         db["courses"].insert_all(courses, batch_size=500)
         _seed_requests(store, rng, today or date.today())
         _seed_tracking(store, today or date.today())
+        _seed_past_year(store, rng, today or date.today())
+        db["settings"].upsert_all([{"key": "state_adequacy_target", "value": STATE_ADEQUACY_TARGET[0]},
+                                   {"key": "state_adequacy_year", "value": STATE_ADEQUACY_TARGET[1]}], pk="key")
     return True
 
 
@@ -491,7 +614,9 @@ def queue_demo_letters(store: Store) -> int:
     from mocap_desktop.services.letters import LetterDataError, queue_request_letter
 
     queued = 0
-    for row in store.query("SELECT id, status FROM requests ORDER BY id"):
+    # The requests of REQUEST_PLAN, seeded first; the past year's letters went out long ago (and
+    # would make the demo file too large to be checked whole as it opens).
+    for row in store.query("SELECT id, status FROM requests WHERE id <= ? ORDER BY id", (len(REQUEST_PLAN),)):
         kind = DEMO_LETTERS.get(row["status"])
         if kind is None:
             continue

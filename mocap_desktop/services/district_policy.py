@@ -58,7 +58,10 @@ _UNITS = {"deemed_approval_calendar_days": "calendar days after the request is r
           "decision_business_days": "business days after the request is received",
           "full_time_input_business_days": "business days after the provider's notice",
           "cost_cap_semester_percent": "percent of the State Adequacy Target",
-          "cost_cap_year_percent": "percent of the State Adequacy Target"}
+          "cost_cap_year_percent": "percent of the State Adequacy Target",
+          "attendance_completed_percent": "percent of the course's attendance hours",
+          "attendance_dropped_percent": "percent of the course's attendance hours",
+          "attendance_withdrawn_percent": "percent of the course's attendance hours"}
 
 
 def _words(key: str, value: Any) -> str:

@@ -41,10 +41,20 @@ class CsvWriter:
             self.writerow(row)
 
 
-def xlsx_append(ws: Any, row: Iterable[Any]) -> None:
-    """Append `row` to an openpyxl worksheet with formula-like text kept as text."""
+def xlsx_append(ws: Any, row: Iterable[Any], number: int | None = None) -> None:
+    """Append `row` to an openpyxl worksheet with formula-like text kept as text. `number`: the
+    row's number when the caller counts them (openpyxl's `max_row` looks at every cell, so a
+    long sheet written without it takes time in the square of its rows)."""
     values = list(row)
     ws.append(values)
+    if number is not None:
+        for column, value in enumerate(values, start=1):
+            if is_formula_like(value):
+                cell = ws.cell(number, column)
+                cell.value = value
+                cell.data_type = "s"
+                cell.quotePrefix = True
+        return
     for cell, value in zip(ws[ws.max_row], values, strict=False):
         if is_formula_like(value):
             cell.value = value

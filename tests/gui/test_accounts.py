@@ -13,9 +13,11 @@ from mocap_desktop.ui.views.sign_in import ChangePasswordDialog, LockDialog, Sig
 
 
 @pytest.mark.parametrize("login, areas, hidden", [
-    ("admin", ["Student lookup", "Print center"], ["New MOCAP request…"]),
-    ("counselor", ["Student lookup", "Review queue", "Print center"], ["People and roles…", "Audit trail…"]),
-    ("principal", ["Student lookup", "Review queue", "Print center"], ["New MOCAP request…", "Import roster…"]),
+    ("admin", ["Student lookup", "Print center", "Dashboard"], ["New MOCAP request…"]),
+    ("counselor", ["Student lookup", "Review queue", "Print center", "Dashboard"],
+     ["People and roles…", "Audit trail…"]),
+    ("principal", ["Student lookup", "Review queue", "Print center", "Dashboard"],
+     ["New MOCAP request…", "Import roster…"]),
     ("frontdesk", ["Print center"], ["Import roster…", "New MOCAP request…", "Back up database…"]),
 ])
 def test_each_role_sees_only_its_areas_and_commands(qtbot, demo_data_dir, login, areas, hidden):

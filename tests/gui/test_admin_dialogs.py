@@ -135,8 +135,7 @@ def test_the_viewer_pages_from_sql_as_the_table_scrolls(qtbot, viewer, admin):
     total = ar.count_entries(admin.store)
     assert viewer.model.rowCount() == 200 and viewer.model.canFetchMore()
     assert viewer.summary.text() == f"{total} entries, newest first"
-    viewer.table.scrollToBottom()
-    qtbot.waitUntil(lambda: viewer.model.rowCount() == total)
+    qtbot.waitUntil(lambda: (viewer.table.scrollToBottom(), viewer.model.rowCount() == total)[1])
     ids = [viewer.model.line(n).entry_id for n in range(total)]
     assert ids == sorted(set(ids), reverse=True)
 

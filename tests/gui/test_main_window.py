@@ -76,7 +76,7 @@ def test_the_administrator_sees_policy_to_confirm_and_opens_it_from_the_banner(q
         qtbot.addWidget(window)
         window.show()
         show_policy_banner(window, session)
-        assert window.policy_banner.isVisible() and "7 policy values" in window.policy_banner.text.text()
+        assert window.policy_banner.isVisible() and "10 policy values" in window.policy_banner.text.text()
         assert window.focusWidget() not in window.policy_banner.buttons  # it waits for the person
         qtbot.mouseClick(window.policy_banner.review, Qt.MouseButton.LeftButton)
         [dialog] = [w for w in window.findChildren(DistrictProfileDialog) if w.isVisible()]

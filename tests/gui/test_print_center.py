@@ -138,7 +138,7 @@ def test_the_policy_tab_confirms_or_switches_off_values_from_secondary_sources(q
     seed_district(store)
     dialog = open_district_profile(None, session)
     qtbot.addWidget(dialog)
-    assert dialog.tabs.tabText(1) == "&Policy (7 to confirm)"
+    assert dialog.tabs.tabText(1) == "&Policy (10 to confirm)"
     in_use, confirmed = dialog.policy_boxes["deemed_approval_calendar_days"]
     assert in_use.isChecked() and not confirmed.isChecked() and confirmed.isEnabled()
     assert set(dialog.policy_boxes) == set(district_policy.core.UNCONFIRMED)  # the law's figures are shown only
@@ -153,7 +153,7 @@ def test_the_policy_tab_confirms_or_switches_off_values_from_secondary_sources(q
     save.click()
     assert "Saved" in dialog.saved.text()
     assert active_policy(store).deemed_approval_calendar_days is None
-    assert dialog.tabs.tabText(1) == "&Policy (5 to confirm)"
+    assert dialog.tabs.tabText(1) == "&Policy (8 to confirm)"
     assert "by " in " ".join(w.text() for w in dialog.policy_page.findChildren(QLabel))
 
 

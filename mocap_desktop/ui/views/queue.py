@@ -273,6 +273,12 @@ class QueueWidget(MessageBoxes, QWidget):
         self.model.set_lines(lines, total, more)
         if lines:
             row = next((n for n, line in enumerate(lines[:self.model.rowCount()]) if line.request_id == current), None)
+            while row is None and selected and current is not None and self.model.canFetchMore():
+                # the chosen request moved below the rows fetched (a decision sorts it lower): fetch on to it
+                start = self.model.rowCount()
+                self.model.fetchMore()
+                row = next((n for n in range(start, self.model.rowCount())
+                            if self.model.line(n).request_id == current), None)
             if row is not None and selected:
                 self.table.selectRow(row)
             else:  # the most urgent row is current (Enter opens it) but not highlighted over its colour

@@ -90,7 +90,7 @@ def viewer(session, tmp_path=None, page: int = 200) -> tuple[AuditViewerPresente
 
 
 def test_start_shows_filters_and_the_newest_entries(admin):
-    presenter, view = viewer(admin)
+    presenter, view = viewer(admin, page=2000)  # the whole demo trail on one page
     people = {c.value: c.label for c in view.choices.people}
     assert people[""] == "Everyone" and people["principal"] == "Dr. Lena Ortiz (principal)"
     actions = {c.value: c.label for c in view.choices.actions}
@@ -124,7 +124,7 @@ def test_filters_narrow_the_list_and_the_summary_says_how(admin):
     a, b = students(admin.store)
     add(admin.store, "student_opened", "2026-03-02T08:00:00", student_id=a["id"])
     add(admin.store, "student_opened", "2026-03-04T08:00:00", actor="principal", role="decider", student_id=b["id"])
-    presenter, view = viewer(admin)
+    presenter, view = viewer(admin, page=2000)  # the whole demo trail on one page
     presenter.person_changed("principal")
     assert [line.cells[1] for line in view.lines] == ["Dr. Lena Ortiz (principal)"]
     assert view.summary[0] == "1 entry (by principal), newest first"

@@ -140,7 +140,7 @@ def test_the_administrator_is_reminded_of_policy_values_to_confirm(demo_data_dir
 
     admin = sign_in(demo_data_dir, "admin", "demo-admin", demo=True)
     try:
-        assert policy_reminder(admin.store).startswith("7 policy values come from secondary sources")
+        assert policy_reminder(admin.store).startswith("10 policy values come from secondary sources")
         # prior semester left to confirm; deemed approval switched off; the appeal clocks confirmed
         district_policy.save_policy_choices(admin.store, {
             "deemed_approval_calendar_days": PolicyChoice(in_use=False, confirmed=False),

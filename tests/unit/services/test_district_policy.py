@@ -36,7 +36,8 @@ def test_every_setting_has_a_standing_and_the_secondary_ones_are_to_confirm():
     assert set(core.UNCONFIRMED) == {"require_prior_semester", "deemed_approval_calendar_days",
                                      "board_decision_calendar_days", "state_record_hours",
                                      "state_decision_calendar_days", "cost_cap_semester_percent",
-                                     "cost_cap_year_percent"}
+                                     "cost_cap_year_percent", "attendance_completed_percent",
+                                     "attendance_dropped_percent", "attendance_withdrawn_percent"}
     for key, setting in core.SETTINGS.items():
         assert setting.standing in core.STANDINGS and setting.label, key
     for key in core.UNCONFIRMED:  # each can be switched off
@@ -55,12 +56,12 @@ def test_the_profile_lists_each_value_with_its_source_and_standing(store, distri
     assert (law.standing, law.to_confirm, law.source) == ("State law", False, "RSMo 161.670.3(4)")
     assert values["decision_business_days"].standing == "Board policy"
     assert values["state_record_hours"].value == "72 hours after the appeal is filed"
-    assert dp.open_questions(store) == 7
+    assert dp.open_questions(store) == 10
 
 
 def test_confirming_records_who_and_when_and_is_audited(store, district):
     changed = dp.save_policy_choices(store, {"state_record_hours": dp.PolicyChoice(True, True)}, today=ON_DAY)
-    assert changed and dp.open_questions(store) == 6
+    assert changed and dp.open_questions(store) == 9
     record = values_by_key(store)["state_record_hours"]
     assert (record.confirmed_by, record.confirmed_on, record.in_use) == ("administrator", "2026-11-30", True)
     assert active_policy(store).id == "mo-default"  # a confirmation changes no figure
@@ -83,7 +84,7 @@ def test_switching_off_deemed_approval_makes_a_new_policy_version_and_clears_ope
     evaluation, _ = review.evaluate_today(store, rid)
     assert evaluation.deemed_approved_on is None
     assert values_by_key(store)["deemed_approval_calendar_days"].value == "Off"
-    assert dp.open_questions(store) == 6
+    assert dp.open_questions(store) == 9
     [entry] = store.query("SELECT detail FROM audit_log WHERE action = 'policy_changed'")
     assert json.loads(entry["detail"]) == {"switched": {"deemed_approval_calendar_days": "off"}}
 
@@ -91,7 +92,7 @@ def test_switching_off_deemed_approval_makes_a_new_policy_version_and_clears_ope
     assert active_policy(store).version == "2026-11-30.2"
     assert store.query("SELECT deemed_approved_on FROM requests WHERE id = ?", (rid,))[0]["deemed_approved_on"] \
         == "2026-12-09"
-    assert dp.open_questions(store) == 6  # back on and confirmed
+    assert dp.open_questions(store) == 9  # back on and confirmed
 
 
 def test_switching_off_the_prior_semester_rule_words_the_finding_as_district_policy(store, district):
