@@ -46,9 +46,15 @@ def smoke_test(app: QApplication, folder: DataDir, demo: bool) -> int:
         ok = window.isVisible() and window.centralWidget() is not None
         summary = f"{where} (schema {session.store.schema_version}, encrypted, signed in as {session.user.role})"
         window.close()
+        try:
+            board = board_report(session.store)
+        except Exception as err:  # noqa: BLE001 (any failure fails the smoke test, with its reason)
+            print(f"smoke test FAILED: {summary}: the board report: {type(err).__name__}: {err}", file=sys.stderr)
+            session.close()
+            return 1
         session.close()
         try:
-            checked = check_functions(Path(scratch))
+            checked = board + ", " + check_functions(Path(scratch))
         except Exception as err:  # noqa: BLE001 (any failure fails the smoke test, with its reason)
             print(f"smoke test FAILED: {summary}: {type(err).__name__}: {err}", file=sys.stderr)
             return 1
@@ -56,6 +62,21 @@ def smoke_test(app: QApplication, folder: DataDir, demo: bool) -> int:
     if ok:
         print(f"smoke test checked: {checked}")
     return 0 if ok else 1
+
+
+def board_report(store) -> str:
+    """This school year's board report with its charts (ReportLab's graphics), as a PDF."""
+    from datetime import date
+
+    from mocap_desktop.letters.board_report import render_board_report
+    from mocap_desktop.letters.pages import page_count
+    from mocap_desktop.services.board_report import board_figures
+
+    today = date.today()
+    pdf = render_board_report(board_figures(store, today.year if today.month >= 7 else today.year - 1))
+    if not pdf.startswith(b"%PDF"):
+        raise RuntimeError("the board report is not a PDF")
+    return f"the board report with its charts ({page_count(pdf)} pages)"
 
 
 def check_functions(scratch: Path) -> str:
