@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from mocap_desktop.core.access import ROLES, SYSTEM, AccessDenied, User, require, PEOPLE_MANAGE
+from mocap_desktop.core.access import ROLE_LABELS, ROLES, SYSTEM, AccessDenied, User, require, PEOPLE_MANAGE
 from mocap_desktop.paths import DataDir
 from mocap_desktop.store import Store, StoreError, open_store
 from mocap_desktop.store.errors import DiskFullError, ReadOnlyDatabaseError
@@ -317,7 +317,23 @@ def add_person(session: Session, login: str, name: str, role: str, password: str
     login = login.strip()
     if not login or not name.strip():
         raise SessionError("Enter the person's name and a sign-in name.")
-    if session.store.query("SELECT 1 FROM people WHERE login = ?", (login,)):
+    on_record = session.store.query("SELECT login, role, active FROM people WHERE login = ?", (login,))
+    if on_record and on_record[0]["active"] and login.lower() not in {x.lower() for x in session.keyring.logins}:
+        # on the district record from another PC (district mode), without a sign-in on this one
+        if on_record[0]["role"] != role:
+            raise SessionError(f"'{login}' is on the district record as {ROLE_LABELS[on_record[0]['role']].lower()}; "
+                               "choose that role to let them sign in on this PC.")
+        session.keyring.add(on_record[0]["login"], password, session._key)
+        try:
+            with session.store.transaction() as db:
+                audit.record(db, session.user.login, session.user.role, "person_signs_in_here",
+                             detail={"login": on_record[0]["login"]})
+            session.keyring.save()
+        except BaseException:
+            session.keyring.wrapped.pop(on_record[0]["login"], None)
+            raise
+        return
+    if on_record:
         raise SessionError(f"'{login}' already has an account.")
     session.keyring.add(login, password, session._key)
     try:

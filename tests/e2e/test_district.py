@@ -333,3 +333,28 @@ def test_a_login_taken_out_of_its_group_stops_syncing_at_once_and_keeps_its_chan
     assert district.status(b).line == "Up to date"
     district.sync_round(a)
     assert rows(a, "SELECT count(*) FROM requests") == rows(b, "SELECT count(*) FROM requests")
+
+
+def test_a_person_on_the_district_record_gets_a_sign_in_on_a_new_pc(demo_session, district_server, tmp_path):
+    from mocap_desktop.paths import DataDir
+    from mocap_desktop.services.session import SessionError, add_person, set_up, sign_in
+
+    pg, url, logins = district_server
+    district.join(demo_session.store, logins[ADMIN], pc_name="Main office")
+    folder = DataDir(tmp_path / "new-pc").ensure()
+    admin, _recovery = set_up(folder, "admin", "Pat Alvarez", "new-pc-admin-1")
+    db = url.rsplit("/", 1)[1]
+    district.join(admin.store, pg.add_login(f"{db[:20]}_newpc", "pw-newpc-1", ADMIN, db=db), pc_name="Annex")
+    assert rows(admin.store, "SELECT login FROM people ORDER BY login") == \
+        [("admin",), ("counselor",), ("frontdesk",), ("principal",)]
+    with pytest.raises(SessionError, match="on the district record as principal or designee"):
+        add_person(admin, "principal", "Dr. Lena Ortiz", "counselor", "annex-principal-1")
+    add_person(admin, "principal", "Dr. Lena Ortiz", "decider", "annex-principal-1")
+    admin.close()
+    principal = sign_in(folder, "principal", "annex-principal-1")
+    try:
+        assert principal.user.role == "decider" and principal.user.name == "Dr. Lena Ortiz"
+        assert rows(principal.store, "SELECT count(*) FROM requests") == \
+            rows(demo_session.store, "SELECT count(*) FROM requests")
+    finally:
+        principal.close()
