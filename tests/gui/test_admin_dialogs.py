@@ -265,8 +265,8 @@ def test_adding_a_person_from_the_form(qtbot, people, admin, demo_data_dir):
     assert "Ana Ruiz can now sign in as 'aruiz'" in people.status.text()
     logins = [people.table.item(r, 1).text() for r in range(people.table.rowCount())]
     row = logins.index("aruiz")
-    assert [people.table.item(row, c).text() for c in range(5)] == ["Ana Ruiz", "aruiz", "Principal or designee",
-                                                                      "designee", "Active"]
+    assert [people.table.item(row, c).text() for c in range(6)] == ["Ana Ruiz", "aruiz", "Principal or designee",
+                                                                      "designee", "All", "Active"]
     sign_in(demo_data_dir, "aruiz", "designee-2026", demo=True).close(sign_out=False)
 
 
@@ -279,7 +279,7 @@ def test_removing_a_person_after_confirming(qtbot, people, monkeypatch):
     monkeypatch.setattr(people, "confirm", lambda title, text, action: "Sam Okafor" in text)
     people.remove_button.click()
     row = [people.table.item(r, 1).text() for r in range(people.table.rowCount())].index("frontdesk")
-    assert people.table.item(row, 4).text() == "Removed" and not people.remove_button.isEnabled()
+    assert people.table.item(row, 5).text() == "Removed" and not people.remove_button.isEnabled()
     assert people.status.text() == "Sam Okafor can no longer sign in."
 
 
@@ -333,3 +333,15 @@ def test_alt_keys_are_unique_in_each_dialog(qtbot, people, viewer):
     for dialog in (people, viewer):
         keys = mnemonics(dialog)
         assert len(keys) >= 8 and len(keys) == len(set(keys)), sorted(keys)
+
+
+def test_limiting_a_principal_to_some_buildings_from_the_list(qtbot, people, monkeypatch):
+    logins = [people.table.item(r, 1).text() for r in range(people.table.rowCount())]
+    people.table.setCurrentCell(logins.index("principal"), 0)
+    assert people.buildings_button.isEnabled() and people.buildings_button.accessibleName()
+    asked = []
+    monkeypatch.setattr(people, "ask_buildings", lambda title, text, current: asked.append(current) or "4000")
+    people.buildings_button.click()
+    row = [people.table.item(r, 1).text() for r in range(people.table.rowCount())].index("principal")
+    assert asked == [""] and people.table.item(row, 4).text() == "4000"
+    assert people.status.text().startswith("Dr. Lena Ortiz now sees the requests of building 4000.")
