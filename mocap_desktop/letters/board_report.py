@@ -16,11 +16,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from mocap_desktop.core.reporting import BoardFigures
 from mocap_desktop.letters.fonts import BOLD, REGULAR, register_fonts
+from mocap_desktop.letters.report_pdf import numbered_canvas
 
 MARGIN = 0.7 * inch
 BLUE, GREEN, RED, GREY = (colors.HexColor(c) for c in ("#2F5D8A", "#3C8D5A", "#B5483B", "#9AA5B1"))
@@ -193,27 +193,9 @@ def render_board_report(figures: BoardFigures) -> bytes:
 
     out = BytesIO()
 
-    class FooterCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = REGULAR
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):  # noqa: N802 - ReportLab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self.setFont(REGULAR, 7.5)
-                self.drawString(MARGIN, 0.4 * inch, f"{figures.district} · {title}")
-                self.drawRightString(LETTER[0] - MARGIN, 0.4 * inch, f"Page {number} of {len(self._pages)}")
-                super().showPage()
-            super().save()
-
     doc = SimpleDocTemplate(out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.6 * inch,
                             bottomMargin=0.7 * inch, title=title, author=figures.district or "MOCAP Desktop",
                             creator="MOCAP Desktop", invariant=1)
-    doc.build(story, canvasmaker=FooterCanvas)
+    doc.build(story, canvasmaker=numbered_canvas(f"{figures.district} · {title}", LETTER[0], 0.4 * inch,
+                                                      MARGIN))
     return out.getvalue()

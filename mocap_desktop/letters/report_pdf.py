@@ -34,6 +34,32 @@ class TableReport:
     """Each column's share of the page width; equal shares when empty."""
 
 
+
+def numbered_canvas(footer: str, page_width: float, y: float, margin: float = MARGIN) -> type[Canvas]:
+    """A canvas that starts each page in the embedded font (not Helvetica) and writes `footer`
+    and "Page n of m" at the foot of every page (a report's pages, counted once all are laid out)."""
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = REGULAR
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(REGULAR, 7.5)
+                self.drawString(margin, y, footer)
+                self.drawRightString(page_width - margin, y, f"Page {number} of {len(self._pages)}")
+                super().showPage()
+            super().save()
+
+    return FooterCanvas
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
@@ -49,26 +75,7 @@ def render_table_report(report: TableReport) -> bytes:
     page = landscape(LETTER)
     width = page[0] - 2 * MARGIN
 
-    class FooterCanvas(Canvas):
-        """Starts each page in the embedded font (not Helvetica) and writes 'Page n of m'."""
-
-        def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = REGULAR
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):  # noqa: N802 - ReportLab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self.setFont(REGULAR, 7.5)
-                self.drawString(MARGIN, 0.3 * inch, report.title)
-                self.drawRightString(page[0] - MARGIN, 0.3 * inch, f"Page {number} of {len(self._pages)}")
-                super().showPage()
-            super().save()
+    footed = numbered_canvas(report.title, page[0], 0.3 * inch)
 
     doc = SimpleDocTemplate(out, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=0.6 * inch, title=report.title, author="MOCAP Desktop",
@@ -95,5 +102,5 @@ def render_table_report(report: TableReport) -> bytes:
         story.append(table)
     else:
         story.append(_p(report.empty, body))
-    doc.build(story, canvasmaker=FooterCanvas)
+    doc.build(story, canvasmaker=footed)
     return out.getvalue()
