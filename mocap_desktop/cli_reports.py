@@ -14,13 +14,14 @@ def _reports(args: argparse.Namespace, work: Callable) -> int:
     """Run a report: a bad cycle, year or file name exits 2, the database 3."""
     from mocap_desktop.services.board_report import BoardReportError
     from mocap_desktop.services.importing import ImportRefused
+    from mocap_desktop.services.invoices import InvoiceError
     from mocap_desktop.services.state_reporting import ReportError
     from mocap_desktop.store import StoreError
 
     session = _session(args)
     try:
         return work(session.store)
-    except (ReportError, BoardReportError, ImportRefused) as err:
+    except (ReportError, BoardReportError, ImportRefused, InvoiceError) as err:
         fail(str(err), EXIT_BAD_INPUT)
     except StoreError as err:
         fail(str(err), EXIT_DATABASE)
@@ -74,16 +75,65 @@ def cmd_reports_board(args: argparse.Namespace) -> int:
 
 
 def cmd_reports_invoice(args: argparse.Namespace) -> int:
-    from mocap_desktop.services.invoices import reconcile_invoice
+    from datetime import date
+
+    from mocap_desktop.services.invoices import keep_invoice, reconcile_invoice
 
     def work(store) -> int:
+        received = _day(args.received, "--received") if args.received else date.today()
         result = reconcile_invoice(store, Path(args.file), provider=args.provider or "")
         for line in result.lines():
             print(line, file=sys.stderr)
         for provider, term, owed, invoiced in result.totals:
             print(f"{provider} · {term}: owed ${owed:,.2f} · invoiced ${invoiced:,.2f}")
         print(result.summary())
+        if args.keep:
+            ids = keep_invoice(store, result, args.keep, received)
+            print(f"kept as invoice {args.keep} (record{'s' if len(ids) > 1 else ''} "
+                  f"{', '.join(map(str, ids))}; record a payment with `reports invoice-paid ID`)")
         return EXIT_OK if result.agrees else EXIT_PROBLEMS
+
+    return _reports(args, work)
+
+
+def _day(text: str, option: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} takes a date as YYYY-MM-DD, not '{text}'", EXIT_BAD_INPUT)
+
+
+def cmd_reports_invoice_paid(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from mocap_desktop.services.invoices import parse_amount, record_payment
+
+    def work(store) -> int:
+        try:
+            amount = parse_amount(args.amount)
+        except ValueError as err:
+            fail(f"--amount: {err}", EXIT_BAD_INPUT)
+        record_payment(store, args.id, _day(args.on, "--on"), Decimal(amount))
+        print(f"invoice record {args.id}: paid ${amount:,.2f} on {args.on}")
+        return EXIT_OK
+
+    return _reports(args, work)
+
+
+def cmd_reports_invoices(args: argparse.Namespace) -> int:
+    from mocap_desktop.services.costs import cost_totals
+    from mocap_desktop.services.invoices import kept_invoices
+
+    def work(store) -> int:
+        for k in kept_invoices(store):
+            paid = f"paid ${k.paid_amount:,.2f} on {k.paid_on}" if k.paid_on else "not paid"
+            print(f"{k.id}\t{k.provider} · {k.term}\tinvoice {k.number} of {k.received_on}\t${k.amount:,.2f}\t{paid}")
+        for t in cost_totals(store):
+            print(f"{t.provider} · {t.term}: owed ${t.owed:,.2f} · invoiced ${t.invoiced:,.2f} · paid ${t.paid:,.2f}"
+                  + (f" ({t.unknown} not known yet)" if t.unknown else ""))
+        return EXIT_OK
 
     return _reports(args, work)
 
@@ -139,6 +189,16 @@ def add_commands(commands, command) -> None:
     invoice.add_argument("file", metavar="FILE")
     invoice.add_argument("--provider", metavar="NAME",
                          help="the provider billing, when the file has no provider column")
+    invoice.add_argument("--keep", metavar="NUMBER", help="keep the invoice under the provider's invoice number "
+                         "(the totals then show it as invoiced)")
+    invoice.add_argument("--received", metavar="YYYY-MM-DD", help="when the invoice came (default: today)")
+    paid = command("invoice-paid", cmd_reports_invoice_paid, "record that the district paid a kept invoice's "
+                   "record (one provider and term; see `reports invoices`)", parent=reports)
+    paid.add_argument("id", type=int, metavar="ID")
+    paid.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+    paid.add_argument("--amount", required=True, metavar="DOLLARS")
+    command("invoices", cmd_reports_invoices, "the kept invoices, and per provider and term what is owed, "
+            "invoiced and paid", parent=reports)
     attendance = command("attendance", cmd_reports_attendance,
                          "the attendance the district may claim for each student's MOCAP courses of a school "
                          "year, from each outcome's share in the policy", parent=reports)

@@ -234,6 +234,7 @@ def wire_dashboard(window: MainWindow, widget, session: Session):
     widget.year_changed.connect(presenter.year_changed)
     widget.save_requested.connect(presenter.save_requested)
     widget.invoice_requested.connect(presenter.invoice_requested)
+    widget.payment_requested.connect(presenter.payment_requested)
     widget.worksheet_requested.connect(presenter.worksheet_requested)
     widget.set_invoice_allowed(session.user.can(access.ENROLLMENTS_RECORD))
     window.nav.currentRowChanged.connect(

@@ -150,6 +150,8 @@ class ProviderCost:
     owed: Decimal
     unknown: int
     """Courses whose amount cannot be told yet (no price, or no State Adequacy Target)."""
+    invoiced: Decimal = Decimal("0.00")  # on the provider's kept invoices for the year's terms
+    paid: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -180,9 +180,10 @@ def render_board_report(figures: BoardFigures) -> bytes:
     story += table(("Outcome", "Courses"), outcomes, (0.7, 0.3))
     story += [Spacer(1, 3), p(f"Dropped inside the provider's drop window: {figures.dropped_inside:,} (nothing owed); "
                               f"after it: {figures.dropped_after:,}.", small), Spacer(1, 6)]
-    story += table(("Provider", "Courses", "Owed", "Amount not known yet"),
-                   [(c.provider, f"{c.courses:,}", _money(c.owed), f"{c.unknown:,}" if c.unknown else "")
-                    for c in figures.costs], (0.46, 0.14, 0.2, 0.2), "No courses this year.")
+    story += table(("Provider", "Courses", "Owed", "Invoiced", "Paid", "Not known yet"),
+                   [(c.provider, f"{c.courses:,}", _money(c.owed), _money(c.invoiced), _money(c.paid),
+                     f"{c.unknown:,}" if c.unknown else "") for c in figures.costs],
+                   (0.34, 0.1, 0.15, 0.15, 0.14, 0.12), "No courses this year.")
     story += [p("Attendance the district may claim", h2),
               p("Course-equivalents of attendance by outcome, at the shares in the district's policy "
                 "(placeholder values until confirmed with counsel).", small), Spacer(1, 3)]

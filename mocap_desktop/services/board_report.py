@@ -26,7 +26,7 @@ from mocap_desktop.core import reporting
 from mocap_desktop.core.reporting import BoardFigures, ProviderCost
 from mocap_desktop.core.access import REPORTS_READ, require
 from mocap_desktop.core.calendar import business_days_between
-from mocap_desktop.core.costs import course_cost
+from mocap_desktop.core.costs import course_cost, money
 from mocap_desktop.core.enrollments import LABELS as COURSE_LABELS
 from mocap_desktop.services.costs import state_adequacy_target
 from mocap_desktop.services.requests import active_policy
@@ -123,6 +123,10 @@ def _courses(store: Store, year: int, figures: dict) -> None:
         "FROM course_enrollments ce JOIN requests r ON r.id = ce.request_id JOIN terms t ON t.id = r.start_term "
         "JOIN request_courses rc ON rc.id = ce.request_course_id LEFT JOIN courses c ON c.id = rc.course_id "
         "WHERE t.school_year = ?", [year + 1]).fetchall()
+    billed = {provider: (money(Decimal(str(invoiced))), money(Decimal(str(paid)))) for provider, invoiced, paid in
+              store.conn.execute("SELECT provider_name, sum(amount), sum(coalesce(paid_amount, 0)) FROM "
+                                 "provider_invoices WHERE term IN (SELECT name FROM terms WHERE school_year = ?) "
+                                 "GROUP BY provider_name", [year + 1])}
     statuses, windows = Counter(), Counter()
     owed: dict[str, list] = {}
     claims: dict[str, list] = {k: [0, Decimal("0")] for k in reporting.ATTENDANCE_OUTCOMES}
@@ -148,7 +152,8 @@ def _courses(store: Store, year: int, figures: dict) -> None:
         course_outcomes=tuple((COURSE_LABELS[s], statuses[s]) for s in COURSE_ORDER if statuses[s] or s in
                               ("completed", "dropped", "withdrawn", "enrolled")),
         dropped_inside=windows["inside"], dropped_after=windows["after"],
-        costs=tuple(ProviderCost(p, n, o, u) for p, (n, o, u) in sorted(owed.items())),
+        costs=tuple(ProviderCost(p, n, o, u, *billed.get(p, (Decimal("0.00"), Decimal("0.00"))))
+                    for p, (n, o, u) in sorted(owed.items())),
         attendance=tuple((reporting.ATTENDANCE_OUTCOMES[k], n, s) for k, (n, s) in claims.items()),
         target_known=target is not None)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from mocap_desktop.core.access import DISTRICT_EDIT, require
-from mocap_desktop.core.costs import CourseCost, course_cost
+from mocap_desktop.core.costs import CourseCost, course_cost, money
 from mocap_desktop.services.enrollments import TrackedCourse, all_tracked_courses, tracked_courses
 from mocap_desktop.services.requests import active_policy
 from mocap_desktop.store import Store, trail
@@ -33,6 +33,8 @@ class ProviderTermTotal:
     courses: int
     unknown: int
     """Courses whose amount cannot be told yet (no price, or no State Adequacy Target)."""
+    invoiced: Decimal = Decimal("0.00")  # on the provider's kept invoices (services/invoices.py)
+    paid: Decimal = Decimal("0.00")
 
 
 def parse_target(text: str) -> Decimal | None:
@@ -96,4 +98,8 @@ def cost_totals(store: Store) -> tuple[ProviderTermTotal, ...]:
             t[2] += 1
         else:
             t[0] += cost.owed
-    return tuple(ProviderTermTotal(p, term, owed, n, unknown) for (p, term), (owed, n, unknown) in totals.items())
+    billed = {(p, term): (money(Decimal(str(i))), money(Decimal(str(paid)))) for p, term, i, paid in store.conn.execute(
+        "SELECT provider_name, term, sum(amount), sum(coalesce(paid_amount, 0)) FROM provider_invoices "
+        "GROUP BY provider_name, term")}
+    return tuple(ProviderTermTotal(p, term, owed, n, unknown, *billed.get((p, term), (Decimal("0.00"),) * 2))
+                 for (p, term), (owed, n, unknown) in totals.items())

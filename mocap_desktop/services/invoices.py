@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -39,7 +40,8 @@ from mocap_desktop.store import Store, trail
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Difference", "InvoiceKind", "Reconciliation", "parse_amount", "reconcile_invoice"]
+__all__ = ["Difference", "InvoiceError", "InvoiceKind", "KeptInvoice", "Reconciliation", "keep_invoice",
+           "kept_invoices", "parse_amount", "reconcile_invoice", "record_payment"]
 
 
 def parse_amount(value: str, ctx: ParseContext | None = None) -> Decimal:
@@ -195,3 +197,73 @@ def reconcile_invoice(store: Store, path: Path, provider: str = "") -> Reconcili
         "differences": len(result.differences), "billed": str(result.billed), "owed": str(result.owed)})
     log.info("Invoice reconciled: %d rows, %d differences", result.rows_read, len(result.differences))
     return result
+
+
+# --- kept invoices and payments ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeptInvoice:
+    id: int
+    provider: str
+    term: str
+    number: str
+    received_on: str
+    amount: Decimal
+    paid_on: str | None
+    paid_amount: Decimal | None
+
+
+def keep_invoice(store: Store, result: Reconciliation, number: str, received_on: date) -> list[int]:
+    """Keep a checked invoice: what it bills for each provider and term, under the provider's
+    invoice number, so the totals show what was invoiced (and, once paid, what was paid).
+    Refuses an invoice number already kept for that provider and term. Needs ENROLLMENTS_RECORD."""
+    require(store, ENROLLMENTS_RECORD)
+    number = number.strip()
+    if not number:
+        raise InvoiceError("Enter the provider's invoice number to keep the invoice.")
+    if not result.totals:
+        raise InvoiceError("The invoice matched no tracked course: there is nothing to keep.")
+    kept = {(r["provider_name"], r["term"]) for r in store.query(
+        "SELECT provider_name, term FROM provider_invoices WHERE number = ?", (number,))}
+    again = [f"{p} · {t}" for p, t, _o, _i in result.totals if (p, t) in kept]
+    if again:
+        raise InvoiceError(f"Invoice {number} is already kept for {', '.join(again)}.")
+    stamp = datetime.now().isoformat(timespec="seconds")
+    ids = []
+    with store.transaction() as db:
+        for provider, term, _owed, invoiced in result.totals:
+            ids.append(db["provider_invoices"].insert({
+                "provider_name": provider, "term": term, "number": number,
+                "received_on": received_on.isoformat(), "amount": float(invoiced),
+                "differences": len(result.differences), "recorded_by": trail.acting_login(store),
+                "recorded_at": stamp}).last_pk)
+        trail.note(db, store, "invoice_kept", detail={"number": number, "providers": sorted(
+            {p for p, *_ in result.totals}), "billed": str(result.billed), "differences": len(result.differences)})
+    return ids
+
+
+def record_payment(store: Store, invoice_id: int, paid_on: date, amount: Decimal) -> None:
+    """The district paid a kept invoice's part (one provider and term)."""
+    require(store, ENROLLMENTS_RECORD)
+    row = store.query("SELECT id, amount FROM provider_invoices WHERE id = ?", (invoice_id,))
+    if not row:
+        raise InvoiceError(f"No kept invoice has the number {invoice_id}.")
+    if amount < 0:
+        raise InvoiceError("A payment cannot be less than nothing.")
+    with store.transaction() as db:
+        db.execute("UPDATE provider_invoices SET paid_on = ?, paid_amount = ? WHERE id = ?",
+                   [paid_on.isoformat(), float(amount), invoice_id])
+        trail.note(db, store, "invoice_paid", detail={"invoice": invoice_id, "paid_on": paid_on.isoformat(),
+                                                      "amount": str(amount)})
+
+
+def kept_invoices(store: Store) -> list[KeptInvoice]:
+    require(store, ENROLLMENTS_RECORD)
+    return [KeptInvoice(r["id"], r["provider_name"], r["term"], r["number"], r["received_on"],
+                        money(Decimal(str(r["amount"]))), r["paid_on"],
+                        None if r["paid_amount"] is None else money(Decimal(str(r["paid_amount"]))))
+            for r in store.query("SELECT * FROM provider_invoices ORDER BY provider_name, term, received_on, id")]
+
+
+class InvoiceError(ValueError):
+    """An invoice that cannot be kept or paid; the message is for the user."""

@@ -568,6 +568,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE people ADD COLUMN buildings TEXT NOT NULL DEFAULT '';
         """,
     ),
+    Migration(
+        "0019_provider_invoices",
+        # A provider's invoice, kept once checked (services/invoices.py): what it bills for each
+        # term of the provider's courses, and when and how much the district paid.
+        """
+        CREATE TABLE provider_invoices (
+            id INTEGER PRIMARY KEY,
+            provider_name TEXT NOT NULL, term TEXT NOT NULL, number TEXT NOT NULL,
+            received_on TEXT NOT NULL, amount REAL NOT NULL CHECK (amount >= 0),
+            differences INTEGER NOT NULL DEFAULT 0,
+            paid_on TEXT, paid_amount REAL CHECK (paid_amount IS NULL OR paid_amount >= 0),
+            recorded_by TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL,
+            UNIQUE (provider_name, term, number));
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,7 +31,7 @@ AREAS = {
     "people": ("people",),
     "roster": ("students", "guardians", "enrollments"),
     "case": ("requests", "request_courses", "request_events", "full_time_steps", "course_enrollments",
-             "appeals"),
+             "appeals", "provider_invoices"),
     "decision": ("decisions",),
     "letters": ("letters", "letter_files", "disclosures"),
 }

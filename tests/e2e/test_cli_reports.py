@@ -98,3 +98,28 @@ def test_the_attendance_claim_on_the_demo(demo_data_dir):
     assert last.startswith("2025-26: ") and "course-equivalents of attendance" in last and "placeholder" in last
     assert "Completed" in done.stdout and "94.00%" in done.stdout
     assert cli("reports", "attendance", "--year", "2025", *where, user="admin").returncode == 4
+
+
+def test_a_checked_invoice_is_kept_and_its_payment_recorded(demo_data_dir, demo_template, tmp_path):
+    where = ("--demo", "--data-dir", str(demo_data_dir.root))
+    invoice = str(demo_template.root / DEMO_INVOICE)
+    kept = cli("reports", "invoice", invoice, "--keep", "INV-2026-117", "--received", "2026-11-30", *where)
+    assert kept.returncode == 1, kept.stderr  # kept, with its differences listed
+    assert "kept as invoice INV-2026-117" in kept.stdout
+    again = cli("reports", "invoice", invoice, "--keep", "INV-2026-117", *where)
+    assert again.returncode == 2 and "Invoice INV-2026-117 is already kept for" in again.stderr
+    listed = cli("reports", "invoices", *where)
+    assert listed.returncode == 0, listed.stderr
+    first = listed.stdout.splitlines()[0].split("\t")
+    assert first[2] == "invoice INV-2026-117 of 2026-11-30" and first[4] == "not paid"
+    billed = first[3]
+    paid = cli("reports", "invoice-paid", first[0], "--on", "2026-12-04", "--amount", billed, *where)
+    assert paid.returncode == 0, paid.stderr
+    after = cli("reports", "invoices", *where).stdout
+    assert f"paid {billed} on 2026-12-04" in after.splitlines()[0]
+    provider_term = first[1]
+    total = next(line for line in after.splitlines() if line.startswith(provider_term + ":"))
+    assert f"paid {billed}" in total and "invoiced $" in total and "owed $" in total
+    bad = cli("reports", "invoice-paid", first[0], "--on", "4 December", "--amount", "10", *where)
+    assert bad.returncode == 2 and "--on takes a date as YYYY-MM-DD" in bad.stderr
+    assert cli("reports", "invoices", *where, user="admin").returncode == 4

@@ -17,6 +17,7 @@ from mocap_desktop.core.reporting import BoardFigures, school_year_label, school
 from mocap_desktop.services import board_report, invoices, state_reporting
 from mocap_desktop.services.importing import ImportRefused
 from mocap_desktop.store import Store, StoreError
+from mocap_desktop.ui.presenters.display import format_day
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,10 @@ class DashboardView(Protocol):
     def show_message(self, title: str, text: str) -> None: ...
     def show_error(self, title: str, text: str) -> None: ...
     def ask_invoice_path(self, folder: Path) -> Path | None: ...
-    def show_invoice(self, title: str, text: str, details: str) -> None: ...
+    def show_invoice(self, title: str, text: str, details: str, can_keep: bool) -> str | None:
+        """Show the check; the invoice number to keep it under, or None."""
     def ask_worksheet(self, suggested: Path, year_label: str) -> tuple[str, Path] | None: ...
+    def ask_payment(self, choices: list[str], amounts: list[str]) -> tuple[int, date, str] | None: ...
 
 
 def _money(value) -> str:
@@ -74,9 +77,10 @@ def dashboard_data(f: BoardFigures) -> DashboardData:
         Section("Denial reasons", ("Reason", "Times given"), tuple((k, f"{n:,}") for k, n in f.denial_reasons),
                 "No denial reasons were given."),
         Section("Appeals", ("Appeal", "Appeals"), tuple((k, f"{n:,}") for k, n in f.appeals), "No appeals were filed."),
-        Section("Cost by provider", ("Provider", "Courses", "Owed"),
+        Section("Cost by provider", ("Provider", "Courses", "Owed", "Invoiced", "Paid"),
                 tuple((c.provider, f"{c.courses:,}", _money(c.owed) + (f" ({c.unknown} not known yet)"
-                                                                       if c.unknown else "")) for c in f.costs),
+                                                                       if c.unknown else ""),
+                       _money(c.invoiced), _money(c.paid)) for c in f.costs),
                 "No courses this year."),
         Section("Attendance the district may claim (placeholder shares: confirm with counsel)",
                 ("Outcome", "Courses", "Course-equivalents"),
@@ -163,9 +167,46 @@ class DashboardPresenter:
                    f"{len(result.differences):,} difference{'s' if len(result.differences) != 1 else ''}"
                    + (f" and {len(result.problems):,} row{'s' if len(result.problems) != 1 else ''} that cannot be read"
                       if result.problems else "") + ": see the details.")
-        self.view.show_invoice(f"Invoice {path.name}",
-                               "\n\n".join(x for x in (verdict, totals, result.summary()) if x),
-                               "\n".join(result.lines()))
+        number = self.view.show_invoice(f"Invoice {path.name}",
+                                        "\n\n".join(x for x in (verdict, totals, result.summary()) if x),
+                                        "\n".join(result.lines()), bool(result.totals))
+        if not number:
+            return
+        try:
+            invoices.keep_invoice(self.store, result, number, self.today())
+        except (invoices.InvoiceError, AccessDenied, StoreError) as err:
+            self.view.show_error("The invoice was not kept", str(err))
+            return
+        self.refresh()
+        self.view.show_message("Invoice kept", f"Invoice {number.strip()} is kept: the cost by provider shows it as "
+                               "invoiced. Once the district has paid it, record the payment (Record a payment…).")
+
+    def payment_requested(self) -> None:
+        """The district paid a kept invoice (one provider and term): when and how much."""
+        try:
+            unpaid = [k for k in invoices.kept_invoices(self.store) if k.paid_on is None]
+        except (AccessDenied, StoreError) as err:
+            self.view.show_error("The kept invoices cannot be read", str(err))
+            return
+        if not unpaid:
+            self.view.show_message("No invoice to pay", "Every kept invoice is paid, or none is kept yet: check "
+                                   "a provider's invoice and keep it first.")
+            return
+        answer = self.view.ask_payment(
+            [f"{k.provider} · {k.term} · invoice {k.number} of {k.received_on}: ${k.amount:,.2f}" for k in unpaid],
+            [f"{k.amount:.2f}" for k in unpaid])
+        if answer is None:
+            return
+        index, day, text = answer
+        try:
+            amount = invoices.parse_amount(text)
+            invoices.record_payment(self.store, unpaid[index].id, day, amount)
+        except (ValueError, AccessDenied, StoreError) as err:
+            self.view.show_error("The payment was not recorded", str(err))
+            return
+        self.refresh()
+        self.view.show_message("Payment recorded", f"${amount:,.2f} paid on {format_day(day)} for invoice "
+                               f"{unpaid[index].number} ({unpaid[index].provider}, {unpaid[index].term}).")
 
     def worksheet_requested(self) -> None:
         """The Core Data/MOSIS worksheet of the shown school year, for the cycle and file the

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -163,6 +164,7 @@ class DashboardWidget(QWidget):
     year_changed = Signal(int)
     save_requested = Signal()
     invoice_requested = Signal()
+    payment_requested = Signal()
     worksheet_requested = Signal()
 
     def __init__(self) -> None:
@@ -191,6 +193,9 @@ class DashboardWidget(QWidget):
         self.invoice = QPushButton("Check an &invoice…")
         self.invoice.setAccessibleName("Check a provider's invoice against what is owed")
         self.invoice.hide()
+        self.payment = QPushButton("Record a &payment…")
+        self.payment.setAccessibleName("Record that the district paid a kept invoice")
+        self.payment.hide()
         self.worksheet = QPushButton("Save Core &Data worksheet…")
         self.worksheet.setAccessibleName("Save the Core Data/MOSIS worksheet")
         self.worksheet.hide()
@@ -198,6 +203,7 @@ class DashboardWidget(QWidget):
         second.addStretch(1)
         second.addWidget(self.worksheet)
         second.addWidget(self.invoice)
+        second.addWidget(self.payment)
         outer.addLayout(second)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -235,6 +241,7 @@ class DashboardWidget(QWidget):
             lambda i: i >= 0 and self.year.itemData(i) is not None and self.year_changed.emit(int(self.year.itemData(i))))
         self.save.clicked.connect(self.save_requested)
         self.invoice.clicked.connect(self.invoice_requested)
+        self.payment.clicked.connect(self.payment_requested)
         self.worksheet.clicked.connect(self.worksheet_requested)
 
     # --- DashboardView ---------------------------------------------------------------------------
@@ -312,7 +319,37 @@ class DashboardWidget(QWidget):
     def set_invoice_allowed(self, allowed: bool) -> None:
         """The invoice check and the Core Data worksheet name students: counselors and deciders."""
         self.invoice.setVisible(allowed)
+        self.payment.setVisible(allowed)
         self.worksheet.setVisible(allowed)
+
+    def ask_payment(self, choices: list[str], amounts: list[str]) -> tuple[int, date, str] | None:
+        """Which kept invoice was paid, when and how much: (its index, the day, the amount)."""
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Record a payment")
+        form = QFormLayout(dialog)
+        which = QComboBox()
+        which.addItems(choices)
+        which.setAccessibleName("Kept invoice")
+        day = QDateEdit(QDate.currentDate())
+        day.setCalendarPopup(True)
+        day.setDisplayFormat("MMM d, yyyy")
+        day.setAccessibleName("Paid on")
+        amount = QLineEdit(amounts[0] if amounts else "")
+        amount.setAccessibleName("Amount paid")
+        which.currentIndexChanged.connect(lambda i: amount.setText(amounts[i]))
+        form.addRow("&Invoice:", which)
+        form.addRow("Paid &on:", day)
+        form.addRow("&Amount:", amount)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return which.currentIndex(), day.date().toPython(), amount.text()
 
     def ask_worksheet(self, suggested: Path, year_label: str) -> tuple[str, Path] | None:
         from PySide6.QtWidgets import QInputDialog
@@ -330,8 +367,15 @@ class DashboardWidget(QWidget):
                                               "Invoices (*.csv *.xlsx);;All files (*)")
         return Path(name) if name else None
 
-    def show_invoice(self, title: str, text: str, details: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+    def show_invoice(self, title: str, text: str, details: str, can_keep: bool) -> str | None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, self)
+        keep = box.addButton("&Keep as invoice…", QMessageBox.ButtonRole.AcceptRole) if can_keep else None
         if details:
             box.setDetailedText(details)
         box.exec()
+        if keep is None or box.clickedButton() is not keep:
+            return None
+        from PySide6.QtWidgets import QInputDialog
+
+        number, ok = QInputDialog.getText(self, "Keep the invoice", "The provider's invoice number:")
+        return number if ok else None

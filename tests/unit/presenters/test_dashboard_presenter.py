@@ -52,8 +52,11 @@ class FakeView:
         self.worksheet_asked = (suggested, year_label)
         return self.worksheet_answer
 
-    def show_invoice(self, title, text, details):
+    keep_as = None
+
+    def show_invoice(self, title, text, details, can_keep):
         self.invoices = (*self.invoices, (title, text, details))
+        return self.keep_as if can_keep else None
 
 
 @pytest.fixture
@@ -130,6 +133,23 @@ def test_a_providers_invoice_is_checked_from_the_dashboard(store, demo_template,
     assert view.errors and "does not exist" in view.errors[-1][1]
 
 
+def test_a_checked_invoice_is_kept_and_the_cost_by_provider_shows_it_invoiced(store, demo_template, tmp_path):
+    from mocap_desktop.services.demo import DEMO_INVOICE
+
+    view = FakeView()
+    presenter = DashboardPresenter(view, store, tmp_path, today=lambda: date(2026, 12, 6))
+    presenter.start()
+    before = {row[0]: row for s in view.shown[-1].sections if s.title == "Cost by provider" for row in s.rows}
+    view.invoice_path, view.keep_as = demo_template.root / DEMO_INVOICE, "INV-77"
+    presenter.invoice_requested()
+    assert view.messages[-1][0] == "Invoice kept" and "INV-77" in view.messages[-1][1]
+    after = {row[0]: row for s in view.shown[-1].sections if s.title == "Cost by provider" for row in s.rows}
+    changed = [p for p in after if after[p][3] != before[p][3]]
+    assert changed and all(after[p][3] != "$0.00" and after[p][4] == "$0.00" for p in changed)
+    presenter.invoice_requested()  # the same number again
+    assert view.errors[-1][0] == "The invoice was not kept" and "already kept" in view.errors[-1][1]
+
+
 def test_the_core_data_worksheet_is_saved_from_the_dashboard(store, tmp_path):
     from openpyxl import load_workbook
 
@@ -145,3 +165,27 @@ def test_the_core_data_worksheet_is_saved_from_the_dashboard(store, tmp_path):
     store.user = User("a", "Admin", "administrator")
     presenter.worksheet_requested()
     assert view.errors and "Administrator accounts cannot" in view.errors[-1][1]
+
+
+def test_a_payment_of_a_kept_invoice_is_recorded_from_the_dashboard(store, demo_template, tmp_path):
+    from mocap_desktop.services.demo import DEMO_INVOICE
+
+    view = FakeView()
+    presenter = DashboardPresenter(view, store, tmp_path, today=lambda: date(2026, 12, 6))
+    presenter.start()
+    presenter.payment_requested()
+    assert view.messages[-1][0] == "No invoice to pay"
+    view.invoice_path, view.keep_as = demo_template.root / DEMO_INVOICE, "INV-78"
+    presenter.invoice_requested()
+    asked = []
+    view.ask_payment = lambda choices, amounts: asked.append((choices, amounts)) or (0, date(2026, 12, 4), "12.5x")
+    presenter.payment_requested()
+    assert view.errors[-1][0] == "The payment was not recorded" and "12.5x" in view.errors[-1][1]
+    choices, amounts = asked[0]
+    assert "invoice INV-78 of 2026-12-06" in choices[0] and choices[0].endswith(f"${float(amounts[0]):,.2f}")
+    view.ask_payment = lambda choices, amounts: (0, date(2026, 12, 4), amounts[0])
+    presenter.payment_requested()
+    assert view.messages[-1][0] == "Payment recorded" and "paid on Dec 4, 2026 for invoice INV-78" in view.messages[-1][1]
+    paid = [row for s in view.shown[-1].sections if s.title == "Cost by provider" for row in s.rows
+            if row[4] != "$0.00"]
+    assert paid and paid[0][4] == f"${float(amounts[0]):,.2f}"
