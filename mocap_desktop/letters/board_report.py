@@ -180,7 +180,7 @@ def render_board_report(figures: BoardFigures) -> bytes:
     story += table(("Outcome", "Courses"), outcomes, (0.7, 0.3))
     story += [Spacer(1, 3), p(f"Dropped inside the provider's drop window: {figures.dropped_inside:,} (nothing owed); "
                               f"after it: {figures.dropped_after:,}.", small), Spacer(1, 6)]
-    story += table(("Provider", "Courses", "Owed", "Invoiced", "Paid", "Not known yet"),
+    story += table(("Provider", "Courses", "Owed", "Invoiced", "Paid", "Not known"),
                    [(c.provider, f"{c.courses:,}", _money(c.owed), _money(c.invoiced), _money(c.paid),
                      f"{c.unknown:,}" if c.unknown else "") for c in figures.costs],
                    (0.34, 0.1, 0.15, 0.15, 0.14, 0.12), "No courses this year.")

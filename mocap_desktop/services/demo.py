@@ -575,6 +575,19 @@ def write_demo_invoice(store: Store, path) -> int:
     return len(lines)
 
 
+def keep_demo_invoice(store: Store, path) -> None:
+    """The demo invoice checked, kept under the provider's number and paid as billed, so the
+    cost by provider shows what was owed, invoiced and paid."""
+    from decimal import Decimal
+
+    from mocap_desktop.services.invoices import keep_invoice, reconcile_invoice, record_payment
+
+    result = reconcile_invoice(store, path)
+    for kept in keep_invoice(store, result, "2026-0412", date(2026, 6, 15)):
+        amount = store.query("SELECT amount FROM provider_invoices WHERE id = ?", (kept,))[0]["amount"]
+        record_payment(store, kept, date(2026, 7, 10), Decimal(str(amount)))
+
+
 def ensure_demo_data(store: Store, today: date | None = None) -> bool:
     """Seed the demo district into an empty database. Returns True when it seeded.
 

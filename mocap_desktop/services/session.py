@@ -427,14 +427,17 @@ def ensure_demo(data_dir: DataDir) -> None:
     login, name, role, title, password = DEMO_PEOPLE[0]
     session, _ = set_up(data_dir, login, name, password, demo=True, check=False)
     try:
-        from mocap_desktop.services.demo import DEMO_INVOICE, ensure_demo_data, queue_demo_letters, write_demo_invoice
+        from mocap_desktop.services.demo import (
+            DEMO_INVOICE, ensure_demo_data, keep_demo_invoice, queue_demo_letters, write_demo_invoice,
+        )
 
         for other in DEMO_PEOPLE[1:]:
             add_person(session, *other[:3], other[4], title=other[3])
         session.store.user = None  # the seed writes as the system
         ensure_demo_data(session.store)
         queue_demo_letters(session.store)
-        write_demo_invoice(session.store, data_dir.root / DEMO_INVOICE)
+        if write_demo_invoice(session.store, data_dir.root / DEMO_INVOICE):
+            keep_demo_invoice(session.store, data_dir.root / DEMO_INVOICE)
     except BaseException:
         session.close(sign_out=False)
         keyring_path(path).unlink(missing_ok=True)
