@@ -196,7 +196,7 @@ class DashboardWidget(QWidget):
         self.payment = QPushButton("Record a &payment…")
         self.payment.setAccessibleName("Record that the district paid a kept invoice")
         self.payment.hide()
-        self.worksheet = QPushButton("Save Core &Data worksheet…")
+        self.worksheet = QPushButton("Core &Data worksheet…")
         self.worksheet.setAccessibleName("Save the Core Data/MOSIS worksheet")
         self.worksheet.hide()
         second = QHBoxLayout()  # its own row: the window fits half a screen
