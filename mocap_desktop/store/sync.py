@@ -138,12 +138,17 @@ class Keys:
 
     def __init__(self, conn, pc: int):
         self.conn, self.pc = conn, pc
+        self._global: dict[tuple[str, int], int] = {}  # looked up already (one batch's references repeat)
 
     def to_global(self, table: str, local: int | None) -> int | None:
         if local is None:
             return None
-        row = self.conn.execute("SELECT global FROM sync_keys WHERE tbl = ? AND local = ?", (table, local)).fetchone()
-        return row[0] if row else (self.pc << PC_BITS) | local
+        found = self._global.get((table, local))
+        if found is None:
+            row = self.conn.execute("SELECT global FROM sync_keys WHERE tbl = ? AND local = ?",
+                                    (table, local)).fetchone()
+            found = self._global[(table, local)] = row[0] if row else (self.pc << PC_BITS) | local
+        return found
 
     def to_local(self, table: str, global_: int | None) -> int | None:
         if global_ is None:
