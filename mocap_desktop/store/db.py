@@ -201,6 +201,9 @@ def _record_changes(conn: sqlite3.Connection) -> None:
     """Temporary triggers (this connection only) that note every row change in temp.store_changes."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS store_changes (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
                  "key TEXT NOT NULL, before TEXT, after TEXT)")
+    # A row here while rows the district server sent are written: nobody reads those (the outbox
+    # leaves them out), so the triggers do not note them.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS store_quiet (on_ INTEGER)")
     tables = [r[0] for r in conn.execute(
         "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
@@ -213,7 +216,7 @@ def _record_changes(conn: sqlite3.Connection) -> None:
                                           ("DELETE", old_key, old, "NULL")):
             conn.execute(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS {_quote(f'store_changes_{table}_{event.lower()}')} "
-                f"AFTER {event} ON main.{_quote(table)} BEGIN "
+                f"AFTER {event} ON main.{_quote(table)} WHEN NOT EXISTS (SELECT 1 FROM temp.store_quiet) BEGIN "
                 f"INSERT INTO store_changes (tbl, key, before, after) VALUES ('{table}', {key}, {before}, {after}); "
                 "END")
 
@@ -285,8 +288,11 @@ class Store:
                     if self._recording and not self._triggers and _rows_wanted(self.conn):
                         _record_changes(self.conn)  # once per connection
                         self._triggers = True
-                    db.changes = ChangeSet(self.conn, self._triggers, origin,
+                    quiet = origin == "server" and self._triggers
+                    db.changes = ChangeSet(self.conn, self._triggers and not quiet, origin,
                                            self.user.name if self.user is not None else "")
+                    if quiet:
+                        self.conn.execute("INSERT INTO temp.store_quiet VALUES (1)")
                     self.conn.set_authorizer(None)
                 changes = db.changes
                 mark = len(changes.notes)
@@ -297,6 +303,7 @@ class Store:
                             subscriber(db, changes)
                         if self._triggers:
                             self.conn.execute("DELETE FROM temp.store_changes")
+                            self.conn.execute("DELETE FROM temp.store_quiet")
                 except BaseException:
                     del changes.notes[mark:]
                     raise

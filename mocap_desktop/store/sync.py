@@ -307,13 +307,12 @@ class _Skip(Exception):
 def _apply_one(conn, info: TableInfo, keys: Keys, gkey: Any, row: dict | None) -> None:
     local_key = _local_key(info, keys, gkey)
     where = info.key_columns(local_key) if local_key is not None else None
-    exists = where is not None and conn.execute(
-        f'SELECT 1 FROM "{info.name}" WHERE ' + " AND ".join(f'"{c}" = ?' for c in where),
-        tuple(where.values())).fetchone() is not None
+    # A numbered row this PC has no number for is new here: no need to look for it.
+    exists = where is not None and conn.execute(_sql("SELECT 1 FROM {t} WHERE {w}", info.name, (), tuple(where)),
+                                                tuple(where.values())).fetchone() is not None
     if row is None:
         if exists:
-            conn.execute(f'DELETE FROM "{info.name}" WHERE ' + " AND ".join(f'"{c}" = ?' for c in where),
-                         tuple(where.values()))
+            conn.execute(_sql("DELETE FROM {t} WHERE {w}", info.name, (), tuple(where)), tuple(where.values()))
             if info.numbered:
                 conn.execute("DELETE FROM sync_keys WHERE tbl = ? AND local = ?", (info.name, local_key))
         return
@@ -336,18 +335,26 @@ def _apply_one(conn, info: TableInfo, keys: Keys, gkey: Any, row: dict | None) -
     elif local_key is not None:
         values.update(info.key_columns(local_key))
     if exists:
-        sets = [c for c in values if c not in where]
+        sets = tuple(c for c in values if c not in where)
         if sets:
-            conn.execute(f'UPDATE "{info.name}" SET ' + ", ".join(f'"{c}" = ?' for c in sets) + " WHERE "
-                         + " AND ".join(f'"{c}" = ?' for c in where), (*(values[c] for c in sets), *where.values()))
+            conn.execute(_sql("UPDATE {t} SET {s} WHERE {w}", info.name, sets, tuple(where)),
+                         (*(values[c] for c in sets), *where.values()))
         return
     if info.numbered and local_key is not None:  # this PC's own row, back from the server
         values[info.keys[0]] = local_key
-    cols = list(values)
-    cur = conn.execute(f'INSERT INTO "{info.name}" ({", ".join(_q(c) for c in cols)}) '
-                       f'VALUES ({", ".join("?" * len(cols))})', tuple(values.values()))
+    cur = conn.execute(_sql("INSERT INTO {t} ({c}) VALUES ({v})", info.name, tuple(values), ()),
+                       tuple(values.values()))
     if info.numbered and local_key is None:
         conn.execute("INSERT INTO sync_keys (tbl, local, global) VALUES (?, ?, ?)", (info.name, cur.lastrowid, gkey))
+
+
+@functools.lru_cache(maxsize=512)
+def _sql(shape: str, table: str, columns: tuple[str, ...], where: tuple[str, ...]) -> str:
+    """One statement's text, made once per table and columns (the driver's statement cache
+    then finds it prepared)."""
+    return shape.format(t=_q(table), c=", ".join(map(_q, columns)), v=", ".join("?" * len(columns)),
+                        s=", ".join(f"{_q(c)} = ?" for c in columns),
+                        w=" AND ".join(f"{_q(c)} = ?" for c in where))
 
 
 def _local_key(info: TableInfo, keys: Keys, gkey: Any) -> Any:
