@@ -390,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--start-only", action="store_true",
+                        help="show the sign-in window and quit at once (how long a start takes here)")
     parser.add_argument("--smoke-test", action="store_true",
                         help="open and migrate the database, build the main window offscreen, make, preview "
                         "and print (to PDF) sample letters, write and read an .xlsx, quit")
@@ -555,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_PIPE_CLOSED
     from mocap_desktop.app import run
 
-    return run(args.data_dir, args.demo, smoke_test=args.smoke_test)
+    return run(args.data_dir, args.demo, smoke_test=args.smoke_test, start_only=args.start_only)
 
 
 if __name__ == "__main__":

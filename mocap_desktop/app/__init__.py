@@ -63,9 +63,10 @@ def _application() -> QApplication:
     return app
 
 
-def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> int:
+def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False, start_only: bool = False) -> int:
     """Sign in and show the window, again after each "Switch user"; or, for a smoke test,
-    build it offscreen and quit. Returns an exit code."""
+    build it offscreen and quit; or (`start_only`) show the sign-in window and quit, which is
+    how long a start takes on this PC. Returns an exit code."""
     if smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = DataDir.resolve(data_dir).ensure()
@@ -76,6 +77,9 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
         from mocap_desktop.app.smoke import smoke_test as run_smoke_test
 
         return run_smoke_test(app, folder, demo)
+    if start_only:
+        ask_sign_in(folder, demo, show_only=True)
+        return 0
     sys.excepthook = _excepthook
     from mocap_desktop.app.shell import (
         IdleLock, build_main_window, check_in_background, close_dialogs, lock, show_draft_banner, show_policy_banner,
@@ -109,8 +113,9 @@ def run(data_dir: str | Path | None, demo: bool, smoke_test: bool = False) -> in
             return code
 
 
-def ask_sign_in(folder: DataDir, demo: bool, parent=None):
-    """The sign-in dialog (or first-time set-up); the signed-in session, or None if cancelled."""
+def ask_sign_in(folder: DataDir, demo: bool, parent=None, show_only: bool = False):
+    """The sign-in dialog (or first-time set-up); the signed-in session, or None if cancelled
+    (or when `show_only`: the dialog is shown, its events processed, and it closes)."""
     from mocap_desktop.ui.presenters.sign_in import SignInPresenter
     from mocap_desktop.ui.views.sign_in import SignInDialog
 
@@ -121,6 +126,11 @@ def ask_sign_in(folder: DataDir, demo: bool, parent=None):
     dialog.reset_requested.connect(presenter.reset_requested)
     dialog.recovery_key_noted.connect(presenter.recovery_key_noted)
     presenter.start()
+    if show_only:
+        dialog.show()
+        QApplication.processEvents()
+        dialog.close()
+        return None
     dialog.exec()
     return dialog.session
 

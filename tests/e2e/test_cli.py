@@ -41,6 +41,12 @@ def test_version():
     assert result.stdout.strip() == f"MOCAP Desktop {__version__}"
 
 
+def test_start_only_shows_the_sign_in_window_and_quits_touching_no_database(tmp_path):
+    result = cli("--start-only", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "mocap.sqlite").exists() and not (tmp_path / "demo.sqlite").exists()
+
+
 def test_smoke_test_on_a_fresh_data_folder_touches_nothing_of_the_office(tmp_path):
     result = cli("--smoke-test", "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
