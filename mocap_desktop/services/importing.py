@@ -378,6 +378,16 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
     return rows_read, records, problems
 
 
+def read_records(kind: ImportKind, path: Path) -> tuple[int, list[Record], list[Problem]]:
+    """A file read for a check that writes nothing (an invoice, a provider's list): its columns
+    guessed from the headers and values, a missing required one refused (`ImportRefused`), every
+    row parsed. Returns (rows read, valid records, problems)."""
+    table = read_table(Path(path), kind.key)
+    mapping = resolve_mapping(kind, table.headers, samples=[cells for _, cells in table.preview(50)])
+    refuse_missing(kind, table, mapping)
+    return check_rows(kind, table, mapping.columns)
+
+
 def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str, str] | None = None,
                dry_run: bool = False, skip_invalid: bool = False,
                progress: Progress | None = None, cancelled: CancelCheck | None = None,

@@ -30,11 +30,8 @@ from mocap_desktop.services.importing import (
     ImportKind,
     ParseContext,
     Problem,
-    check_rows,
-    read_table,
-    refuse_missing,
+    read_records,
     required_text,
-    resolve_mapping,
 )
 from mocap_desktop.store import Store, trail
 
@@ -128,11 +125,8 @@ def reconcile_invoice(store: Store, path: Path, provider: str = "") -> Reconcili
     Raises `ImportRefused` when the file cannot be read or lacks a required column."""
     require(store, ENROLLMENTS_RECORD)
     kind = InvoiceKind()
-    table = read_table(Path(path), kind.key)
-    mapping = resolve_mapping(kind, table.headers, samples=[cells for _, cells in table.preview(50)])
-    refuse_missing(kind, table, mapping)
     result = Reconciliation()
-    result.rows_read, records, result.problems = check_rows(kind, table, mapping.columns)
+    result.rows_read, records, result.problems = read_records(kind, path)
     idents = {r["id"]: (r["local_number"], r["mosis_id"] or "")
               for r in store.query("SELECT id, local_number, mosis_id FROM students WHERE id IN "
                                    "(SELECT student_id FROM requests)")}

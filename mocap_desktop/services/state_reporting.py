@@ -29,11 +29,8 @@ from mocap_desktop.services.importing import (
     ImportKind,
     ImportRefused,
     Problem,
-    check_rows,
-    read_table,
-    refuse_missing,
+    read_records,
     required_text,
-    resolve_mapping,
 )
 from mocap_desktop.store import Store, trail
 
@@ -306,11 +303,8 @@ def check_provider_list(store: Store, cycle: str, year: int, path: Path, provide
     require(store, ENROLLMENTS_RECORD)
     rows = _rows(store, cycle, year)
     kind = ProviderListKind()
-    table = read_table(Path(path), kind.key)
-    mapping = resolve_mapping(kind, table.headers, samples=[cells for _, cells in table.preview(50)])
-    refuse_missing(kind, table, mapping)
     result = ProviderCheck()
-    result.rows_read, records, result.problems = check_rows(kind, table, mapping.columns)
+    result.rows_read, records, result.problems = read_records(kind, path)
     named = {r.values.get("provider", "").strip().lower() for r in records} - {""}
     if provider:
         named = {provider.strip().lower()}

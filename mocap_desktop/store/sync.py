@@ -191,10 +191,7 @@ def outbox(db, changes: ChangeSet) -> None:
         return
     items = batch_items(db.conn, pc, recorded)
     if items:
-        actor = changes.actor or "MOCAP Desktop"
-        db.conn.execute("INSERT INTO sync_outbox (change_id, made_at, actor, items) VALUES (?, ?, ?, ?)",
-                        (str(uuid.uuid4()), datetime.now().isoformat(timespec="seconds"), actor,
-                         json.dumps(items, separators=(",", ":"), ensure_ascii=False)))
+        queue_batch(db, items, changes.actor or "MOCAP Desktop")
 
 
 def batch_items(conn, pc: int, recorded: Iterable) -> list[dict]:
