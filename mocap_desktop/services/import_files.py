@@ -131,10 +131,10 @@ def decode_bytes(data: bytes, name: str = "The file", hint: str = "") -> tuple[s
     return text, label
 
 
-def text_lines(data: bytes, name: str = "The file") -> tuple[io.TextIOWrapper, str]:
+def text_lines(data: bytes, name: str = "The file", hint: str = "") -> tuple[io.TextIOWrapper, str]:
     """`decode_bytes` as a stream of lines, their ends kept (as `csv.reader` wants them): decoded
     as it is read, so that a big file's text is never held whole."""
-    codec, label, _ = _text_codec(data, name, "", keep=False)
+    codec, label, _ = _text_codec(data, name, hint, keep=False)
     return io.TextIOWrapper(io.BytesIO(_without_mark(data)), encoding=codec, errors="replace",
                             newline=""), label
 
@@ -156,20 +156,22 @@ def _read_csv(path: Path) -> Table:
         data = path.read_bytes()
     except OSError as err:
         raise ImportRefused(f"{path} cannot be read: {err.strerror or err}.") from err
-    text, encoding = decode_bytes(data, path.name, " Export the roster as CSV or .xlsx.")
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    hint = " Export the roster as CSV or .xlsx."
+    first, head, total = None, "", 0
+    lines, encoding = text_lines(data, path.name, hint)
+    for total, line in enumerate(lines):  # the text is decoded as it is read, never held whole
+        if first is None and line.strip():
+            first, head = total, line
     if first is None:
         raise ImportRefused(f"{path.name} is empty.")
-    head = lines[first]
     delimiter = max(",\t;|", key=head.count)
     headers = [h.strip().lstrip("\ufeff") for h in next(csv.reader([head], delimiter=delimiter))]
     if not any(headers):
         raise ImportRefused(f"{path.name} has no header row.")
-    total = max(len(lines) - first - 1, 0)
+    total -= first
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+        reader = csv.reader(text_lines(data, path.name, hint)[0], delimiter=delimiter)
         number = 0
         for cells in reader:
             number += 1

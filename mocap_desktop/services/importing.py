@@ -12,8 +12,10 @@ The engine does the rest, the same way for every kind:
 3. check every row: each problem names the row (as a spreadsheet shows it: the header is
    row 1), the column and the reason;
 4. plan against the database (added / updated / unchanged, conflicts);
-5. unless a dry run, or invalid rows without `skip_invalid`: write in one transaction.
-   Cancel or any failure rolls it back, leaving the database exactly as it was.
+5. unless a dry run: write in one transaction. A kind with a `chunk` size streams: steps 3 to 5
+   run a chunk of rows at a time, so that memory stays flat however big the file; a file
+   with an invalid row (without `skip_invalid`) is checked to its end, and the transaction
+   rolled back. Cancel or any failure rolls it back too, leaving the database exactly as it was.
 
 Importing needs ROSTER_IMPORT (core.access). A written import is one audit entry with its
 counts, in the same transaction; the kinds add one entry per changed record (its changed fields
@@ -23,7 +25,7 @@ before and after).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,7 +60,8 @@ __all__ = [
     "parse_flag", "required_date", "required_text", "Table", "decode_bytes", "read_table",
     "sniff_encoding", "text_lines",
     "Problem", "Plan", "Report", "Record", "ImportKind", "Mapping", "resolve_mapping",
-    "refuse_missing", "saved_mapping_named", "saved_mapping_for", "check_rows", "run_import",
+    "refuse_missing", "saved_mapping_named", "saved_mapping_for", "check_rows", "record_chunks",
+    "run_import", "Planner",
     "open_thread_store", "Progress", "CancelCheck", "PROGRESS_EVERY", "SAMPLE_ROWS",
     "IMPORT_CACHE_KIB",
 ]
@@ -68,7 +71,7 @@ CancelCheck = Callable[[], bool]
 
 PROGRESS_EVERY = 2000
 SAMPLE_ROWS = 50  # rows whose values check the guesses
-IMPORT_CACHE_KIB = -131072  # a 128 MiB page cache while writing: big imports touch many pages
+IMPORT_CACHE_KIB = -16384  # a 16 MiB page cache while writing: the import streams, chunk by chunk
 
 
 # --- problems and reports ----------------------------------------------------------------------
@@ -202,6 +205,31 @@ class ImportKind:
               cancelled: CancelCheck) -> None:
         raise NotImplementedError
 
+    chunk: int = 0
+    """Records planned and written at a time; 0: the whole file in one plan. A kind that streams
+    gives a `Planner` of its own, which keeps what it must know from one chunk to the next."""
+
+    def planner(self, store: Store, mapped: set[str], columns: dict[str, str]) -> Planner:
+        return Planner(self, store, mapped, columns)
+
+
+class Planner:
+    """One import's plans and writes, chunk by chunk. This one makes the kind's plan of the
+    whole file; a streaming kind's keeps state between chunks and gives a last plan from
+    `finish` (rows it had to hold back until the whole file was read)."""
+
+    def __init__(self, kind: ImportKind, store: Store, mapped: set[str], columns: dict[str, str]):
+        self.kind, self.store, self.mapped, self.columns = kind, store, mapped, columns
+
+    def plan(self, records: list[Record]) -> Plan:
+        return self.kind.plan(self.store, records, self.mapped, self.columns)
+
+    def write(self, plan: Plan, cancelled: CancelCheck) -> None:
+        self.kind.write(self.store, plan, lambda done, total: None, cancelled)
+
+    def finish(self) -> Plan:
+        return Plan()
+
 
 # --- mapping -----------------------------------------------------------------------------------
 
@@ -332,20 +360,19 @@ def _row_parser(kind: ImportKind, columns: dict[str, str], position: dict[str, i
     return env["parse_row"]
 
 
-def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
-               progress: Progress | None = None, cancelled: CancelCheck | None = None,
-               skipped: dict[tuple[str, str], int] | None = None,
-               warnings: list[Problem] | None = None,
-               ) -> tuple[int, list[Record], list[Problem]]:
-    """Parse every row; returns (rows read, valid records, problems). Rows a field skips are
-    counted in `skipped`: (group, value) → rows; the kind's warnings go to `warnings`."""
+def record_chunks(kind: ImportKind, table: Table, columns: dict[str, str], size: int,
+                  problems: list[Problem], skipped: dict[tuple[str, str], int],
+                  warnings: list[Problem], *, phase: str = "Checking rows",
+                  progress: Progress | None = None, cancelled: CancelCheck | None = None,
+                  ) -> Iterator[tuple[int, list[Record]]]:
+    """Parse the rows and give the valid records `size` at a time (0: all of them at once, even
+    none), each time with the rows read so far. Problems go to `problems`, the kind's warnings
+    to `warnings`, rows a field skips are counted in `skipped`: (group, value) → rows."""
     ctx = ParseContext(epoch=table.epoch)
     position = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     parse_row = _row_parser(kind, columns, position)
     needed = max(position[h] for h in columns.values()) + 1 if columns else 0
-    rows_read, records, problems = 0, [], []
-    skipped = {} if skipped is None else skipped
-    warnings = [] if warnings is None else warnings
+    rows_read, records = 0, []
     total = table.total
     check = kind.check
     checks = type(kind).check is not ImportKind.check
@@ -354,7 +381,7 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             if progress is not None:
-                progress("Checking rows", number, total)
+                progress(phase, number, total)
         if not any(cells):
             continue
         if len(cells) < needed:
@@ -375,6 +402,21 @@ def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
                     problems.extend(errors)
                     continue
         records.append(record)
+        if len(records) == size:
+            yield rows_read, records
+            records = []
+    if records or not size:
+        yield rows_read, records
+
+
+def check_rows(kind: ImportKind, table: Table, columns: dict[str, str], *,
+               warnings: list[Problem] | None = None,
+               ) -> tuple[int, list[Record], list[Problem]]:
+    """Parse every row; returns (rows read, valid records, problems); the kind's warnings go
+    to `warnings`."""
+    problems: list[Problem] = []
+    (rows_read, records), = record_chunks(kind, table, columns, 0, problems, {},
+                                          [] if warnings is None else warnings)
     return rows_read, records, problems
 
 
@@ -415,6 +457,10 @@ def _collector_paused():
             gc.enable()
 
 
+class _Discard(Exception):
+    """Raised inside the import's transaction to roll it back: the file has invalid rows."""
+
+
 def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, str] | None,
                 dry_run: bool, skip_invalid: bool, progress: Progress | None,
                 cancelled: CancelCheck | None, table: Table | None) -> Report:
@@ -424,43 +470,56 @@ def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, s
                                samples=[cells for _, cells in table.preview(SAMPLE_ROWS)])
     refuse_missing(kind, table, resolved)
     report = Report(kind.key, kind.noun, Path(path), table.format, dry_run=dry_run)
-    rows_read, records, problems = check_rows(kind, table, resolved.columns, progress=progress,
-                                              cancelled=cancelled, skipped=report.skipped,
-                                              warnings=report.warnings)
-    report.rows_read = rows_read
-    if cancelled is not None and cancelled():
-        raise ImportCancelled()
-    if progress is not None:
-        progress("Comparing with the database", 0, 0)
-    plan = kind.plan(store, records, set(resolved.columns), resolved.columns)
-    report.problems = sorted(problems + plan.problems, key=lambda p: (p.row, p.column))
-    if table.row_file:
-        report.problems = [replace(p, file=table.row_file) for p in report.problems]
-        report.warnings = [replace(p, file=table.row_file) for p in report.warnings]
-    report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
-    report.duplicates, report.removed = plan.duplicates, plan.removed
-    report.notes = [*table.notes, *([report.skipped_line()] if report.skipped else []),
-                    *plan.notes]
-    if dry_run or (report.problems and not skip_invalid):
-        return report
-    if plan.added or plan.updated or plan.removed:
-        def step(done: int, total: int) -> None:
-            if progress is not None:
-                progress("Writing", done, total)
+    planner = kind.planner(store, set(resolved.columns), resolved.columns)
+    stop = cancelled or (lambda: False)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    chunks = record_chunks(kind, table, resolved.columns, kind.chunk, problems, report.skipped,
+                           report.warnings, phase="Checking rows" if dry_run else "Importing",
+                           progress=progress, cancelled=cancelled)
 
-        cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-        store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-        try:
-            with store.transaction() as db:
-                kind.write(store, plan, step, cancelled or (lambda: False))
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                _note_import(db, store, kind, report)
-        finally:
-            store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
-    else:
+    def each_plan(writing: bool) -> None:
+        """Plan chunk after chunk and, while every row so far is valid (or invalid ones are
+        skipped), write each plan in the open transaction."""
+        def plans() -> Iterator[Plan]:
+            for report.rows_read, records in chunks:
+                yield planner.plan(records)
+            yield planner.finish()
+
+        for plan in plans():
+            problems.extend(plan.problems)
+            notes.extend(plan.notes)
+            for count in ("added", "updated", "unchanged", "duplicates", "removed"):
+                setattr(report, count, getattr(report, count) + getattr(plan, count))
+            writing = writing and (skip_invalid or not problems)
+            if writing and (plan.added or plan.updated or plan.removed):
+                planner.write(plan, stop)
+            if stop():
+                raise ImportCancelled()
+
+    def finished() -> Report:
+        report.problems = sorted(problems, key=lambda p: (p.row, p.column))
+        if table.row_file:
+            report.problems = [replace(p, file=table.row_file) for p in report.problems]
+            report.warnings = [replace(p, file=table.row_file) for p in report.warnings]
+        report.notes = [*table.notes, *([report.skipped_line()] if report.skipped else []), *notes]
+        return report
+
+    if dry_run:
+        each_plan(False)
+        return finished()
+    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
         with store.transaction() as db:
-            _note_import(db, store, kind, report)
+            each_plan(True)
+            if problems and not skip_invalid:
+                raise _Discard()
+            _note_import(db, store, kind, finished())
+    except _Discard:
+        return finished()
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     report.written = True
     return report
 

@@ -16,6 +16,7 @@ from mocap_desktop.services.importing import (
     ImportCancelled,
     ImportKind,
     Plan,
+    Planner,
     Problem,
     Record,
 )
@@ -157,26 +158,100 @@ class StudentsKind(ImportKind):
         reason = age_for_grade(born, v["grade"], date.today())
         return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
 
-    def plan(self, store: Store, records: list[Record], mapped: set[str],
-             columns: dict[str, str]) -> Plan:
+    chunk = CHUNK
+
+    def planner(self, store: Store, mapped: set[str], columns: dict[str, str]) -> _StudentsPlanner:
+        return _StudentsPlanner(self, store, mapped, columns)
+
+    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
+              cancelled: CancelCheck) -> None:
+        _write(store, plan.work, cancelled)
+
+
+class _StudentsPlanner(Planner):
+    """The students import, a chunk of records at a time. Across chunks it keeps only what
+    the file-wide rules need: each local number's first row (and a digest of its values, so an
+    exact repeat is told from a conflicting one), each MOSIS ID's row, and the rows that claim
+    a MOSIS ID another student holds until that student's own row is read (`finish`)."""
+
+    def __init__(self, kind: ImportKind, store: Store, mapped: set[str], columns: dict[str, str]):
+        super().__init__(kind, store, mapped, columns)
+        self.conn = conn = store.conn
+        self.repo = StudentRepo(store)
+        self.slots = tuple(g for g in GUARDIAN_SLOTS if any(k.startswith(g + "_") for k in mapped))
+        self.guardians_of = _guardians_reader(self.slots)
+        self.has_code, self.has_name = "building_code" in mapped, "building_name" in mapped
+        self.cols = [c for c in STUDENT_COLUMNS
+                     if c in mapped or (c == "building_code" and self.has_name)]
+        self.known = dict(conn.execute("SELECT code, name FROM buildings"))
+        self.by_name = {fold(n).strip(): c for c, n in self.known.items()}
+        self.unknown_names: set[str] = set()
+        self.first_row: dict[str, tuple[int, int]] = {}  # local number → (row, digest of values)
+        self.mosis_row: dict[str, tuple[int, str]] = {}  # MOSIS ID → (row, local number)
+        self.file_mosis: dict[str, str | None] = {}  # local number → its MOSIS ID in the file
+        self.held: list[tuple[Record, str]] = []  # (row, the local number holding its MOSIS ID)
+        default_district = ""
+        if "resident_district" not in mapped:
+            profile = DistrictRepo(store).profile()
+            default_district = profile.code if profile else ""
+        self.defaults = {**STUDENT_DEFAULTS, "resident_district": default_district}
+        self.no_mosis = self.no_birth = self.withdrawn_kept = self.withdrawn_unknown = 0
+
+    def plan(self, records: list[Record]) -> Plan:
         plan = Plan()
-        work = _StudentWork()
-        plan.work = work
-        repo = StudentRepo(store)
-        conn = store.conn
-        slots = tuple(g for g in GUARDIAN_SLOTS if any(k.startswith(g + "_") for k in mapped))
-        guardian_mapped = bool(slots)
-        has_code, has_name = "building_code" in mapped, "building_name" in mapped
-        cols = [c for c in STUDENT_COLUMNS if c in mapped or (c == "building_code" and has_name)]
+        plan.work = work = _StudentWork()
+        keep = self._one_per_student(records, plan, work)
+        keep = self._mosis_checked(keep, plan, work)
+        self._changes(keep, plan, work)
+        return plan
 
-        # Buildings: codes from the file; names resolved to known buildings.
-        known = dict(conn.execute("SELECT code, name FROM buildings"))
-        by_name = {fold(n).strip(): c for c, n in known.items()}
-        new_buildings: dict[str, str] = {}
-        unknown_names: set[str] = set()
+    def finish(self) -> Plan:
+        """The held rows, now that every row has been read, and the notes."""
+        plan = Plan()
+        plan.work = work = _StudentWork()
+        allowed = []
+        for rec, owner in self.held:
+            m = rec.values["mosis_id"]
+            if owner in self.file_mosis and self.file_mosis[owner] != m:
+                allowed.append(rec)  # the file gives the owner another ID
+            else:
+                plan.problems.append(Problem(
+                    rec.row, self.columns["mosis_id"],
+                    f"MOSIS ID {m} already belongs to another student in the database "
+                    f"(local number {owner})"))
+        for m, owner, sid in self._owners({r.values["mosis_id"] for r in allowed}):
+            work.clear_mosis.append(sid)  # still holds it: the owner's own row was not written
+        self._changes(allowed, plan, work)
+        if self.unknown_names:
+            unknown = self.unknown_names
+            plan.notes.append(
+                f"{count_of(len(unknown), 'school name')} "
+                f"{'matches' if len(unknown) == 1 else 'match'} no building (for example "
+                f'"{sorted(unknown)[0]}"): those students keep their building. '
+                "Map a school code column to create buildings.")
+        if self.withdrawn_kept:
+            kept = self.withdrawn_kept
+            plan.notes.append(
+                f"{kept:,} withdrawn student{'s have' if kept != 1 else ' has'} requests or letters "
+                f"on record and stay{'' if kept != 1 else 's'} on the roster.")
+        if self.withdrawn_unknown:
+            unknown = self.withdrawn_unknown
+            plan.notes.append(f"{unknown:,} withdrawn student{'s were' if unknown != 1 else ' was'} "
+                              "not on the roster.")
+        if self.no_mosis:
+            plan.notes.append(
+                f"{self.no_mosis:,} student{'s' if self.no_mosis != 1 else ''} without a MOSIS ID "
+                "in this file: enter it before a request goes to a provider.")
+        if self.no_birth:
+            plan.notes.append(
+                f"{self.no_birth:,} new student{'s' if self.no_birth != 1 else ''} without a birth "
+                "date: the eligibility check asks for it.")
+        return plan
 
-        # One record per local number: exact repeats are skipped, conflicting ones rejected.
-        first_row: dict[str, Record] = {}
+    def _one_per_student(self, records: list[Record], plan: Plan, work: _StudentWork) -> list[Record]:
+        """Buildings resolved (codes from the file, names to known buildings), and one record per
+        local number: exact repeats are skipped, conflicting ones rejected."""
+        has_code, has_name, known, first_row = self.has_code, self.has_name, self.known, self.first_row
         keep: list[Record] = []
         for rec in records:
             v = rec.values
@@ -187,93 +262,97 @@ class StudentsKind(ImportKind):
                 if name.isdigit() and len(name) <= 4:
                     code = name.zfill(4)
                 elif name:
-                    code = by_name.get(fold(name).strip())
+                    code = self.by_name.get(fold(name).strip())
                     if code is None:
-                        unknown_names.add(name)
+                        self.unknown_names.add(name)
                 v["building_code"] = code if code else _KEEP
             elif has_code and v.get("building_code"):
                 code = v["building_code"]
-                if code not in known and code not in new_buildings:
-                    new_buildings[code] = v.get("building_name") or f"School {code}"
+                if code not in known:
+                    known[code] = v.get("building_name") or f"School {code}"
+                    work.buildings.append((code, known[code]))
             elif has_code:
                 v["building_code"] = None
+            digest = hash(tuple(v.values()))
             seen = first_row.get(local)
             if seen is not None:
-                if seen.values == v:
+                if seen[1] == digest:
                     plan.duplicates += 1
                 else:
                     plan.problems.append(Problem(
-                        rec.row, columns["local_number"],
-                        f"local student number {local} is already on row {seen.row:,} "
+                        rec.row, self.columns["local_number"],
+                        f"local student number {local} is already on row {seen[0]:,} "
                         "with different values"))
                 continue
-            first_row[local] = rec
+            first_row[local] = (rec.row, digest)
             keep.append(rec)
-        if unknown_names:
-            plan.notes.append(
-                f"{count_of(len(unknown_names), 'school name')} "
-                f"{'matches' if len(unknown_names) == 1 else 'match'} no building (for example "
-                f'"{sorted(unknown_names)[0]}"): those students keep their building. '
-                "Map a school code column to create buildings.")
+        return keep
 
-        # MOSIS IDs: one student each, in the file and in the database.
-        existing_ids = repo.ids_by_local_number(first_row)
-        existing = self._existing(conn, existing_ids, cols)
-        mosis_row: dict[str, Record] = {}
-        for rec in list(keep):
-            m = rec.values.get("mosis_id")
-            if not m:
-                continue
-            other = mosis_row.get(m)
-            if other is not None:
-                plan.problems.append(Problem(
-                    rec.row, columns["mosis_id"],
-                    f"MOSIS ID {m} is already used on row {other.row:,} "
-                    f"(local number {other.values['local_number']})"))
-                keep.remove(rec)
-                continue
-            mosis_row[m] = rec
-        if "mosis_id" in mapped and mosis_row:
-            owners: dict[str, str] = {}
-            ids = list(mosis_row)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                owners.update(conn.execute(
-                    f"SELECT mosis_id, local_number FROM students WHERE mosis_id IN "
-                    f"({','.join('?' * len(chunk))})", chunk))
-            file_mosis = {r.values["local_number"]: r.values.get("mosis_id")
-                          for r in keep} if owners else {}
-            for m, owner in owners.items():
-                rec = mosis_row[m]
-                local = rec.values["local_number"]
-                if owner != local and (owner not in file_mosis or file_mosis[owner] == m):
+    def _owners(self, ids) -> list[tuple[str, str, int]]:
+        """(MOSIS ID, local number, id) of the students in the database holding any of `ids`."""
+        ids = [m for m in ids if m]
+        out: list[tuple[str, str, int]] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out += self.conn.execute(
+                f"SELECT mosis_id, local_number, id FROM students WHERE mosis_id IN "
+                f"({','.join('?' * len(chunk))})", chunk).fetchall()
+        return out
+
+    def _mosis_checked(self, keep: list[Record], plan: Plan, work: _StudentWork) -> list[Record]:
+        """MOSIS IDs: one student each, in the file and in the database. A row taking the ID of
+        a student whose own row is not read yet is held until `finish`."""
+        if "mosis_id" not in self.mapped:
+            return keep
+        mosis_row, file_mosis, column = self.mosis_row, self.file_mosis, self.columns["mosis_id"]
+        kept: list[Record] = []
+        for rec in keep:
+            v = rec.values
+            m = v.get("mosis_id")
+            if m:
+                other = mosis_row.get(m)
+                if other is not None:
                     plan.problems.append(Problem(
-                        rec.row, columns["mosis_id"],
-                        f"MOSIS ID {m} already belongs to another student in the database "
-                        f"(local number {owner})"))
-                    keep.remove(rec)
-                elif owner != local:
-                    work.clear_mosis.append(existing_ids[owner])
+                        rec.row, column, f"MOSIS ID {m} is already used on row {other[0]:,} "
+                                         f"(local number {other[1]})"))
+                    continue
+                mosis_row[m] = (rec.row, v["local_number"])
+            file_mosis[v["local_number"]] = m
+            kept.append(rec)
+        owners = {m: (owner, sid) for m, owner, sid in self._owners(
+            {r.values.get("mosis_id") for r in kept})}
+        if not owners:
+            return kept
+        out: list[Record] = []
+        for rec in kept:
+            m = rec.values.get("mosis_id")
+            owner, sid = owners.get(m, (None, 0)) if m else (None, 0)
+            if owner is None or owner == rec.values["local_number"]:
+                out.append(rec)
+            elif owner in file_mosis:  # the file gives the owner another ID
+                work.clear_mosis.append(sid)
+                out.append(rec)
+            else:
+                self.held.append((rec, owner))
+        return out
 
-        # Added, updated or unchanged.
-        default_district = ""
-        if "resident_district" not in mapped:
-            profile = DistrictRepo(store).profile()
-            default_district = profile.code if profile else ""
-        old_guardians = self._existing_guardians(conn, existing_ids) if guardian_mapped else {}
-        guardians_of = _guardians_reader(slots)
-        defaults = {**STUDENT_DEFAULTS, "resident_district": default_district}
-        no_mosis = no_birth = 0
+    def _changes(self, keep: list[Record], plan: Plan, work: _StudentWork) -> None:
+        """Added, updated or unchanged; withdrawn ones leave the roster."""
+        conn, cols, slots = self.conn, self.cols, self.slots
+        existing_ids = self.repo.ids_by_local_number([r.values["local_number"] for r in keep])
+        existing = _existing(conn, existing_ids, cols)
+        old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
+        guardians_of, defaults = self.guardians_of, self.defaults
         withdrawn = [rec for rec in keep if rec.values.get("status")]
         if withdrawn:
             keep = [rec for rec in keep if not rec.values.get("status")]
-            self._plan_withdrawals(conn, plan, work, existing_ids, withdrawn)
+            self._plan_withdrawals(plan, work, existing_ids, withdrawn)
         for rec in keep:
             v = rec.values
             local = v["local_number"]
             guardians = guardians_of(v) if slots else []
             sid = existing_ids.get(local)
-            no_mosis += not v.get("mosis_id")
+            self.no_mosis += not v.get("mosis_id")
             if "birth_date" in v and v["birth_date"] is None:
                 v["birth_date"] = _KEEP  # a blank cell leaves the birth date on record
             if sid is None:
@@ -281,7 +360,7 @@ class StudentsKind(ImportKind):
                 for c in ("building_code", "birth_date"):
                     if full[c] is _KEEP:
                         full[c] = None
-                no_birth += full["birth_date"] is None
+                self.no_birth += full["birth_date"] is None
                 work.inserts.append(_student_row(full))
                 if guardians:
                     work.guardians[local] = guardians
@@ -308,20 +387,9 @@ class StudentsKind(ImportKind):
                 plan.updated += 1
             else:
                 plan.unchanged += 1
-        work.buildings = sorted(new_buildings.items())
         work.local_ids = existing_ids
-        if no_mosis:
-            plan.notes.append(
-                f"{no_mosis:,} student{'s' if no_mosis != 1 else ''} without a MOSIS ID in this "
-                "file: enter it before a request goes to a provider.")
-        if no_birth:
-            plan.notes.append(
-                f"{no_birth:,} new student{'s' if no_birth != 1 else ''} without a birth date: "
-                "the eligibility check asks for it.")
-        return plan
 
-    @staticmethod
-    def _plan_withdrawals(conn, plan: Plan, work: _StudentWork, existing_ids: dict[str, int],
+    def _plan_withdrawals(self, plan: Plan, work: _StudentWork, existing_ids: dict[str, int],
                           withdrawn: list[Record]) -> None:
         """A delta's tobedeleted students leave the roster, unless anything in the database
         refers to them (a request, a letter, a disclosure): those are kept as they are."""
@@ -329,121 +397,108 @@ class StudentsKind(ImportKind):
                if r.values["local_number"] in existing_ids]
         held: set[int] = set()
         for table in ("requests", "letters", "disclosures"):
-            held.update(sid for (sid,) in _rows_of(conn, f"SELECT student_id FROM {table}",
+            held.update(sid for (sid,) in _rows_of(self.conn, f"SELECT student_id FROM {table}",
                                                    "student_id", ids))
         work.remove = [sid for sid in ids if sid not in held]
         plan.removed = len(work.remove)
-        kept = len(set(ids) & held)
-        if kept:
-            plan.notes.append(
-                f"{kept:,} withdrawn student{'s have' if kept != 1 else ' has'} requests or letters "
-                f"on record and stay{'' if kept != 1 else 's'} on the roster.")
-        unknown = len(withdrawn) - len(ids)
-        if unknown:
-            plan.notes.append(f"{unknown:,} withdrawn student{'s were' if unknown != 1 else ' was'} "
-                              "not on the roster.")
+        self.withdrawn_kept += len(set(ids) & held)
+        self.withdrawn_unknown += len(withdrawn) - len(ids)
 
-    @staticmethod
-    def _existing(conn, ids: dict[str, int], cols: list[str]) -> dict[int, tuple]:
-        names = ", ".join(cols)
-        out: dict[int, dict] = {}
-        for row in _rows_of(conn, f"SELECT id, {names} FROM students", "id", list(ids.values())):
-            out[row[0]] = row[1:]
-        return out
 
-    @staticmethod
-    def _existing_guardians(conn, ids: dict[str, int]) -> dict[int, dict[str, tuple[int, tuple]]]:
-        out: dict[int, dict[str, tuple[int, tuple]]] = {}
-        sql = f"SELECT student_id, id, {', '.join(GUARDIAN_COLUMNS)} FROM guardians"
-        for row in _rows_of(conn, sql, "student_id", list(ids.values())):
-            out.setdefault(row[0], {})[fold(row[2]).strip()] = (row[1], row[2:])
-        return out
+def _existing(conn, ids: dict[str, int], cols: list[str]) -> dict[int, tuple]:
+    names = ", ".join(cols)
+    out: dict[int, tuple] = {}
+    for row in _rows_of(conn, f"SELECT id, {names} FROM students", "id", list(ids.values())):
+        out[row[0]] = row[1:]
+    return out
 
-    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
-              cancelled: CancelCheck) -> None:
-        work: _StudentWork = plan.work
-        conn = store.conn
-        total = len(work.inserts) + len(work.updates) + len(work.guardians)
-        done = 0
 
-        def tick(n: int) -> None:
-            nonlocal done
-            done += n
-            if cancelled():
-                raise ImportCancelled()
-            progress(done, total)
+def _existing_guardians(conn, ids: dict[str, int]) -> dict[int, dict[str, tuple[int, tuple]]]:
+    out: dict[int, dict[str, tuple[int, tuple]]] = {}
+    sql = f"SELECT student_id, id, {', '.join(GUARDIAN_COLUMNS)} FROM guardians"
+    for row in _rows_of(conn, sql, "student_id", list(ids.values())):
+        out.setdefault(row[0], {})[fold(row[2]).strip()] = (row[1], row[2:])
+    return out
 
-        now = datetime.now().isoformat(timespec="seconds")
-        StudentRepo(store).ensure_index_version()  # so the new rows join a current index
-        if work.buildings:
-            conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
-                             work.buildings)
-        audit: dict[int, dict] = {}
-        if work.remove:
-            trail.note_many(store.db, store, "student_withdrawn", (
-                (sid, None, {"source": "roster import", "reason": "tobedeleted in a OneRoster delta"})
-                for sid in work.remove))
-            conn.executemany("DELETE FROM students WHERE id = ?", [(i,) for i in work.remove])
-        if work.clear_mosis:
-            for sid, mosis in _rows_of(conn, "SELECT id, mosis_id FROM students", "id", work.clear_mosis):
-                audit[sid] = {"before": {"mosis_id": mosis}, "after": {"mosis_id": None},
-                              "reason": "the file gives this MOSIS ID to another student"}
-            conn.executemany("UPDATE students SET mosis_id = NULL WHERE id = ?",
-                             [(i,) for i in work.clear_mosis])
-        ids: dict[str, int] = dict(work.local_ids)
-        if work.inserts:
-            # New students get the next ids in file order: known here, not read back.
-            first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
-            names = ["id", *STUDENT_COLUMNS, "updated_at"]
-            for i in range(0, len(work.inserts), CHUNK):
-                chunk = work.inserts[i:i + CHUNK]
-                insert_rows(conn, "students", names, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
-                tick(len(chunk))
-            ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
-            StudentRepo(store).index_new_students(
-                [(first_id + j, r[2], r[3], r[5], r[0], r[1]) for j, r in enumerate(work.inserts)])
-        for i in range(0, len(work.updates), CHUNK):
-            chunk = work.updates[i:i + CHUNK]
-            by_shape: dict[tuple[str, ...], list[tuple]] = {}
-            for sid, changed in chunk:
-                shape = tuple(sorted(changed))
-                by_shape.setdefault(shape, []).append(tuple(changed[c] for c in shape) + (now, sid))
-            for shape, rows in by_shape.items():
-                sets = ", ".join(f"{c} = ?" for c in shape)
-                conn.executemany(f"UPDATE students SET {sets}, updated_at = ? WHERE id = ?", rows)
+def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
+    """One plan's writes, in the import's transaction."""
+    conn = store.conn
+
+    def tick(n: int) -> None:
+        if cancelled():
+            raise ImportCancelled()
+
+    now = datetime.now().isoformat(timespec="seconds")
+    StudentRepo(store).ensure_index_version()  # so the new rows join a current index
+    if work.buildings:
+        conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
+                         work.buildings)
+    audit: dict[int, dict] = {}
+    if work.remove:
+        trail.note_many(store.db, store, "student_withdrawn", (
+            (sid, None, {"source": "roster import", "reason": "tobedeleted in a OneRoster delta"})
+            for sid in work.remove))
+        conn.executemany("DELETE FROM students WHERE id = ?", [(i,) for i in work.remove])
+    if work.clear_mosis:
+        for sid, mosis in _rows_of(conn, "SELECT id, mosis_id FROM students", "id", work.clear_mosis):
+            audit[sid] = {"before": {"mosis_id": mosis}, "after": {"mosis_id": None},
+                          "reason": "the file gives this MOSIS ID to another student"}
+        conn.executemany("UPDATE students SET mosis_id = NULL WHERE id = ?",
+                         [(i,) for i in work.clear_mosis])
+    ids: dict[str, int] = dict(work.local_ids)
+    if work.inserts:
+        # New students get the next ids in file order: known here, not read back.
+        first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
+        names = ["id", *STUDENT_COLUMNS, "updated_at"]
+        for i in range(0, len(work.inserts), CHUNK):
+            chunk = work.inserts[i:i + CHUNK]
+            insert_rows(conn, "students", names, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
             tick(len(chunk))
-        if work.guardians:
-            inserts, updates, reset = [], [], []
-            for local, guardians in work.guardians.items():
-                sid = ids[local]
-                current = work.guardian_ids.get(local, {})
-                if current:
-                    reset.append((sid,))  # the file says again who receives letters
-                for key, values in guardians:
-                    gid = current.get(key)
-                    if gid is None:
-                        inserts.append((sid, *values))
-                    else:
-                        updates.append((*values, gid))
-            if reset:
-                conn.executemany("UPDATE guardians SET receives_letters = 0 WHERE student_id = ?",
-                                 reset)
-            if updates:
-                sets = ", ".join(f"{c} = ?" for c in GUARDIAN_COLUMNS)
-                conn.executemany(f"UPDATE guardians SET {sets} WHERE id = ?", updates)
-            for i in range(0, len(inserts), CHUNK):
-                chunk = inserts[i:i + CHUNK]
-                insert_rows(conn, "guardians", ("student_id", *GUARDIAN_COLUMNS), chunk)
-                tick(len(chunk))
-        # One audit entry per existing student the import changed: only the changed fields.
-        for sid, changed in work.updates:
-            detail = trail.changes(work.before.get(sid, {}), changed)
-            if sid in audit:
-                detail = {**audit[sid], **detail, "before": {**audit[sid]["before"], **detail.get("before", {})},
-                          "after": {**audit[sid]["after"], **detail.get("after", {})}}
-            audit[sid] = detail
-        for sid in work.guardians_changed:
-            audit.setdefault(sid, {})["guardians_updated"] = True
-        trail.note_many(store.db, store, "student_updated",
-                        ((sid, None, {**detail, "source": "roster import"}) for sid, detail in audit.items()))
-        StudentRepo(store)._reindex_dirty()
+        ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
+        StudentRepo(store).index_new_students(
+            [(first_id + j, r[2], r[3], r[5], r[0], r[1]) for j, r in enumerate(work.inserts)])
+    for i in range(0, len(work.updates), CHUNK):
+        chunk = work.updates[i:i + CHUNK]
+        by_shape: dict[tuple[str, ...], list[tuple]] = {}
+        for sid, changed in chunk:
+            shape = tuple(sorted(changed))
+            by_shape.setdefault(shape, []).append(tuple(changed[c] for c in shape) + (now, sid))
+        for shape, rows in by_shape.items():
+            sets = ", ".join(f"{c} = ?" for c in shape)
+            conn.executemany(f"UPDATE students SET {sets}, updated_at = ? WHERE id = ?", rows)
+        tick(len(chunk))
+    if work.guardians:
+        inserts, updates, reset = [], [], []
+        for local, guardians in work.guardians.items():
+            sid = ids[local]
+            current = work.guardian_ids.get(local, {})
+            if current:
+                reset.append((sid,))  # the file says again who receives letters
+            for key, values in guardians:
+                gid = current.get(key)
+                if gid is None:
+                    inserts.append((sid, *values))
+                else:
+                    updates.append((*values, gid))
+        if reset:
+            conn.executemany("UPDATE guardians SET receives_letters = 0 WHERE student_id = ?",
+                             reset)
+        if updates:
+            sets = ", ".join(f"{c} = ?" for c in GUARDIAN_COLUMNS)
+            conn.executemany(f"UPDATE guardians SET {sets} WHERE id = ?", updates)
+        for i in range(0, len(inserts), CHUNK):
+            chunk = inserts[i:i + CHUNK]
+            insert_rows(conn, "guardians", ("student_id", *GUARDIAN_COLUMNS), chunk)
+            tick(len(chunk))
+    # One audit entry per existing student the import changed: only the changed fields.
+    for sid, changed in work.updates:
+        detail = trail.changes(work.before.get(sid, {}), changed)
+        if sid in audit:
+            detail = {**audit[sid], **detail, "before": {**audit[sid]["before"], **detail.get("before", {})},
+                      "after": {**audit[sid]["after"], **detail.get("after", {})}}
+        audit[sid] = detail
+    for sid in work.guardians_changed:
+        audit.setdefault(sid, {})["guardians_updated"] = True
+    trail.note_many(store.db, store, "student_updated",
+                    ((sid, None, {**detail, "source": "roster import"}) for sid, detail in audit.items()))
+    StudentRepo(store)._reindex_dirty()

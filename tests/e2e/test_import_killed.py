@@ -27,7 +27,7 @@ CHILD = textwrap.dedent("""
     seen = []
 
     def progress(phase, done, total):
-        if phase != "Writing":
+        if phase != "Importing":
             return
         if not seen:
             # a tiny page cache from here on, so uncommitted pages really reach the disk

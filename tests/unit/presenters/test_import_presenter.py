@@ -153,7 +153,7 @@ def test_progress_is_reported_and_cancel_changes_nothing(store, tmp_path):
 
         def show_progress(self, phase, done, total):
             super().show_progress(phase, done, total)
-            if phase == "Writing" and not self.cancelled:
+            if phase == "Importing" and not self.cancelled:
                 self.cancelled = True
                 presenter.cancel_requested()
 
@@ -161,8 +161,7 @@ def test_progress_is_reported_and_cancel_changes_nothing(store, tmp_path):
     presenter.view = view
     presenter.start(path)
     presenter.import_requested(skip_invalid=False)
-    assert any(p[0] == "Checking rows" for p in view.progress)
-    assert any(p[0] == "Writing" for p in view.progress)
+    assert any(p[0] == "Importing" for p in view.progress)
     assert view.message == ("Cancelled. Nothing was changed.", "warning")
     assert count(store) == 0
     presenter.import_requested(skip_invalid=False)  # a new run is not cancelled by the old click
