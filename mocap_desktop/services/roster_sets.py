@@ -226,14 +226,18 @@ def read_set(path: Path, what: str = "students") -> Table:
                             "so the students cannot be told from the other people; nothing "
                             "was imported.")
     else:
-        student_ids = {row[u_id] for row in users.rows if u_role(row).lower() == "student"}
+        student_ids = {row[u_id] for rows in users.chunks() for row in rows
+                       if u_role(row).lower() == "student"}
 
     def role_of(person: str) -> str:
         """The role of the person's first row in roles.csv (the table is made when first asked)."""
         nonlocal first_role
         if first_role is None:
-            first_role = {} if roles is None else dict(zip(map(r_user, reversed(roles.rows)),
-                                                           map(r_role, reversed(roles.rows))))
+            first_role = {}
+            again = read("roles.csv")  # read again: its bytes are not kept meanwhile
+            for rows in again.chunks() if again is not None else ():
+                for user, role in zip(map(r_user, rows), map(r_role, rows)):
+                    first_role.setdefault(user, role)
         return first_role.get(person, "")
 
     # Schools.
@@ -252,8 +256,6 @@ def read_set(path: Path, what: str = "students") -> Table:
                 district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
 
     # Guardians: users who are not students, and which students they belong to.
-    get_id = itemgetter(u_id)
-    people = dict(zip(map(get_id, users.rows), users.rows))  # students among them are no guardians
     agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
     if relationships is not None:
         l_user = relationships.getter("userSourcedId", "studentSourcedId")
@@ -271,80 +273,86 @@ def read_set(path: Path, what: str = "students") -> Table:
         for rows in demographics.chunks():
             birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
 
-    # One row per student, numbered as in users.csv: its cells but the userIds ones, which
-    # take a column per type found among all the students.
+    # users.csv is read once, a chunk at a time: the students' rows are kept, of the other
+    # people only what a guardian needs (name, phone, e-mail and role).
     plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
                          "familyName", "middleName", "preferredGivenName")
              if users.column(h) is not None]
     plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
-    school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
-                                                bool(schools))) if used]
-    school_from = 2 - len(school_parts)  # both parts, the name only, or neither
-    no_birth = ("", "") if demographics is not None else ()
+    people: dict[str, tuple[str, str, str, str]] = {}
     id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
     identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
-    built: list[tuple[int, tuple[str, ...], dict[str, str], tuple[str, ...]]] = []
-    no_school, no_agents, no_guardians = ("", ""), [], [("",) * len(GUARDIAN_PARTS)] * 2
-    has_guardians = False
-    is_student = map(student_ids.__contains__, map(get_id, users.rows))
-    for number, row in compress(enumerate(users.rows, start=2), is_student):
-        sid = row[u_id]
-        user_ids = u_ids(row)
-        ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
-        id_types.update(ids)
-        if what == "enrollments":
-            if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
+    students: list[tuple[int, list[str]]] = []  # (row number, cells)
+    people_count = 0
+    linked = bool(agents)
+    for rows in users.chunks():
+        for row in rows:
+            people_count += 1
+            sid = row[u_id]
+            if sid not in student_ids:
+                people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
+                               u_email(row), u_role(row))
+                continue
+            students.append((people_count + 1, row))
+            user_ids = u_ids(row)
+            ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+            id_types.update(ids)
+            linked = linked or bool(u_agents(row))
+            if what == "enrollments" and not _not_k12(u_grades(row) or role_grade.get(sid, "")):
                 identity[sid] = (list(plain_of(row)[:-1]), ids)
-            continue
-        school = schools.get(u_primary(row)) or schools.get(role_org.get(sid, ""))
-        if school is None:
-            school = next((schools[o.strip()] for o in u_orgs(row).split(",") if o.strip() in schools),
-                          no_school)
-        grade = u_grades(row) or role_grade.get(sid, "")
-        if "," in grade:
-            grade = grade.split(",")[0].strip()
-        guardians: list[tuple[str, ...]] = []
-        names: list[str] = []
-        linked = agents.get(sid, no_agents)
-        if agent_ids := u_agents(row):
-            linked = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] + linked
-        for person, relation in linked:
-            p = people.get(person)
-            if p is None or person in student_ids:
-                continue
-            role = (relation or u_role(p) or role_of(person)).lower()
-            if role and role not in GUARDIAN_ROLES and relation == "":
-                continue
-            full = f"{u_given(p)} {u_family(p)}".strip()
-            if full and full not in names:
-                names.append(full)
-                guardians.append((full, GUARDIAN_ROLES.get(role, relation.title()),
-                                  u_phone(p) or u_sms(p), u_email(p)))
-        if guardians:
-            has_guardians = True
-            guardians += no_guardians
-        else:
-            guardians = no_guardians
-        built.append((number, plain_of(row), ids, (grade, *birth.get(sid, no_birth),
-                                                   *school[school_from:], *guardians[0], *guardians[1])))
-
     types = list(id_types)
     if what == "enrollments":
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,
                             users.encoding)
+
+    school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
+                                                bool(schools))) if used]
+    school_from = 2 - len(school_parts)  # both parts, the name only, or neither
     headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
     if demographics is not None:
         headers += ["birthDate", "sex"]
     headers += [("School code", "School name")[i] for i in school_parts]
-    slots = ("Guardian", "Guardian2") if has_guardians else ()
+    slots = ("Guardian", "Guardian2") if linked else ()
     headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
+    no_birth = ("", "") if demographics is not None else ()
+    no_school, no_agents = ("", ""), []
+    no_guardians = [("",) * len(GUARDIAN_PARTS)] * len(slots)
 
-    end = None if has_guardians else -2 * len(GUARDIAN_PARTS)
-    blank_ids = [""] * len(types)
+    def guardians_of(sid: str, row: list[str]) -> list[str]:
+        """The first two guardians' name, relationship, phone and e-mail (blank where fewer)."""
+        found: list[tuple[str, ...]] = []
+        names: list[str] = []
+        links = agents.get(sid, no_agents)
+        if agent_ids := u_agents(row):
+            links = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] + links
+        for person, relation in links:
+            p = people.get(person)
+            if p is None:
+                continue
+            full, phone, email, own_role = p
+            role = (relation or own_role or role_of(person)).lower()
+            if role and role not in GUARDIAN_ROLES and relation == "":
+                continue
+            if full and full not in names:
+                names.append(full)
+                found.append((full, GUARDIAN_ROLES.get(role, relation.title()), phone, email))
+        return [cell for g in (found + no_guardians)[:len(slots)] for cell in g]
 
     def rows() -> Iterator[tuple[int, list[str]]]:  # made as they are read: never all at once
-        return ((number, [*base[:-1], *map(ids.get, types, blank_ids), *cells[:end]])
-                for number, base, ids, cells in built)
+        for number, row in students:
+            sid = row[u_id]
+            user_ids = u_ids(row)
+            ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+            school = schools.get(u_primary(row)) or schools.get(role_org.get(sid, ""))
+            if school is None:
+                school = next((schools[o.strip()] for o in u_orgs(row).split(",")
+                               if o.strip() in schools), no_school)
+            grade = u_grades(row) or role_grade.get(sid, "")
+            if "," in grade:
+                grade = grade.split(",")[0].strip()
+            yield number, [*plain_of(row)[:-1], *(ids.get(t, "") for t in types), grade,
+                           *birth.get(sid, no_birth), *school[school_from:],
+                           *(guardians_of(sid, row) if slots else ())]
 
     if sds:
         what = "School Data Sync (OneRoster-like)"
@@ -352,12 +360,12 @@ def read_set(path: Path, what: str = "students") -> Table:
         what = f"OneRoster {version}".strip() if version else "OneRoster"
     delta = mode("users.csv") == "delta"
     fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
-    contents = f"{len(built):,} students among {len(users.rows):,} people in users.csv"
+    contents = f"{len(students):,} students among {people_count:,} people in users.csv"
     notes = [f"{name}: {contents}."]
     if demographics is None:
         notes.append("The set has no demographics.csv: birth dates stay as they are on record "
                      "(unknown for new students) until a file gives them.")
-    table = Table(Path(path), headers, rows, len(users.rows) + 1, fmt, row_file="users.csv",
+    table = Table(Path(path), headers, rows, people_count + 1, fmt, row_file="users.csv",
                   notes=notes, contents=contents)
     return table
 
