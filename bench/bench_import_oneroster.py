@@ -3,7 +3,7 @@ roles, relationships, demographics and orgs, as an SIS or Clever/ClassLink expor
 
     .venv/bin/python bench/bench_import_oneroster.py [--students 100000] [--no-csv]
 
-Prints students per second for a first import and for the same set again (nothing changes),
+Prints students per second and peak memory (RSS) for a first import and for the same set again (nothing changes),
 sign-in and start-up included, next to the target; then, unless --no-csv, what a first import
 of the same students as a plain SIS CSV reaches on the same machine in the same run. Invented
 people only.
@@ -36,17 +36,19 @@ def main() -> None:
         run(["init", "--admin", ADMIN["MOCAP_USER"], *data])
         first = 0.0
         for label in ("first import", "same set again"):
-            elapsed, summary = run(["import-roster", str(path), *data])
+            elapsed, summary, rss = run(["import-roster", str(path), *data])
             first = first or elapsed
-            print(f"{label:>15}: {elapsed:6.2f} s  {n / elapsed:9,.0f} students/s   {summary}")
+            print(f"{label:>15}: {elapsed:6.2f} s  {n / elapsed:9,.0f} students/s  "
+                  f"peak {rss:4.0f} MiB   {summary}")
         print(f"first import {n / first:,.0f} students/s; target: at least 20,000 students/s")
         if not args.no_csv:
             csv_path = synth.write_csv(folder / "roster.csv", n)
             data = ["--data-dir", str(folder / "data-csv")]
             run(["init", "--admin", ADMIN["MOCAP_USER"], *data])
-            elapsed, _ = run(["import-roster", str(csv_path), *data])
+            elapsed, _, rss = run(["import-roster", str(csv_path), *data])
             print(f"the same students as a plain SIS CSV, first import: {elapsed:.2f} s, "
-                  f"{n / elapsed:,.0f} rows/s (OneRoster: {first / elapsed:.2f} times as long)")
+                  f"{n / elapsed:,.0f} rows/s, peak {rss:.0f} MiB (OneRoster: {first / elapsed:.2f} "
+                  "times as long)")
 
 
 if __name__ == "__main__":
