@@ -17,8 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synth  # noqa: E402
-from bench_import import ADMIN, run  # noqa: E402
+from bench_import import ADMIN, make, run  # noqa: E402
 
 
 def main() -> None:
@@ -29,7 +28,7 @@ def main() -> None:
     n = args.students
     with tempfile.TemporaryDirectory(prefix="mocap-bench-oneroster-") as tmp:
         folder = Path(tmp)
-        path = synth.write_oneroster(folder / "oneroster-1.2.zip", n)
+        path = make("write_oneroster", folder / "oneroster-1.2.zip", n)
         print(f"set: {n:,} students in a OneRoster 1.2 zip of {path.stat().st_size / 1e6:.1f} MB "
               "(users with guardians, roles, relationships, demographics, orgs)")
         data = ["--data-dir", str(folder / "data")]
@@ -42,7 +41,7 @@ def main() -> None:
                   f"peak {rss:4.0f} MiB   {summary}")
         print(f"first import {n / first:,.0f} students/s; target: at least 20,000 students/s")
         if not args.no_csv:
-            csv_path = synth.write_csv(folder / "roster.csv", n)
+            csv_path = make("write_csv", folder / "roster.csv", n)
             data = ["--data-dir", str(folder / "data-csv")]
             run(["init", "--admin", ADMIN["MOCAP_USER"], *data])
             elapsed, _, rss = run(["import-roster", str(csv_path), *data])
