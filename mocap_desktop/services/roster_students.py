@@ -178,6 +178,9 @@ class _StudentsPlanner(Planner):
         super().__init__(kind, store, mapped, columns)
         self.conn = conn = store.conn
         self.repo = StudentRepo(store)
+        # On a roster empty when the import began, no row can meet a student on record (the rows
+        # this import writes are told apart by the file-wide keys): nothing to look up.
+        self.empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM students)").fetchone()[0] == 1
         self.slots = tuple(g for g in GUARDIAN_SLOTS if any(k.startswith(g + "_") for k in mapped))
         self.guardians_of = _guardians_reader(self.slots)
         self.has_code, self.has_name = "building_code" in mapped, "building_name" in mapped
@@ -290,7 +293,7 @@ class _StudentsPlanner(Planner):
 
     def _owners(self, ids) -> list[tuple[str, str, int]]:
         """(MOSIS ID, local number, id) of the students in the database holding any of `ids`."""
-        ids = [m for m in ids if m]
+        ids = [m for m in ids if m] if not self.empty else []
         out: list[tuple[str, str, int]] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
@@ -339,7 +342,8 @@ class _StudentsPlanner(Planner):
     def _changes(self, keep: list[Record], plan: Plan, work: _StudentWork) -> None:
         """Added, updated or unchanged; withdrawn ones leave the roster."""
         conn, cols, slots = self.conn, self.cols, self.slots
-        existing_ids = self.repo.ids_by_local_number([r.values["local_number"] for r in keep])
+        existing_ids = {} if self.empty else self.repo.ids_by_local_number(
+            [r.values["local_number"] for r in keep])
         existing = _existing(conn, existing_ids, cols)
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
         guardians_of, defaults = self.guardians_of, self.defaults
