@@ -24,6 +24,7 @@ from mocap_desktop.services.importing import (
     ImportRefused,
     ParseContext,
     Plan,
+    Planner,
     Problem,
     Record,
     Report,
@@ -137,76 +138,10 @@ class EnrollmentsKind(ImportKind):
                             f"exit date {v['exit']} is before the entry date {v['entry']}")]
         return []
 
-    def plan(self, store: Store, records: list[Record], mapped: set[str],
-             columns: dict[str, str]) -> Plan:
-        plan = Plan()
-        profile = DistrictRepo(store).profile()
-        district = profile.code.replace("-", "") if profile and profile.code else ""
-        buildings = dict(store.conn.execute("SELECT code, name FROM buildings"))
-        kept = []
-        for rec in records:  # the district's own code and the building's name, as the roster has them
-            v = rec.values
-            if not v.get("district_code"):
-                if not district:
-                    plan.problems.append(Problem(
-                        rec.row, columns.get("district_code", ""),
-                        "no county-district code: map its column, or enter the district's code "
-                        "in the district profile"))
-                    continue
-                v["district_code"] = district
-            code = v.pop("school_code", "")
-            if code and not v.get("school_name"):
-                v["school_name"] = buildings.get(code, f"School {code}")
-            kept.append(rec)
-        records = kept
-        if "school_code" in mapped:
-            mapped = mapped | {"school_name"}
-        ids = StudentRepo(store).ids_by_local_number({r.values["local_number"] for r in records})
-        existing: dict[tuple, tuple[int, dict]] = {}
-        id_list = list(set(ids.values()))
-        for i in range(0, len(id_list), 500):
-            chunk = id_list[i:i + 500]
-            for row in store.conn.execute(
-                f"SELECT id, student_id, district_code, entry, {', '.join(ENROLLMENT_COLUMNS)} "
-                f"FROM enrollments WHERE student_id IN ({','.join('?' * len(chunk))})", chunk):
-                existing[(row[1], row[2], row[3])] = (row[0], dict(zip(ENROLLMENT_COLUMNS, row[4:])))
-        inserts, updates = [], []
-        seen: dict[tuple, Record] = {}
-        for rec in records:
-            v = rec.values
-            sid = ids.get(v["local_number"])
-            if sid is None:
-                plan.problems.append(Problem(
-                    rec.row, columns["local_number"],
-                    f"no student has local number {v['local_number']} (import the students first)"))
-                continue
-            key = (sid, v["district_code"], v["entry"])
-            if key in seen:
-                if seen[key].values == v:
-                    plan.duplicates += 1
-                else:
-                    plan.problems.append(Problem(
-                        rec.row, columns["entry"],
-                        f"this student's enrollment in {v['district_code']} from {v['entry']} is "
-                        f"already on row {seen[key].row:,} with different values"))
-                continue
-            seen[key] = rec
-            row = {c: v[c] for c in ENROLLMENT_COLUMNS if c in mapped and c in v}
-            if key not in existing:
-                inserts.append({"school_name": "", "school_kind": "public", "state": "MO",
-                                "full_time": 1, "exit": None, **row,
-                                "student_id": sid, "district_code": key[1], "entry": key[2]})
-                plan.added += 1
-                continue
-            eid, old = existing[key]
-            changed = {c: val for c, val in row.items() if old[c] != val}
-            if changed:
-                updates.append((eid, changed, sid, {c: old[c] for c in changed}))
-                plan.updated += 1
-            else:
-                plan.unchanged += 1
-        plan.work = (inserts, updates)
-        return plan
+    chunk = CHUNK
+
+    def planner(self, store: Store, mapped: set[str], columns: dict[str, str]) -> Planner:
+        return _EnrollmentsPlanner(self, store, mapped, columns)
 
     def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
               cancelled: CancelCheck) -> None:
@@ -230,6 +165,85 @@ class EnrollmentsKind(ImportKind):
             (sid, None, {"enrollment_id": eid, **trail.changes(before, changed), "source": "enrollment import"})
             for eid, changed, sid, before in updates))
         progress(total, total)
+
+
+class _EnrollmentsPlanner(Planner):
+    """Enrollment history a chunk at a time; across chunks it keeps each enrollment's first
+    row (student, district, entry date) and a digest of its values."""
+
+    def __init__(self, kind: ImportKind, store: Store, mapped: set[str], columns: dict[str, str]):
+        super().__init__(kind, store, mapped, columns)
+        profile = DistrictRepo(store).profile()
+        self.district = profile.code.replace("-", "") if profile and profile.code else ""
+        self.buildings = dict(store.conn.execute("SELECT code, name FROM buildings"))
+        if "school_code" in mapped:
+            self.mapped = mapped | {"school_name"}
+        self.seen: dict[tuple, tuple[int, int]] = {}  # (student, district, entry) → (row, digest)
+
+    def plan(self, records: list[Record]) -> Plan:
+        plan, columns, conn = Plan(), self.columns, self.store.conn
+        kept = []
+        for rec in records:  # the district's own code and the building's name, as the roster has them
+            v = rec.values
+            if not v.get("district_code"):
+                if not self.district:
+                    plan.problems.append(Problem(
+                        rec.row, columns.get("district_code", ""),
+                        "no county-district code: map its column, or enter the district's code "
+                        "in the district profile"))
+                    continue
+                v["district_code"] = self.district
+            code = v.pop("school_code", "")
+            if code and not v.get("school_name"):
+                v["school_name"] = self.buildings.get(code, f"School {code}")
+            kept.append(rec)
+        ids = StudentRepo(self.store).ids_by_local_number({r.values["local_number"] for r in kept})
+        existing: dict[tuple, tuple[int, dict]] = {}
+        id_list = list(set(ids.values()))
+        for i in range(0, len(id_list), 500):
+            chunk = id_list[i:i + 500]
+            for row in conn.execute(
+                f"SELECT id, student_id, district_code, entry, {', '.join(ENROLLMENT_COLUMNS)} "
+                f"FROM enrollments WHERE student_id IN ({','.join('?' * len(chunk))})", chunk):
+                existing[(row[1], row[2], row[3])] = (row[0], dict(zip(ENROLLMENT_COLUMNS, row[4:])))
+        inserts, updates = [], []
+        for rec in kept:
+            v = rec.values
+            sid = ids.get(v["local_number"])
+            if sid is None:
+                plan.problems.append(Problem(
+                    rec.row, columns["local_number"],
+                    f"no student has local number {v['local_number']} (import the students first)"))
+                continue
+            key = (sid, v["district_code"], v["entry"])
+            digest = hash(tuple(v.items()))
+            if key in self.seen:
+                first, first_digest = self.seen[key]
+                if first_digest == digest:
+                    plan.duplicates += 1
+                else:
+                    plan.problems.append(Problem(
+                        rec.row, columns["entry"],
+                        f"this student's enrollment in {v['district_code']} from {v['entry']} is "
+                        f"already on row {first:,} with different values"))
+                continue
+            self.seen[key] = (rec.row, digest)
+            row = {c: v[c] for c in ENROLLMENT_COLUMNS if c in self.mapped and c in v}
+            if key not in existing:
+                inserts.append({"school_name": "", "school_kind": "public", "state": "MO",
+                                "full_time": 1, "exit": None, **row,
+                                "student_id": sid, "district_code": key[1], "entry": key[2]})
+                plan.added += 1
+                continue
+            eid, old = existing[key]
+            changed = {c: val for c, val in row.items() if old[c] != val}
+            if changed:
+                updates.append((eid, changed, sid, {c: old[c] for c in changed}))
+                plan.updated += 1
+            else:
+                plan.unchanged += 1
+        plan.work = (inserts, updates)
+        return plan
 
 
 KINDS: dict[str, ImportKind] = {k.key: k for k in (StudentsKind(), EnrollmentsKind())}

@@ -120,3 +120,47 @@ def test_a_file_with_an_invalid_row_late_writes_nothing(tmp_path, monkeypatch):
         assert state(store) == before
     finally:
         store.close()
+
+
+ENROLLMENTS = KINDS["enrollments"]
+HISTORY_HEADER = ["Student Number", "District Code", "School Code", "Entry Date", "Exit Date"]
+HISTORY = [
+    ["300001", "048078", "1050", "8/15/2024", "5/20/2025"],
+    ["300002", "048078", "1050", "8/15/2024", ""],
+    ["300001", "048078", "1050", "8/15/2025", ""],
+    ["399999", "048078", "1050", "8/15/2024", ""],  # no such student
+    ["300001", "048078", "1050", "8/15/2024", "5/20/2025"],  # an exact repeat
+    ["300002", "048078", "1050", "8/15/2024", "5/22/2025"],  # the same enrollment, another exit
+    ["300003", "048078", "2050", "8/15/2024", ""],
+]
+
+
+def history(tmp_path: Path, chunk: int, monkeypatch) -> tuple[list, list]:
+    monkeypatch.setattr(type(ENROLLMENTS), "chunk", chunk)
+    folder = tmp_path / f"history-{chunk}"
+    store = open_store(DataDir(folder).ensure().database())
+    try:
+        run_import(store, write_csv(folder / "students.csv", FIRST), STUDENTS)
+        path = folder / "history.csv"
+        reports = []
+        for rows in (HISTORY, [HISTORY[0][:4] + ["6/1/2025"], *HISTORY[1:]]):
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows([HISTORY_HEADER, *rows])
+            report = run_import(store, path, ENROLLMENTS, skip_invalid=True)
+            reports.append((report.summary(), [str(p) for p in report.problems]))
+        return reports, store.conn.execute(
+            "SELECT s.local_number, e.district_code, e.entry, e.exit, e.school_name FROM enrollments e "
+            "JOIN students s ON s.id = e.student_id ORDER BY 1, 3").fetchall()
+    finally:
+        store.close()
+
+
+def test_enrollment_history_streams_with_the_same_result(tmp_path, monkeypatch):
+    whole, whole_rows = history(tmp_path, 10_000, monkeypatch)
+    assert whole[0][0].startswith("rows read 7 · enrollments added 4 · updated 0 · unchanged 0")
+    assert [p.split(":")[0] for p in whole[0][1]] == ['row 5, column "Student Number"',
+                                                     'row 7, column "Entry Date"']
+    assert whole[1][0].startswith("rows read 7 · enrollments added 0 · updated 1 · unchanged 3")
+    assert ("300001", "048078", "2024-08-15", "2025-06-01", "School 1050") in whole_rows
+    for chunk in (1, 2, 3):
+        assert history(tmp_path, chunk, monkeypatch) == (whole, whole_rows), f"chunks of {chunk}"
