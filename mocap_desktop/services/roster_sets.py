@@ -199,7 +199,6 @@ def read_set(path: Path, what: str = "students") -> Table:
     u_role = users.getter("role")
     u_given, u_family = users.getter("givenName"), users.getter("familyName")
     u_email, u_phone, u_sms = users.getter("email"), users.getter("phone"), users.getter("sms")
-    u_orgs, u_primary = users.getter("orgSourcedIds"), users.getter("primaryOrgSourcedId")
     u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
 
     # Who is a student, and which org and grade their roles give.
@@ -279,10 +278,24 @@ def read_set(path: Path, what: str = "students") -> Table:
                          "familyName", "middleName", "preferredGivenName")
              if users.column(h) is not None]
     plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
+    # Of a student's row only the cells read again are kept (the id first), in this order:
+    read_again = [users.column(h) for h in ("userIds", "orgSourcedIds", "primaryOrgSourcedId",
+                                            "grades", "agentSourcedIds", *plain)]
+    kept = list(dict.fromkeys([u_id, *(i for i in read_again if i is not None)]))
+    keep_cells = itemgetter(*kept, u_id)  # the id once more: never a 1-tuple
+    at = {i: k for k, i in enumerate(kept)}
+
+    def kept_cell(name: str) -> Callable[[tuple[str, ...]], str]:
+        i = users.column(name)
+        return _blank if i is None else itemgetter(at[i])
+
+    s_ids, s_orgs, s_primary, s_grades, s_agents = map(kept_cell, (
+        "userIds", "orgSourcedIds", "primaryOrgSourcedId", "grades", "agentSourcedIds"))
+    s_plain = itemgetter(*(at[users.column(h)] for h in plain), 0)
     people: dict[str, tuple[str, str, str, str]] = {}
     id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
     identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
-    students: list[tuple[int, list[str]]] = []  # (row number, cells)
+    students: list[tuple[int, tuple[str, ...]]] = []  # (row number, the kept cells)
     people_count = 0
     linked = bool(agents)
     for rows in users.chunks():
@@ -293,7 +306,7 @@ def read_set(path: Path, what: str = "students") -> Table:
                 people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
                                u_email(row), u_role(row))
                 continue
-            students.append((people_count + 1, row))
+            students.append((people_count + 1, keep_cells(row)))
             user_ids = u_ids(row)
             ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
             id_types.update(ids)
@@ -318,12 +331,12 @@ def read_set(path: Path, what: str = "students") -> Table:
     no_school, no_agents = ("", ""), []
     no_guardians = [("",) * len(GUARDIAN_PARTS)] * len(slots)
 
-    def guardians_of(sid: str, row: list[str]) -> list[str]:
+    def guardians_of(sid: str, cells: tuple[str, ...]) -> list[str]:
         """The first two guardians' name, relationship, phone and e-mail (blank where fewer)."""
         found: list[tuple[str, ...]] = []
         names: list[str] = []
         links = agents.get(sid, no_agents)
-        if agent_ids := u_agents(row):
+        if agent_ids := s_agents(cells):
             links = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] + links
         for person, relation in links:
             p = people.get(person)
@@ -339,20 +352,20 @@ def read_set(path: Path, what: str = "students") -> Table:
         return [cell for g in (found + no_guardians)[:len(slots)] for cell in g]
 
     def rows() -> Iterator[tuple[int, list[str]]]:  # made as they are read: never all at once
-        for number, row in students:
-            sid = row[u_id]
-            user_ids = u_ids(row)
+        for number, cells in students:
+            sid = cells[0]
+            user_ids = s_ids(cells)
             ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
-            school = schools.get(u_primary(row)) or schools.get(role_org.get(sid, ""))
+            school = schools.get(s_primary(cells)) or schools.get(role_org.get(sid, ""))
             if school is None:
-                school = next((schools[o.strip()] for o in u_orgs(row).split(",")
+                school = next((schools[o.strip()] for o in s_orgs(cells).split(",")
                                if o.strip() in schools), no_school)
-            grade = u_grades(row) or role_grade.get(sid, "")
+            grade = s_grades(cells) or role_grade.get(sid, "")
             if "," in grade:
                 grade = grade.split(",")[0].strip()
-            yield number, [*plain_of(row)[:-1], *(ids.get(t, "") for t in types), grade,
+            yield number, [*s_plain(cells)[:-1], *(ids.get(t, "") for t in types), grade,
                            *birth.get(sid, no_birth), *school[school_from:],
-                           *(guardians_of(sid, row) if slots else ())]
+                           *(guardians_of(sid, cells) if slots else ())]
 
     if sds:
         what = "School Data Sync (OneRoster-like)"
