@@ -272,8 +272,8 @@ def read_set(path: Path, what: str = "students") -> Table:
         for rows in demographics.chunks():
             birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
 
-    # users.csv is read once, a chunk at a time: the students' rows are kept, of the other
-    # people only what a guardian needs (name, phone, e-mail and role).
+    # users.csv is read once, a chunk at a time: of the students' rows the cells read again are
+    # kept, of the other people only what a guardian needs (name, phone, e-mail and role).
     plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
                          "familyName", "middleName", "preferredGivenName")
              if users.column(h) is not None]
@@ -306,13 +306,15 @@ def read_set(path: Path, what: str = "students") -> Table:
                 people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
                                u_email(row), u_role(row))
                 continue
-            students.append((people_count + 1, keep_cells(row)))
             user_ids = u_ids(row)
             ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
             id_types.update(ids)
+            if what == "enrollments":
+                if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
+                    identity[sid] = (list(plain_of(row)[:-1]), ids)
+                continue
+            students.append((people_count + 1, keep_cells(row)))
             linked = linked or bool(u_agents(row))
-            if what == "enrollments" and not _not_k12(u_grades(row) or role_grade.get(sid, "")):
-                identity[sid] = (list(plain_of(row)[:-1]), ids)
     types = list(id_types)
     if what == "enrollments":
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,
