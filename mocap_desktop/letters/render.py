@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -87,12 +88,32 @@ class Placement:
     page_count: int
 
 
+class Placements(Sequence[Placement]):
+    """Where each letter of a batch landed, in order: two numbers a letter, so that a batch of
+    100,000 letters holds no object per letter."""
+
+    def __init__(self) -> None:
+        self._first, self._count = array("q"), array("q")
+
+    def append(self, placement: Placement) -> None:
+        self._first.append(placement.first_page)
+        self._count.append(placement.page_count)
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Placement(self._first[index], self._count[index])
+
+
 @dataclass(frozen=True)
 class BatchResult:
     path: Path | None
     letters: int
     pages: int
-    placements: tuple[Placement, ...]
+    placements: Sequence[Placement]
     bytes: int
 
 
@@ -205,7 +226,7 @@ class LetterWriter:
         self._letterheads: dict[tuple, str] = {}
         self._bodies: dict[tuple, tuple[str, ...]] = {}
         self.letters = 0
-        self.placements: list[Placement] = []
+        self.placements = Placements()
 
     # -- shared pieces, drawn once per file as form XObjects ----------------------------------
     def _letterhead_form(self, lh: Letterhead, w: Wording) -> str:
@@ -469,7 +490,7 @@ def write_letters(letters: Iterable[LetterData], dest: Path | BinaryIO, *,
             if on_letter is not None:
                 on_letter(data, placement)
         pages = writer.close()
-        return BatchResult(None, writer.letters, pages, tuple(writer.placements),
+        return BatchResult(None, writer.letters, pages, writer.placements,
                            writer.canvas._doc.bytes_written)
 
     if isinstance(dest, (str, Path)):
