@@ -14,7 +14,6 @@ imported again changes nothing; courses the file does not list are left as they 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -400,28 +399,22 @@ class CatalogKind(ImportKind):
         cols += [c for c in ("subject", "credits", "price", "delivery") if c in mapped]
         return cols
 
-    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
-              cancelled: CancelCheck) -> None:
+    def write(self, store: Store, plan: Plan, cancelled: CancelCheck) -> None:
         inserts, updates = plan.work
         repo = CatalogRepo(store)
         conn = store.conn
         stamp = date.today().isoformat()
-        total, done = len(inserts) + len(updates), 0
-        for course in inserts:
+        for done, course in enumerate(inserts, start=1):
             row = {**course.row(), "provider_id": repo.ensure_provider(course.provider_name),
                    "updated_at": stamp}
             conn.execute(f"INSERT INTO courses ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                          tuple(row.values()))
-            done += 1
-            if done % 500 == 0:
-                if cancelled():
-                    raise ImportCancelled()
-                progress(done, total)
+            if done % 500 == 0 and cancelled():
+                raise ImportCancelled()
         for course_id, changed in updates:
             changed = {**changed, "updated_at": stamp}
             conn.execute(f"UPDATE courses SET {', '.join(f'{c} = ?' for c in changed)} WHERE id = ?",
                          (*changed.values(), course_id))
-        progress(total, total)
 
 
 def import_catalog(store: Store, path: Path, *, dry_run: bool = False, program_code: str | None = None,

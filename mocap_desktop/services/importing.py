@@ -201,8 +201,7 @@ class ImportKind:
              columns: dict[str, str]) -> Plan:
         raise NotImplementedError
 
-    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
-              cancelled: CancelCheck) -> None:
+    def write(self, store: Store, plan: Plan, cancelled: CancelCheck) -> None:
         raise NotImplementedError
 
     chunk: int = 0
@@ -225,7 +224,7 @@ class Planner:
         return self.kind.plan(self.store, records, self.mapped, self.columns)
 
     def write(self, plan: Plan, cancelled: CancelCheck) -> None:
-        self.kind.write(self.store, plan, lambda done, total: None, cancelled)
+        self.kind.write(self.store, plan, cancelled)
 
     def finish(self) -> Plan:
         return Plan()

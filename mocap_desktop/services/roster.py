@@ -12,8 +12,6 @@ import, and gives the names callers import from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from mocap_desktop.core.access import ROSTER_IMPORT, require
 from mocap_desktop.services.importing import (
     CancelCheck,
@@ -143,28 +141,23 @@ class EnrollmentsKind(ImportKind):
     def planner(self, store: Store, mapped: set[str], columns: dict[str, str]) -> Planner:
         return _EnrollmentsPlanner(self, store, mapped, columns)
 
-    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
-              cancelled: CancelCheck) -> None:
+    def write(self, store: Store, plan: Plan, cancelled: CancelCheck) -> None:
         inserts, updates = plan.work
         conn = store.conn
-        total, done = len(inserts) + len(updates), 0
         names = ("student_id", "district_code", "entry", *ENROLLMENT_COLUMNS)
         for i in range(0, len(inserts), CHUNK):
             chunk = inserts[i:i + CHUNK]
             conn.executemany(
                 f"INSERT INTO enrollments ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                 [tuple(r[c] for c in names) for r in chunk])
-            done += len(chunk)
             if cancelled():
                 raise ImportCancelled()
-            progress(done, total)
         for eid, changed, _, _ in updates:
             sets = ", ".join(f"{c} = ?" for c in changed)
             conn.execute(f"UPDATE enrollments SET {sets} WHERE id = ?", (*changed.values(), eid))
         trail.note_many(store.db, store, "enrollment_updated", (
             (sid, None, {"enrollment_id": eid, **trail.changes(before, changed), "source": "enrollment import"})
             for eid, changed, sid, before in updates))
-        progress(total, total)
 
 
 class _EnrollmentsPlanner(Planner):

@@ -163,8 +163,7 @@ class StudentsKind(ImportKind):
     def planner(self, store: Store, mapped: set[str], columns: dict[str, str]) -> _StudentsPlanner:
         return _StudentsPlanner(self, store, mapped, columns)
 
-    def write(self, store: Store, plan: Plan, progress: Callable[[int, int], None],
-              cancelled: CancelCheck) -> None:
+    def write(self, store: Store, plan: Plan, cancelled: CancelCheck) -> None:
         _write(store, plan.work, cancelled)
 
 
@@ -428,7 +427,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
     """One plan's writes, in the import's transaction."""
     conn = store.conn
 
-    def tick(n: int) -> None:
+    def stop_if_cancelled() -> None:
         if cancelled():
             raise ImportCancelled()
 
@@ -457,7 +456,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         for i in range(0, len(work.inserts), CHUNK):
             chunk = work.inserts[i:i + CHUNK]
             insert_rows(conn, "students", names, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
-            tick(len(chunk))
+            stop_if_cancelled()
         ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
         StudentRepo(store).index_new_students(
             [(first_id + j, r[2], r[3], r[5], r[0], r[1]) for j, r in enumerate(work.inserts)])
@@ -470,7 +469,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         for shape, rows in by_shape.items():
             sets = ", ".join(f"{c} = ?" for c in shape)
             conn.executemany(f"UPDATE students SET {sets}, updated_at = ? WHERE id = ?", rows)
-        tick(len(chunk))
+        stop_if_cancelled()
     if work.guardians:
         inserts, updates, reset = [], [], []
         for local, guardians in work.guardians.items():
@@ -493,7 +492,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         for i in range(0, len(inserts), CHUNK):
             chunk = inserts[i:i + CHUNK]
             insert_rows(conn, "guardians", ("student_id", *GUARDIAN_COLUMNS), chunk)
-            tick(len(chunk))
+            stop_if_cancelled()
     # One audit entry per existing student the import changed: only the changed fields.
     for sid, changed in work.updates:
         detail = trail.changes(work.before.get(sid, {}), changed)

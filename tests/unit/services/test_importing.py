@@ -336,8 +336,8 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(store, tmp_path, 
 
     writes = []
 
-    def write_then_fail(store_, plan, progress, cancelled):
-        real_write(store_, plan, progress, cancelled)
+    def write_then_fail(store_, plan, cancelled):
+        real_write(store_, plan, cancelled)
         writes.append(plan.added)
         if len(writes) == 2:  # a chunk written before, and this one
             assert store_.query("SELECT count(*) AS n FROM students")[0]["n"] > sum(writes)
@@ -410,7 +410,7 @@ def test_the_engine_takes_a_new_kind_from_a_field_spec_alone(store, tmp_path):
         def plan(self, store_, records, mapped, columns):
             return Plan(added=len(records), work=[r.values for r in records])
 
-        def write(self, store_, plan, progress, cancelled):
+        def write(self, store_, plan, cancelled):
             written.extend(plan.work)
 
     path = write_csv(tmp_path / "catalog.csv", [["ENG9A", "English 9 A", "Mizzou Academy"],
