@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QComboBox, QDateEdit, QDialog, QLineEdit, QPlainTextEdit, QTableView,
-    QWidget,
+    QAbstractButton, QApplication, QComboBox, QDateEdit, QDialog, QLineEdit, QPlainTextEdit, QStyleOptionViewItem,
+    QTableView, QWidget,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -142,6 +142,38 @@ def test_queue_model_passes_the_model_tester(qtmodeltester, shown, total):
     assert model.rowCount() == total
 
 
+def test_what_a_painted_cell_shows_is_what_data_gives(window):
+    """The delegate reads each cell through `multiData` (one call for its roles): the text,
+    colours and font it paints are `data`'s, and a role with nothing clears what was there."""
+    table = window.queue.table
+    model = table.model()
+    delegate = table.itemDelegate()
+    roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+             Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+             Qt.ItemDataRole.UserRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole)
+    urgent = plain = 0
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in roles:
+                item = QModelRoleData(role)
+                item.setData("stale")
+                model.multiData(index, QModelRoleDataSpan(item))
+                assert item.data() == model.data(index, role), (row, column, role)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)
+            assert option.text == model.data(index)
+            background = model.data(index, Qt.ItemDataRole.BackgroundRole)
+            if background is None:
+                plain += 1
+                assert option.backgroundBrush.style() == Qt.BrushStyle.NoBrush
+            else:
+                urgent += 1
+                assert option.backgroundBrush.color() == background.color()
+            assert option.font.bold() == (model.data(index, Qt.ItemDataRole.FontRole) is not None)
+    assert urgent and plain
+
+
 def test_urgency_is_a_colour_and_words(window, session):
     table = window.queue.table
     model = table.model()
@@ -168,8 +200,14 @@ def test_filters_search_and_sort_from_the_controls(qtbot, window):
     assert model.rowCount() == 5
     pathway = queue.combos["pathway"]
     assert pathway.itemText(0) == "Both pathways (5)" and pathway.itemText(2) == "Full-time program (1)"
+    routing = queue.combos["routing"]
+    before = [(routing.itemData(i), routing.itemText(i)) for i in range(routing.count())]
     pathway.setCurrentIndex(pathway.findData("full_time"))
     assert model.rowCount() == 1 and model.data(model.index(0, 1)) == "Full-time"
+    # The other filters' counts follow, relabelled in place: the same choices, new counts.
+    after = [(routing.itemData(i), routing.itemText(i)) for i in range(routing.count())]
+    assert [v for v, _ in after] == [v for v, _ in before] and after != before
+    assert after[0][1].endswith("(1)") and pathway.currentData() == "full_time"
     assert queue.summary.text().startswith("1 request shown")
     queue.clear_button.click()
     assert model.rowCount() == 5 and queue.combos["pathway"].currentIndex() == 0

@@ -43,7 +43,7 @@ from mocap_desktop.ui.presenters.audit_viewer import (
 )
 from mocap_desktop.ui.views.dates import date_edit
 from mocap_desktop.ui.views.dialogs import MessageBoxes, present
-from mocap_desktop.ui.views.tables import StretchColumn, record_table, text_width
+from mocap_desktop.ui.views.tables import CellModel, StretchColumn, record_table, text_width
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY, _TOOLTIP, _ACCESSIBLE, _USER = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
@@ -57,7 +57,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(CellModel, QAbstractTableModel):
     """Audit lines from the presenter: the newest page at once, older pages fetched from SQL as
     the table scrolls (`canFetchMore`/`fetchMore`, keyset paging in the service)."""
 
@@ -103,19 +103,16 @@ class AuditTableModel(QAbstractTableModel):
         self._lines.extend(more)
         self.endInsertRows()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if role not in (_DISPLAY, _TOOLTIP, _ACCESSIBLE, _USER):
-            return None
-        row = index.row()
-        if not index.isValid() or row >= len(self._lines):
+    def cell(self, row: int, column: int, role: int):
+        if role not in (_DISPLAY, _TOOLTIP, _ACCESSIBLE, _USER) or row < 0 or row >= len(self._lines):
             return None
         line = self._lines[row]
         if role == _DISPLAY:
-            return line.cells[index.column()]
+            return line.cells[column]
         if role == _TOOLTIP:  # the whole text of a cell the column cuts short
-            return line.cells[index.column()] or line.tooltip
+            return line.cells[column] or line.tooltip
         if role == _ACCESSIBLE:
-            return f"{self._headers[index.column()]}: {line.cells[index.column()] or 'none'}"
+            return f"{self._headers[column]}: {line.cells[column] or 'none'}"
         return line.entry_id
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -127,10 +124,6 @@ class AuditTableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class DisclosureReportDialog(QDialog):

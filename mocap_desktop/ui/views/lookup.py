@@ -34,14 +34,14 @@ from PySide6.QtWidgets import (
 
 from mocap_desktop.ui.presenters.lookup import DetailView, ResultLine, ResultPager
 from mocap_desktop.ui.views.layouts import AdaptiveSplitter
-from mocap_desktop.ui.views.tables import StretchColumn
+from mocap_desktop.ui.views.tables import CellModel, StretchColumn
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Grade", "Building", "Local number · MOSIS ID")
 STUDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class StudentResultsModel(QAbstractTableModel):
+class StudentResultsModel(CellModel, QAbstractTableModel):
     """One query's results. Rows arrive a page at a time through `fetchMore`."""
 
     def __init__(self, parent: QObject | None = None):
@@ -65,12 +65,12 @@ class StudentResultsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+    def cell(self, row: int, column: int, role: int):
+        if row < 0 or row >= len(self._rows):
             return None
-        line = self._rows[index.row()]
+        line = self._rows[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (line.name, line.grade, line.building, line.ids)[index.column()]
+            return (line.name, line.grade, line.building, line.ids)[column]
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return line.accessible
         if role == STUDENT_ID_ROLE:
@@ -85,11 +85,6 @@ class StudentResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return section + 1
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._pager is not None and self._pager.has_more

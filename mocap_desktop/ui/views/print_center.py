@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from mocap_desktop.letters.pages import PageImage
 from mocap_desktop.ui.presenters.print_center import PRINT_DPI, PRINTED, WAITING, PrintDelivery, QueueRow
 from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, RadioButton, group
-from mocap_desktop.ui.views.tables import StretchColumn
+from mocap_desktop.ui.views.tables import CellModel, StretchColumn
 
 Index = QModelIndex | QPersistentModelIndex
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def qimage(page: PageImage) -> QImage:
     return image.copy()  # own the pixels: `page.data` may go away
 
 
-class LettersTableModel(QAbstractTableModel):
+class LettersTableModel(CellModel, QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[QueueRow] = []
@@ -67,18 +67,18 @@ class LettersTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+    def cell(self, row: int, column: int, role: int):
+        if not 0 <= row < len(self.rows):
             return None
-        row = self.rows[index.row()]
-        key = self.columns[index.column()][0]
+        line = self.rows[row]
+        key = self.columns[column][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = getattr(row, key)
+            value = getattr(line, key)
             if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
-                return f"{value} ({row.language})" if row.language != "English" else value
+                return f"{value} ({line.language})" if line.language != "English" else value
             return str(value)
         if role == Qt.ItemDataRole.UserRole:
-            return row.letter_id
+            return line.letter_id
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from mocap_desktop.services.review import QueueFilter
 from mocap_desktop.ui.presenters.queue import COLUMN_KEYS, COLUMNS, DAYS_COLUMN, DUE_COLUMN, FilterChoices, QueueLine
 from mocap_desktop.ui.views.layouts import FlowLayout, group
-from mocap_desktop.ui.views.tables import record_table
+from mocap_desktop.ui.views.tables import CellModel, record_table
 from mocap_desktop.ui.views.dialogs import MessageBoxes
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,7 +43,7 @@ _TOOLTIP, _ACCESSIBLE, _USER = (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.Acc
 _ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, _ACCESSIBLE, _USER})
 
 
-class QueueTableModel(QAbstractTableModel):
+class QueueTableModel(CellModel, QAbstractTableModel):
     """Queue lines from the presenter: the first page at once, the next ones fetched from SQL as
     the table scrolls (`canFetchMore`/`fetchMore`)."""
 
@@ -99,16 +99,12 @@ class QueueTableModel(QAbstractTableModel):
         self._lines.extend(more)
         self.endInsertRows()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def cell(self, row: int, column: int, role: int):
         # Called for every role of every visible cell on each paint: cheap checks first, nothing built.
-        if role not in _ROLES:
-            return None
-        row = index.row()
-        if row < 0 or row >= len(self._lines):
+        if role not in _ROLES or row < 0 or row >= len(self._lines):
             return None
         line = self._lines[row]
         if role == _DISPLAY:
-            column = index.column()
             if column == DAYS_COLUMN and line.urgency:
                 return URGENCY_PREFIX[line.urgency] + line.cells[column]
             return line.cells[column]
@@ -117,13 +113,12 @@ class QueueTableModel(QAbstractTableModel):
         if not line.urgency and role in (_FOREGROUND, _FONT):
             return None
         if role == _FOREGROUND:
-            return TEXT_BRUSH[line.urgency] if index.column() in (DUE_COLUMN, DAYS_COLUMN) else None
+            return TEXT_BRUSH[line.urgency] if column in (DUE_COLUMN, DAYS_COLUMN) else None
         if role == _FONT:
-            return self._bold if index.column() == DAYS_COLUMN else None
+            return self._bold if column == DAYS_COLUMN else None
         if role == _TOOLTIP:
             return line.tooltip
         if role == _ACCESSIBLE:
-            column = index.column()
             return f"{self._headers[column]}: {line.cells[column]}"
         return line.request_id  # UserRole
 
@@ -137,11 +132,6 @@ class QueueTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and section >= 0:
             return str(section + 1)
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting runs in SQL: ask the presenter, which sends back new lines."""
@@ -296,12 +286,20 @@ class QueueWidget(MessageBoxes, QWidget):
                                ("pathway", choices.pathway), ("routing", choices.routing)):
                 combo = self.combos[key]
                 combo.blockSignals(True)
-                combo.clear()
-                for choice in items:
-                    combo.addItem(choice.label, choice.value)
+                # The same choices with new counts are relabelled in place: a combo that keeps
+                # its width keeps the filter bar's layout, so only what changed is repainted.
+                if [combo.itemData(i) for i in range(combo.count())] == [c.value for c in items]:
+                    for i, choice in enumerate(items):
+                        if combo.itemText(i) != choice.label:
+                            combo.setItemText(i, choice.label)
+                else:
+                    combo.clear()
+                    for choice in items:
+                        combo.addItem(choice.label, choice.value)
                 combo.setCurrentIndex(max(0, combo.findData(getattr(selected, key))))
                 combo.blockSignals(False)
-            self.overdue.setText("&" + choices.overdue_label)
+            if self.overdue.text() != "&" + choices.overdue_label:
+                self.overdue.setText("&" + choices.overdue_label)
             self.overdue.setChecked(selected.overdue)
         finally:
             self._filling = False
