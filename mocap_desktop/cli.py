@@ -194,8 +194,6 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
 
 
 def cmd_students_search(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from mocap_desktop.store import StoreError
     from mocap_desktop.store.students import StudentRepo
 
@@ -209,7 +207,7 @@ def cmd_students_search(args: argparse.Namespace) -> int:
     finally:
         session.close()
     if args.json:
-        json.dump([asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([r._asdict() for r in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         for r in rows:
