@@ -147,7 +147,7 @@ def _word_filters(rest: list[str]) -> tuple[str, list[str]]:
 
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
 INDEX_SETTING, INDEX_VERSION = "students.search_index", "2"  # bump when search_key changes
-_COUNT_CAP = 2000  # how far a word's matches are counted when choosing which to walk
+_COUNT_CAP = 500  # how far a word's matches are counted when choosing which to walk
 _ROWS_PER_INSERT = 300  # 900 parameters: under the oldest SQLite limit (999)
 _INSERT_ROW = "INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)"
 _INSERT_ROWS = _INSERT_ROW + ", (?, ?, ?)" * (_ROWS_PER_INSERT - 1)
