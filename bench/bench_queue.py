@@ -178,6 +178,10 @@ def main(count: int = 5000, rounds: int = 6) -> None:
         ms, cpu_ms, widget, presenter = bench.open_queue()
         opens.append(ms)
         open_cpu.append(cpu_ms)
+    # The process's first queue also loads fonts and styles, which the app does as its main window
+    # opens (the queue is built with it): reported apart, not in the open figures.
+    first_open = opens.pop(0)
+    open_cpu.pop(0)
     changes = [
         ("status", lambda: presenter.filter_changed("status", "submitted")),
         ("status", lambda: presenter.filter_changed("status", "all")),
@@ -232,7 +236,8 @@ def main(count: int = 5000, rounds: int = 6) -> None:
             limit.append((time.perf_counter() - start) * 1000)
     every = [v for values in timings.values() for v in values]
     print(f"open the queue ({len(presenter.ids):,} rows shown): median {statistics.median(opens):.1f} ms, "
-          f"p95 {p95(opens):.1f} ms, max {max(opens):.1f} ms  (n={len(opens)})")
+          f"p95 {p95(opens):.1f} ms, max {max(opens):.1f} ms  (n={len(opens)}; the process's first: "
+          f"{first_open:.0f} ms, with its fonts and styles)")
     for name, values in timings.items():
         print(f"  {name:<9} median {statistics.median(values):6.1f} ms   max {max(values):6.1f} ms  (n={len(values)})")
     print(f"filter change + repaint: median {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms, "
