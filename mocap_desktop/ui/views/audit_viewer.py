@@ -125,7 +125,6 @@ class AuditTableModel(CellModel, QAbstractTableModel):
         return None
 
 
-
 class DisclosureReportDialog(QDialog):
     """One student's record of disclosures, with Save as CSV / PDF."""
 

@@ -298,8 +298,7 @@ class QueueWidget(MessageBoxes, QWidget):
                         combo.addItem(choice.label, choice.value)
                 combo.setCurrentIndex(max(0, combo.findData(getattr(selected, key))))
                 combo.blockSignals(False)
-            if self.overdue.text() != "&" + choices.overdue_label:
-                self.overdue.setText("&" + choices.overdue_label)
+            self.overdue.setText("&" + choices.overdue_label)  # Qt ignores the same text
             self.overdue.setChecked(selected.overdue)
         finally:
             self._filling = False
