@@ -5,9 +5,9 @@ bundle that calls ICU, and only four families of its functions (`nm -D --undefin
 libQt6Core.so.6 | grep _NN`): collation (`ucol_*`: QCollator, the file dialog's sorting), case
 mapping (`u_strToUpper/Lower`: QLocale::toUpper), calendars and time-zone names (`ucal_*`:
 QTimeZone::displayName) and converters (`ucnv_*`: QStringConverter for non-UTF encodings).
-Those read the locale data, `coll/`, `zone/`, the `*.cnv` converters and the supplemental
-tables, which are all kept. The items below serve only ICU functions nothing in the bundle
-calls, and no kept item points into them (ICU's resource aliases stay within their own tree):
+Those read the locale data, `coll/`, `zone/` and the supplemental tables. The items below serve
+only ICU functions nothing in the bundle calls, or languages and encodings the app never asks
+Qt for, and no kept item points into them (ICU's resource aliases stay within their own tree):
 
     brkitr/    break iteration (Qt has its own line and word breaking)
     unit/      unit names for measure formatting
@@ -16,6 +16,13 @@ calls, and no kept item points into them (ICU's resource aliases stay within the
     translit/  transliterators
     rbnf/      spelled-out numbers
     *.spp unames.icu confusables.cfu uts46.nrm   stringprep, character names, spoof checks, IDNA
+    *.cnv      legacy encodings (Windows-1252, Shift-JIS, EBCDIC...): the app reads files with
+               Python's codecs and gives Qt only Unicode text; UTF-8/16/32 and Latin-1 are built
+               into QtCore and ICU's algorithmic converters, which need no data
+    locales other than English, Spanish and root, in the top level, `coll/` and `zone/`: the
+               app speaks English and Spanish; on a PC set to another language, QCollator and
+               time-zone names fall back to the root locale (Unicode's default order, English
+               names), as ICU does for any locale it lacks
 
 `trim_library` refuses to trim when a bundled binary calls any other ICU function, so a newer
 Qt that starts using, say, ICU's break iterators stops the build instead of losing data.
@@ -36,17 +43,27 @@ from collections.abc import Iterable
 from pathlib import Path
 
 DROP_TREES = ("brkitr", "unit", "curr", "lang", "region", "translit", "rbnf")
-DROP_SUFFIXES = (".spp", ".cfu")
+DROP_SUFFIXES = (".spp", ".cfu", ".cnv")
 DROP_NAMES = ("unames.icu", "uts46.nrm")
-# ICU functions whose data is all kept (prefixes of the C API names, before the _NN suffix).
+# Locale data kept: these languages (and their regions, scripts and variants) and root.
+LANGUAGES = ("en", "es")
+LOCALE_TREES = ("", "coll", "zone")
+# A locale's resource name (`de`, `sr_Latn_BA`, `es_419`, `de__PHONEBOOK`), not a table such as
+# `supplementalData`, `pool` or `root` (`res_index`, the locale list, is kept by name).
+LOCALE = re.compile(r"([a-z]{2,3})(_[A-Za-z0-9]*)*\.res")
+# ICU functions whose data is kept as above (prefixes of the C API names, before the _NN suffix).
 KNOWN_CALLS = ("ucol_", "ucnv_", "UCNV_", "ucal_", "u_strToUpper", "u_strToLower")
 
 
 def dropped(name: str) -> bool:
     """`name` is a table-of-contents entry such as `icudt73l/coll/de.res`."""
     parts = name.split("/")
-    return (len(parts) > 2 and parts[1] in DROP_TREES) or name.endswith(DROP_SUFFIXES) \
-        or parts[-1] in DROP_NAMES
+    tree, file = "/".join(parts[1:-1]), parts[-1]
+    if (len(parts) > 2 and parts[1] in DROP_TREES) or file.endswith(DROP_SUFFIXES) or file in DROP_NAMES:
+        return True
+    locale = LOCALE.fullmatch(file)
+    return (tree in LOCALE_TREES and locale is not None and file != "res_index.res"
+            and locale.group(1) not in LANGUAGES)
 
 
 def dynamic_symbols(image: bytes) -> Iterable[tuple[str, int, int]]:
