@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST, WORK = ROOT / "build" / "dist", ROOT / "build" / "work"
+sys.path.insert(0, str(ROOT / "build"))
+from linux_libs import LEFT_TO_SYSTEM, needed  # noqa: E402
 
 
 def folder_size(path: Path) -> int:
@@ -26,27 +27,19 @@ def folder_size(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
-# Libraries PyInstaller leaves to the system on Linux (glibc, the GL drivers, libxcb): a bundled
-# program may need them without the bundle carrying them.
-SYSTEM_LIBRARIES = re.compile(
-    r"ld-linux.*|ld64\.so.*|lib(c|m|dl|pthread|rt|util|resolv|crypt|nsl|anl|BrokenLocale|thread_db)\.so.*"
-    r"|libnss_.*|libE?(Open)?GLX?(ESv1_CM|ESv2)?(dispatch)?\.so.*|libdrm\.so.*|libxcb(-dri.*)?\.so.*"
-    r"|libwayland-(client|cursor|egl|server)\.so.*")
-
-
 def missing_libraries(bundle: Path) -> dict[str, set[str]]:
     """Linux: the libraries that programs in the bundle need (ELF NEEDED) but that are neither in
-    it nor left to the system. A library dropped by mocap.spec that something still needs shows up
-    here even on a machine where the system has a copy (which the smoke test would load)."""
+    it nor left to the system (`build/linux_libs.py`). A library dropped by mocap.spec that
+    something still needs shows up here even on a machine where the system has a copy (which the
+    smoke test would load)."""
     present = {f.name for f in bundle.rglob("*")}
     missing: dict[str, set[str]] = {}
     for file in bundle.rglob("*"):
-        if file.is_symlink() or not file.is_file() or file.open("rb").read(4) != b"\x7fELF":
+        if file.is_symlink() or not file.is_file():
             continue
-        dump = subprocess.run(["objdump", "-p", str(file)], capture_output=True, text=True).stdout
-        for needed in re.findall(r"^\s+NEEDED\s+(\S+)$", dump, re.MULTILINE):
-            if needed not in present and not SYSTEM_LIBRARIES.fullmatch(needed):
-                missing.setdefault(needed, set()).add(str(file.relative_to(bundle)))
+        for name in needed(file):
+            if name not in present and not LEFT_TO_SYSTEM.fullmatch(name):
+                missing.setdefault(name, set()).add(str(file.relative_to(bundle)))
     return missing
 
 

@@ -11,10 +11,11 @@ action="${1:-setup}"; shift || true
 PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
 
-# Shared libraries Qt needs on Debian/Ubuntu (offscreen needs the first line; a real screen all).
+# Shared libraries Qt needs on Debian/Ubuntu (offscreen needs the first line; a real screen all;
+# printing libcups2). The Linux bundle takes these from the system too (build/linux_libs.py).
 SYSTEM_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 binutils
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
-  libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1"
+  libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1 libcups2"
 
 # The tests of district mode start their own PostgreSQL server (tests/pgserver.py) from these.
 TEST_PACKAGES="postgresql"
