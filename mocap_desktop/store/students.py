@@ -147,7 +147,7 @@ def _word_filters(rest: list[str]) -> tuple[str, list[str]]:
 
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
 INDEX_SETTING, INDEX_VERSION = "students.search_index", "2"  # bump when search_key changes
-_COUNT_CAP = 500  # how far a word's matches are counted when choosing which to walk
+_COUNT_CAP = 250  # how far a word's matches are counted when choosing which to walk
 _ROWS_PER_INSERT = 300  # 900 parameters: under the oldest SQLite limit (999)
 _INSERT_ROW = "INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)"
 _INSERT_ROWS = _INSERT_ROW + ", (?, ?, ?)" * (_ROWS_PER_INSERT - 1)
@@ -260,10 +260,7 @@ class StudentDetail:
     requests: list[RequestRow] = field(default_factory=list)
 
 
-_ROW_COLUMNS = (
-    "s.id, s.last_name, s.first_name, s.preferred_name, s.grade, "
-    "COALESCE(b.name, s.building_code, ''), s.local_number, s.mosis_id"
-)
+_ROW_COLUMNS = "id, last_name, first_name, preferred_name, grade, building_code, local_number, mosis_id"
 
 
 class StudentRepo:
@@ -273,6 +270,8 @@ class StudentRepo:
         self.store = store
         self._version_checked = False
         self._behind: bool | None = None  # read-only: is the index behind the students?
+        self._indexed_at: tuple | None = None  # the database version the index was last brought up to
+        self._buildings: tuple[tuple, dict[str, str]] | None = None  # (database version, names)
 
     @property
     def conn(self):
@@ -295,7 +294,9 @@ class StudentRepo:
         STUDENTS_READ.
         """
         require(self.store, STUDENTS_READ)
-        self.refresh_index()
+        if self._version() != self._indexed_at:  # nothing written since: nothing to index
+            self.refresh_index()
+            self._indexed_at = self._version()
         query = sorted(set(words(text)), key=lambda w: (-len(w), w))
         # A word that is a prefix of another query word adds nothing: 'jo john' == 'john'.
         query = [w for i, w in enumerate(query) if not any(o.startswith(w) for o in query[:i])]
@@ -447,14 +448,25 @@ class StudentRepo:
     def _rows(self, ids: Sequence[int]) -> list[StudentRow]:
         if not ids:
             return []
-        found = {
-            r.id: r
-            for r in map(StudentRow._make, self.conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM students s "
-                "LEFT JOIN buildings b ON b.code = s.building_code "
-                f"WHERE s.id IN ({','.join('?' * len(ids))})", list(ids)))
-        }
-        return [found[i] for i in ids if i in found]
+        names = self._building_names()
+        found = {row[0]: row for row in self.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM students WHERE id IN ({','.join('?' * len(ids))})", list(ids))}
+        return [StudentRow(sid, last, first, preferred, grade, names.get(code, code or ""), local, mosis)
+                for sid, last, first, preferred, grade, code, local, mosis in (found[i] for i in ids if i in found)]
+
+    def _version(self) -> tuple:
+        """Changes whenever the database does: a write through this connection (its count of
+        changed rows) or a commit through another (SQLite's data_version)."""
+        conn = self.conn
+        return id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _building_names(self) -> dict[str, str]:
+        """Building code → name, read again only when the database has changed (a result list
+        names each row's building: a join per keystroke cost more)."""
+        version = self._version()
+        if self._buildings is None or self._buildings[0] != version:
+            self._buildings = (version, dict(self.conn.execute("SELECT code, name FROM buildings")))
+        return self._buildings[1]
 
     # --- the index ----------------------------------------------------------------
     def refresh_index(self) -> int:

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from mocap_desktop.store import open_store
 from mocap_desktop.store.students import StudentRepo, fold, student_tokens, words
 
 # Invented people only.
@@ -158,6 +159,48 @@ def test_any_writer_is_indexed_before_the_next_search(store):
     assert locals_of(repo.search("nguy")) == []
     assert store.query("SELECT count(*) AS n FROM student_search_stale")[0]["n"] == 0
     assert store.query("SELECT count(*) AS n FROM student_tokens WHERE token = 'nguyen'")[0]["n"] == 0
+
+
+def test_results_name_the_building_as_it_is_now_whoever_wrote_it(store, data_dir):
+    add(store, PEOPLE[:2])
+    with store.transaction() as db:
+        db.execute("INSERT INTO buildings (code, name) VALUES ('5000', 'Oak Grove Elementary')")
+        db.execute("INSERT INTO students (local_number, last_name, first_name, birth_date, grade, "
+                   "building_code, resident_district) VALUES ('3001', 'Penrose', 'Ivy', '2011-02-02', "
+                   "'4', '5000', '099901'), ('3002', 'Pennington', 'Al', '2011-02-02', '4', NULL, '099901')")
+    repo = StudentRepo(store)
+
+    def buildings():
+        return {r.local_number: r.building for r in repo.search("pen").rows}
+
+    assert buildings() == {"1002": "Maple Valley High", "3001": "Oak Grove Elementary", "3002": ""}
+    with store.transaction() as db:  # written through this connection
+        db.execute("UPDATE buildings SET name = 'Oak Grove School' WHERE code = '5000'")
+    assert buildings()["3001"] == "Oak Grove School"
+    other = open_store(data_dir.database())  # another connection (district sync, a second window)
+    try:
+        with other.transaction() as db:
+            db.execute("UPDATE buildings SET name = 'Oak Grove Primary' WHERE code = '5000'")
+    finally:
+        other.close()
+    assert buildings()["3001"] == "Oak Grove Primary"
+
+
+def test_students_another_connection_writes_are_found_by_the_next_search(store, data_dir):
+    add(store, PEOPLE[:2])
+    repo = StudentRepo(store)
+    assert locals_of(repo.search("pen")) == ["1002"]
+    assert locals_of(repo.search("pen")) == ["1002"]  # nothing written: the index is not checked again
+    other = open_store(data_dir.database())
+    try:
+        with other.transaction() as db:
+            db.execute("INSERT INTO students (local_number, last_name, first_name, birth_date, grade, "
+                       "resident_district) VALUES ('2001', 'Penrose', 'Ana', '2011-02-02', '4', '099901')")
+            db.execute("UPDATE students SET last_name = 'Ortiz' WHERE local_number = '1002'")
+    finally:
+        other.close()
+    assert locals_of(repo.search("pen")) == ["2001"]
+    assert locals_of(repo.search("ortiz")) == ["1002"]
 
 
 def test_a_reused_id_does_not_inherit_the_old_students_tokens(store):
