@@ -408,12 +408,20 @@ def keyring_path(database: Path) -> Path:
     return database.with_name(database.name + ".keys")
 
 
+# Each connection's page cache, at most (filled only as pages are read). SQLite's default, 2 MiB,
+# holds a small part of a big district's search index: pages are read and, encrypted, decrypted
+# again and again (a search's p95 at 100,000 students: 1.07 ms with 2 MiB, 0.59 with 64).
+PAGE_CACHE_KIB = 65536
+
+
 def _connect(path: Path | str, key: bytes | None = None, uri: bool = False) -> sqlite3.Connection:
     if key is None:
-        return sqlite3.connect(path, timeout=5.0, uri=uri)
-    conn = sqlcipher.connect(str(path), timeout=5.0, uri=uri)
-    conn.execute("PRAGMA cipher_log_level = NONE")  # failures reach the user as StoreError
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn = sqlite3.connect(path, timeout=5.0, uri=uri)
+    else:
+        conn = sqlcipher.connect(str(path), timeout=5.0, uri=uri)
+        conn.execute("PRAGMA cipher_log_level = NONE")  # failures reach the user as StoreError
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     return conn
 
 

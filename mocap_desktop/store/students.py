@@ -36,8 +36,8 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache, partial
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -148,9 +148,24 @@ def _word_filters(rest: list[str]) -> tuple[str, list[str]]:
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
 INDEX_SETTING, INDEX_VERSION = "students.search_index", "2"  # bump when search_key changes
 _COUNT_CAP = 250  # how far a word's matches are counted when choosing which to walk
+_PIVOT_WORDS = 24  # at most this many different words read one by one in `_pivot`
 _ROWS_PER_INSERT = 300  # 900 parameters: under the oldest SQLite limit (999)
 _INSERT_ROW = "INSERT OR IGNORE INTO student_tokens VALUES (?, ?, ?)"
 _INSERT_ROWS = _INSERT_ROW + ", (?, ?, ?)" * (_ROWS_PER_INSERT - 1)
+
+
+def _key_after(after: tuple) -> tuple[str, int]:
+    """A cursor (token, key, id) as (key, id) among last names' rows, where the token is the
+    key's first word: a key whose first word is `token` lies from "\x1f" + token + "\x1f" up to
+    "\x1f" + token + "!" (a word ends at " " or "\x1f", below any letter or digit)."""
+    token, key, sid = after
+    return min(max((key, sid), ("\x1f" + token + "\x1f", -1)), ("\x1f" + token + "!", -1))
+
+
+def _listed(rows: list[tuple], after: tuple, want: int) -> tuple[list[tuple], tuple | None]:
+    """A source over rows already read (sorted): those after `after`, `want` at most."""
+    part = rows[bisect.bisect_right(rows, after):][:want]
+    return part, (part[-1] if len(part) == want else None)
 
 
 def _upper_bound(prefix: str) -> str:
@@ -310,13 +325,19 @@ class StudentRepo:
             # Words are counted longest first, each only as far as the rarest so far: a word that
             # reaches that count cannot be walked instead.
             fewest = _COUNT_CAP * 3
+            counts = {}
             for w in query:
-                count = self._capped_count(w, min(fewest, _COUNT_CAP))
+                counts[w] = self._capped_count(w, min(fewest, _COUNT_CAP))
+                count = sum(counts[w])
                 if count == 0:
                     return Page([], None)
                 if count < fewest:
                     order, fewest = w, count
             rest = [w for w in query if w != order]
+            if fewest >= _COUNT_CAP:  # every word is common: a walk would read many rows
+                sources = self._pivot(query, order, counts)
+                if sources is not None:
+                    return self._scan(order, rest, limit, after, sources)
         return self._scan(order, rest, limit, after)
 
     def _index_behind(self) -> bool:
@@ -343,19 +364,89 @@ class StudentRepo:
         start = (after.token, after.sort_key, after.student_id) if after else ("", "", -1)
         return self._page([k for k in found if k > start][:limit + 1], limit)
 
-    def _capped_count(self, word: str, cap: int = _COUNT_CAP) -> int:
-        """How many rows match `word`, each of the three sources counted up to `cap`."""
+    def _capped_count(self, word: str, cap: int = _COUNT_CAP) -> tuple[int, int, int]:
+        """How many rows match `word` in each of the three sources (its own rows, last names'
+        first words, MOSIS IDs), each counted up to `cap`."""
         key = "\x1f" + word
         return self.conn.execute(
             "SELECT (SELECT count(*) FROM (SELECT 1 FROM student_tokens "
-            "WHERE token >= ? AND token < ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 "
-            "FROM student_tokens WHERE token = '' AND sort_key >= ? AND sort_key < ? LIMIT ?)) + "
+            "WHERE token >= ? AND token < ? LIMIT ?)), (SELECT count(*) FROM (SELECT 1 "
+            "FROM student_tokens WHERE token = '' AND sort_key >= ? AND sort_key < ? LIMIT ?)), "
             "(SELECT count(*) FROM (SELECT 1 FROM students WHERE mosis_id >= ? AND mosis_id < ? "
             "LIMIT ?))",
             (word, _upper_bound(word), cap, key, _upper_bound(key), cap,
-             word, _upper_bound(word), cap)).fetchone()[0]
+             word, _upper_bound(word), cap)).fetchone()
 
-    def _scan(self, order: str, rest: list[str], limit: int, after: Cursor | None) -> Page:
+    def _pivot(self, query: list[str], order: str,
+               counts: dict[str, tuple[int, int, int]]) -> list[Callable] | None:
+        """Sources for `_scan` when the words are all common and one is common only as a last
+        name ("zoe russ": 6,700 Russells, a few students called Russ): read without walking either
+        word's rows.
+
+        That word, the pivot, starts one of a student's words either in the pivot's own rows
+        (few: all read) or as the first word of the last name. In the second case another word
+        (`other`) starts one of the student's other words, as two query words cannot start the
+        same word; and each of `other`'s words holds its students in key order, so those whose
+        last name starts with the pivot are one range of it: one source for each of those
+        words. Their rows come in `_scan`'s order when `order` is the pivot or `other`. None
+        when that would not be cheaper: the pivot has many rows of its own or matches a MOSIS
+        ID, or `other` starts many different words."""
+        pivot = min(query, key=lambda w: counts[w][0])
+        others = [w for w in query if w != pivot and not w.isdigit()]  # a MOSIS ID has no rows
+        if counts[pivot][0] >= _COUNT_CAP or counts[pivot][2] or not others:
+            return None
+        other = order if order != pivot else others[0]
+        if other not in others:
+            return None
+        spelled = self._words_starting(other, _PIVOT_WORDS + 1)
+        if len(spelled) > _PIVOT_WORDS:
+            return None
+        filters, params = _word_filters([w for w in query if w != pivot])
+        own = sorted((min(t for t in key_tokens(key) if t.startswith(order)), key, sid)
+                     for key, sid in self.conn.execute(
+                         f"SELECT sort_key, student_id FROM student_tokens WHERE token >= ? AND token < ?{filters}",
+                         [pivot, _upper_bound(pivot), *params]))
+        rest = [w for w in query if w not in (pivot, other)]
+        return [partial(_listed, own), *(partial(self._last_name_range_rows, word, pivot, rest, other == order)
+                                         for word in spelled)]
+
+    def _last_name_range_rows(self, word: str, pivot: str, rest: list[str], by_word: bool,
+                              after: tuple, want: int):
+        """A `_pivot` source: the rows of `word` whose key starts with the pivot as a last name,
+        that match `rest`, after `after`: as `word`'s (`by_word`) or as the last name's rows."""
+        filters, params = _word_filters(rest)
+        prefix = "\x1f" + pivot
+        if by_word:
+            rows = self.conn.execute(
+                "SELECT token, sort_key, student_id FROM student_tokens WHERE token = ? AND sort_key >= ? "
+                f"AND sort_key < ?{filters} AND (token, sort_key, student_id) > (?, ?, ?) "
+                "ORDER BY sort_key, student_id LIMIT ?",
+                [word, prefix, _upper_bound(prefix), *params, *after, want]).fetchall()
+        else:
+            start = _key_after(after)
+            rows = [(_KEY_WORDS.split(k, 2)[1], k, i) for k, i in self.conn.execute(
+                "SELECT sort_key, student_id FROM student_tokens WHERE token = ? AND sort_key >= ? "
+                f"AND sort_key < ?{filters} AND (sort_key, student_id) > (?, ?) "
+                "ORDER BY sort_key, student_id LIMIT ?",
+                [word, max(prefix, start[0]), _upper_bound(prefix), *params, *start, want])]
+        return rows, (rows[-1] if len(rows) == want else None)
+
+    def _words_starting(self, prefix: str, most: int) -> list[str]:
+        """The different words of the index's own rows that start with `prefix`, up to `most`:
+        one index seek each."""
+        found: list[str] = []
+        low, high = prefix, _upper_bound(prefix)
+        while len(found) < most:
+            row = self.conn.execute("SELECT token FROM student_tokens WHERE token >= ? AND token < ? "
+                                    "ORDER BY token LIMIT 1", (low, high)).fetchone()
+            if row is None:
+                break
+            found.append(row[0])
+            low = row[0] + "\x00"  # the next string after it
+        return found
+
+    def _scan(self, order: str, rest: list[str], limit: int, after: Cursor | None,
+              sources: list[Callable] | None = None) -> Page:
         """Walk `order`'s matches in (token, key, id) order, keeping students that match `rest`.
 
         Results are ordered by the student's first token that matches `order`, then by name; a
@@ -364,7 +455,7 @@ class StudentRepo:
         keys: list[tuple] = []
         start = (after.token, after.sort_key, after.student_id) if after else ("", "", -1)
         while len(keys) <= limit:
-            batch, start = self._matches(order, rest, start, limit + 1 - len(keys))
+            batch, start = self._matches(order, rest, start, limit + 1 - len(keys), sources)
             for token, key, sid in batch:
                 # Kept at the student's first word matching `order`: when only one word does
                 # (nearly always), that is this row's.
@@ -375,14 +466,16 @@ class StudentRepo:
                 break
         return self._page(keys, limit)
 
-    def _matches(self, order: str, rest: list[str], after: tuple,
-                 want: int) -> tuple[list[tuple], tuple | None]:
+    def _matches(self, order: str, rest: list[str], after: tuple, want: int,
+                 sources: list[Callable] | None = None) -> tuple[list[tuple], tuple | None]:
         """Rows (token, key, id) after `after` matching `order` and `rest`, in order, from each
-        source; and where the next call starts (None when no source has more)."""
-        found = [self._token_rows(order, rest, after, want),
-                 self._last_name_rows(order, rest, after, want)]
-        if order.isdigit():
-            found.append(self._mosis_rows(order, rest, after, want))
+        source (`sources(after, want)`: by default `order`'s own rows, last names and MOSIS IDs);
+        and where the next call starts (None when no source has more)."""
+        if sources is None:
+            sources = [partial(self._token_rows, order, rest), partial(self._last_name_rows, order, rest)]
+            if order.isdigit():
+                sources.append(partial(self._mosis_rows, order, rest))
+        found = [source(after, want) for source in sources]
         # A source that gave `want` rows may have more after its last: rows up to the first
         # such last row are all here.
         ends = [end for _, end in found if end is not None]
@@ -401,10 +494,8 @@ class StudentRepo:
 
     def _last_name_rows(self, order: str, rest: list[str], after: tuple, want: int):
         """Matches of the last name's first word: a range of '' rows, as their key starts with
-        it. A word ends at " " or "\x1f", below any letter or digit, so the keys whose first word
-        is `token` are those from "\x1f" + token + "\x1f" up to "\x1f" + token + "!"."""
-        token, key, sid = after
-        start = min(max((key, sid), ("\x1f" + token + "\x1f", -1)), ("\x1f" + token + "!", -1))
+        it (`_key_after` places the cursor among them)."""
+        start = _key_after(after)
         filters, params = _word_filters(rest)
         prefix = "\x1f" + order
         rows = self.conn.execute(

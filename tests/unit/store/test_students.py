@@ -134,6 +134,47 @@ def test_keyset_pages_return_every_match_exactly_once(store, query, digits):
     assert pages >= len(expected) // 37
 
 
+@pytest.mark.parametrize("cap", [3, 40])
+def test_common_words_read_through_a_last_name_give_the_walks_pages(store, monkeypatch, cap):
+    """Words all common (counted past the cap) are read through the pivot when one is common only
+    as a last name: the same students, order and pages as the walk of the rarest word's index
+    range, whichever word matches which name."""
+    import mocap_desktop.store.students as students
+
+    people = _roster(700, digits=True)
+    people += [(f"M{i}", None, last, first, "", preferred, "5") for i, (last, first, preferred) in enumerate([
+        ("Smith Anders", "Gary", ""), ("Anders", "Smith", ""), ("Penn", "Ana", "Smitty"), ("Lukas", "Penelope", "Gar"),
+        ("De La Garza", "Ana", ""), ("Sam", "Sam", "Sam"), ("Gardner", "Sammy", "Samantha"),
+        ("Smithers", "Ana", "Smitty"), ("Andersen", "Ana", "Andrea")])]
+    people += [(f"S{i}", None, rng_last, "Smithy", "", "", "5")  # the pivot's own rows: more than a page
+               for i, rng_last in enumerate(["Garcia", "Gardner", "Penn"] * 5)]
+    add(store, people)
+    repo = StudentRepo(store)
+    monkeypatch.setattr(students, "_COUNT_CAP", cap)
+    real_pivot, taken = StudentRepo._pivot, []
+
+    def pages(query, limit):
+        found, cursor = [], None
+        while True:
+            page = repo.search(query, limit=limit, after=cursor)
+            found.append((page.rows, page.next))
+            if page.next is None:
+                return found
+            cursor = page.next
+
+    for query in ("ana smith", "smith ana", "sam gar", "gar sam", "an smi", "gary smith anders",
+                  "pen ana", "ana de la", "la ana", "sam sam", "samm gard", "300 ana", "ana 3000000",
+                  "luk mar", "mar luk", "ma ga", "a s", "smitty ana", "andr smith", "smith gar", "gar smith"):
+        for limit in (7, 50):
+            monkeypatch.setattr(StudentRepo, "_pivot", lambda self, *a: taken.append(real_pivot(self, *a)) or taken[-1])
+            through_pivot = pages(query, limit)
+            monkeypatch.setattr(StudentRepo, "_pivot", lambda self, *a: None)
+            assert through_pivot == pages(query, limit), query
+            assert len({r.id for rows, _ in through_pivot for r in rows}) == sum(len(rows) for rows, _ in through_pivot)
+    assert any(p is not None for p in taken), "the pivot was never taken"
+    assert any(p is None for p in taken), "the pivot never declined"
+
+
 def test_empty_query_browses_the_roster_in_name_order_a_page_at_a_time(store):
     add(store)
     repo = StudentRepo(store)
