@@ -61,12 +61,15 @@ def active_policy(store: Store) -> core.Policy:
 
 
 def district_calendar(store: Store) -> core.Calendar:
-    data = DistrictRepo(store).calendar()
-    return core.Calendar.of(
-        (core.Term(t.id, date.fromisoformat(t.start), date.fromisoformat(t.end)) for t in data.terms),
-        (date.fromisoformat(d) for d in data.closed_days),
-        (date.fromisoformat(d) for d in data.no_school_days),
-    )
+    """The district's terms and closed days (read again only after the database changed)."""
+    def read() -> core.Calendar:
+        data = DistrictRepo(store).calendar()
+        return core.Calendar.of(
+            (core.Term(t.id, date.fromisoformat(t.start), date.fromisoformat(t.end)) for t in data.terms),
+            (date.fromisoformat(d) for d in data.closed_days),
+            (date.fromisoformat(d) for d in data.no_school_days),
+        )
+    return store.unchanged("district calendar", read)
 
 
 def district_code(store: Store) -> str:

@@ -229,6 +229,9 @@ if TYPE_CHECKING:
         changes: ChangeSet | None
 
 
+MEMO_ENTRIES = 32  # what `Store.unchanged` keeps
+
+
 class Store:
     """An open, checked and migrated database. Write inside `transaction()` (the write seam)."""
 
@@ -242,6 +245,8 @@ class Store:
         self.user = None  # the signed-in person (core.access.User); None = the system itself
         self.read_only_reason: str | None = None  # opened read-only (a full disk, a read-only file): why
         self.deferred: list[dict] = []  # audit entries waiting for the database to be writable (audit.defer)
+        self._memo: dict = {}  # see `unchanged`
+        self._memo_version: tuple | None = None
 
     @property
     def db(self) -> StoreDatabase:
@@ -257,6 +262,28 @@ class Store:
     @property
     def encrypted(self) -> bool:
         return self._key is not None
+
+    def version(self) -> tuple:
+        """Changes whenever the database does: a write through this connection (its count of
+        changed rows) or a commit through another (SQLite's data_version)."""
+        conn = self.conn
+        return id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def unchanged(self, key, compute: Callable[[], Any]):
+        """`compute()`, or what it gave for `key` since the database last changed (`version`):
+        for what a screen reads again and again between writes (the queue's sorted rows, the
+        district calendar). The last MEMO_ENTRIES keys are kept."""
+        version = self.version()
+        if version != self._memo_version:
+            self._memo, self._memo_version = {}, version
+        memo = self._memo
+        if key in memo:
+            memo[key] = value = memo.pop(key)  # the newest last
+            return value
+        value = memo[key] = compute()
+        while len(memo) > MEMO_ENTRIES:
+            del memo[next(iter(memo))]
+        return value
 
     @property
     def schema_version(self) -> int:

@@ -293,7 +293,6 @@ class StudentRepo:
         self._version_checked = False
         self._behind: bool | None = None  # read-only: is the index behind the students?
         self._indexed_at: tuple | None = None  # the database version the index was last brought up to
-        self._buildings: tuple[tuple, dict[str, str]] | None = None  # (database version, names)
 
     @property
     def conn(self):
@@ -316,9 +315,9 @@ class StudentRepo:
         STUDENTS_READ.
         """
         require(self.store, STUDENTS_READ)
-        if self._version() != self._indexed_at:  # nothing written since: nothing to index
+        if self.store.version() != self._indexed_at:  # nothing written since: nothing to index
             self.refresh_index()
-            self._indexed_at = self._version()
+            self._indexed_at = self.store.version()
         query = sorted(set(words(text)), key=lambda w: (-len(w), w))
         # A word that is a prefix of another query word adds nothing: 'jo john' == 'john'.
         query = [w for i, w in enumerate(query) if not any(o.startswith(w) for o in query[:i])]
@@ -546,25 +545,14 @@ class StudentRepo:
     def _rows(self, ids: Sequence[int]) -> list[StudentRow]:
         if not ids:
             return []
-        names = self._building_names()
+        # Each row names its building: a join per keystroke cost more than reading the names
+        # once between writes.
+        names = self.store.unchanged("building names", lambda: dict(
+            self.conn.execute("SELECT code, name FROM buildings")))
         found = {row[0]: row for row in self.conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM students WHERE id IN ({','.join('?' * len(ids))})", list(ids))}
         return [StudentRow(sid, last, first, preferred, grade, names.get(code, code or ""), local, mosis)
                 for sid, last, first, preferred, grade, code, local, mosis in (found[i] for i in ids if i in found)]
-
-    def _version(self) -> tuple:
-        """Changes whenever the database does: a write through this connection (its count of
-        changed rows) or a commit through another (SQLite's data_version)."""
-        conn = self.conn
-        return id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
-
-    def _building_names(self) -> dict[str, str]:
-        """Building code → name, read again only when the database has changed (a result list
-        names each row's building: a join per keystroke cost more)."""
-        version = self._version()
-        if self._buildings is None or self._buildings[0] != version:
-            self._buildings = (version, dict(self.conn.execute("SELECT code, name FROM buildings")))
-        return self._buildings[1]
 
     # --- the index ----------------------------------------------------------------
     def refresh_index(self) -> int:

@@ -272,15 +272,12 @@ class QueueIds:
     today: date
 
 
-QUEUE_ORDERS_KEPT = 4
-
-
 def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None = None) -> QueueIds:
     """What a filter change costs: one query that sorts every request and returns the few
     columns the filters and the search look at; the filters and their counts then need no
-    second pass. The sorted rows are kept until the database changes (here or on another
-    connection), a few sort orders at a time, so a change of search, status, building, pathway,
-    routing or "overdue", or a sort used a moment ago, reads nothing again."""
+    second pass. The sorted rows, and what this person sees of them with this search, are kept
+    until the database changes (`Store.unchanged`), so a change of search, status, building,
+    pathway, routing or "overdue", or a sort used a moment ago, reads nothing again."""
     user = require(store, REQUESTS_READ)
     today = today or date.today()
     if flt.sort not in SORT_KEYS:
@@ -294,28 +291,24 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
            f"CASE WHEN q.due < ? THEN 2 WHEN q.due < ? THEN 1 ELSE 0 END, {_HAYSTACK_SQL} "
            f"FROM q ORDER BY {order}, q.id {direction}")
     params = (today.isoformat(), soon_limit(calendar, today).isoformat())
-    conn = store.conn
-    version = (conn, conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
-    kept: dict = getattr(store, "_queue_rows", {})
-    if kept.get("version") != version:
-        kept = store._queue_rows = {"version": version}  # type: ignore[attr-defined]
-    rows = kept.pop((sql, params), None)
-    if rows is None:
-        rows = conn.execute(sql, params).fetchall()
-    kept[(sql, params)] = rows  # the newest last; the oldest go beyond a few
-    for old in [k for k in kept if k != "version"][:-QUEUE_ORDERS_KEPT]:
-        del kept[old]
+    rows = store.unchanged(("queue rows", sql, params), lambda: store.conn.execute(sql, params).fetchall())
     scope = user.buildings
-    if scope:  # a person limited to some buildings sees only their requests
-        rows = [r for r in rows if r[2] in scope]
-    if search:
-        rows = [r for r in rows if _matches(r[6], search)]
-    statuses = {r[1] for r in rows}
-    in_scope = {s for s in statuses if _in_scope(s, flt.status)}
+
+    def seen() -> tuple[list[tuple], Counter]:
+        """The rows this person sees with this search, and their (status, building, pathway,
+        routing, urgency) groups: the same for every filter, so read once for all of them."""
+        found = rows
+        if scope:  # a person limited to some buildings sees only their requests
+            found = [r for r in found if r[2] in scope]
+        if search:
+            found = [r for r in found if _matches(r[6], search)]
+        return found, Counter(r[1:6] for r in found)
+
+    found, groups = store.unchanged(("queue seen", sql, params, scope, search), seen)
+    in_scope = {g[0] for g in groups if _in_scope(g[0], flt.status)}
     building, pathway, routing, overdue = flt.building, flt.pathway, flt.routing, flt.overdue
-    ids = [r[0] for r in rows if r[1] in in_scope and (not building or r[2] == building)
+    ids = [r[0] for r in found if r[1] in in_scope and (not building or r[2] == building)
            and (not pathway or r[3] == pathway) and (not routing or r[4] == routing) and (not overdue or r[5] == 2)]
-    groups = Counter(r[1:6] for r in rows)
     return QueueIds(ids, _counts(flt, groups, len(ids)), today)
 
 
@@ -325,6 +318,12 @@ def load_rows(store: Store, ids: list[int], today: date | None = None) -> list[Q
     today = today or date.today()
     if not ids:
         return []
+    # Rows loaded once until the database changes: a filter turned on and off again, or the
+    # next page of a sort, reads only what it has not shown yet.
+    found: dict[int, QueueRow] = store.unchanged(("queue lines", today), dict)
+    missing = [i for i in ids if i not in found]
+    if not missing:
+        return [found[i] for i in ids]
     calendar = district_calendar(store)
     left: dict[str, int] = {}
 
@@ -333,8 +332,7 @@ def load_rows(store: Store, ids: list[int], today: date | None = None) -> list[Q
             left[due] = calendar.business_days_between(today, date.fromisoformat(due))
         return left[due]
 
-    found = {}
-    for r in store.conn.execute(_ROWS_SQL, [json.dumps(ids)]):
+    for r in store.conn.execute(_ROWS_SQL, [json.dumps(missing)]):
         found[r[0]] = QueueRow(
             request_id=r[0], reference=r[1], student_id=r[2], pathway=r[3], status=r[4], routing=r[5],
             received=date.fromisoformat(r[6]), student=display_name(r[7], r[8], r[9]), grade=r[10],

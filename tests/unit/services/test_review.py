@@ -561,10 +561,13 @@ def test_the_queue_kept_between_filter_changes_follows_writes_here_and_on_other_
     second = submit(store, district["lukasz"], date(2026, 11, 10))
     assert set(review.queue_ids(store, QueueFilter(), TODAY).ids) == {first, second}
     assert review.queue_ids(store, QueueFilter(building="3000"), TODAY).ids == []  # from the kept rows
+    assert [r.status for r in review.load_rows(store, [first, second], TODAY)] == ["submitted", "submitted"]
     review.withdraw(store, first, COUNSELOR, "moved away")  # this connection
     assert review.queue_ids(store, QueueFilter(), TODAY).ids == [second]
+    assert [r.status for r in review.load_rows(store, [first, second], TODAY)] == ["withdrawn", "submitted"]
     other = store.reopen()  # another connection, as an import's worker thread has
     with other.transaction() as db:
         db.execute("UPDATE requests SET status = 'withdrawn' WHERE id = ?", [second])
     other.close()
     assert review.queue_ids(store, QueueFilter(), TODAY).ids == []
+    assert [r.status for r in review.load_rows(store, [first, second], TODAY)] == ["withdrawn", "withdrawn"]
