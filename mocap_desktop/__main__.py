@@ -1,3 +1,11 @@
-from mocap_desktop.cli import main
+import sys
+
+if getattr(sys, "frozen", False) and "--multiprocessing-fork" in sys.argv:
+    # The bundle started as a big import's reader process (services/importing.py): run it, then exit.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+
+from mocap_desktop.cli import main  # noqa: E402
 
 raise SystemExit(main())

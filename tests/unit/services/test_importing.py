@@ -436,3 +436,91 @@ def test_after_an_import_the_first_search_has_nothing_left_to_index(store):
     assert not repo.refresh_needed()
     assert store.setting("students.search_index") == "2"
     assert repo.refresh_index() == 0
+
+
+# --- a big file read in a second process --------------------------------------------------------
+
+def _rows_but_when(store) -> dict[str, list]:
+    """`dump` without the time each row was written."""
+    return {t: sorted((tuple(v for k, v in r.items() if k != "updated_at")
+                       for r in store.query(f"SELECT * FROM {t}")), key=repr)
+            for t in ("students", "guardians", "enrollments", "buildings", "student_tokens")}
+
+
+def _report_facts(report):
+    return (report.format, report.rows_read, report.added, report.updated, report.unchanged,
+            report.written, [(p.row, p.column, p.reason, p.file) for p in report.problems],
+            [(p.row, p.column, p.reason) for p in report.warnings], report.skipped, report.notes)
+
+
+@pytest.mark.parametrize("source", ["csv", "oneroster-1.2"])
+def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp_path, monkeypatch, source):
+    """Past READER_PROCESS_BYTES the file is read and checked by a reader process while this one
+    plans and writes: the same report, problems, skipped rows and database."""
+    import multiprocessing
+
+    from mocap_desktop.store import open_store
+
+    if source == "csv":
+        rows = synthetic_rows(12000)
+        rows[5][4] = "31/31/2011"  # a bad birth date
+        rows[9000][5] = "PK"  # skipped, counted
+        rows[11000][0] = ""  # a required cell missing
+        path = write_csv(tmp_path / "big.csv", rows)
+    else:
+        path = ROSTER / "oneroster-1.2"
+    here = open_store(tmp_path / "here.sqlite")
+    try:
+        expected = run_import(here, path, STUDENTS, skip_invalid=True)
+        expected_rows = _rows_but_when(here)
+    finally:
+        here.close()
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    readers = []
+
+    def progress(phase, done, total):
+        readers.extend(p.name for p in multiprocessing.active_children())
+
+    report = run_import(store, path, STUDENTS, skip_invalid=True, progress=progress)
+    assert "mocap-import-reader" in readers, "the file was not read in a second process"
+    assert _report_facts(report) == _report_facts(expected)
+    assert _rows_but_when(store) == expected_rows
+    assert not multiprocessing.active_children()
+    if source == "csv":
+        assert report.problems and report.skipped and report.added == 11997
+
+
+def test_what_a_reader_process_refuses_or_finds_invalid_is_reported_and_nothing_is_written(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    before = dump(store)
+    no_grade = write_csv(tmp_path / "no-grade.csv", [r[:5] + r[6:] for r in synthetic_rows(50)],
+                         header=HEADER[:5] + HEADER[6:])
+    with pytest.raises(ImportRefused) as refused:
+        run_import(store, no_grade, STUDENTS)
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 10**12)
+    with pytest.raises(ImportRefused) as refused_here:
+        run_import(store, no_grade, STUDENTS)
+    assert str(refused.value) == str(refused_here.value) and "Grade" in str(refused.value)
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    rows = synthetic_rows(8000)
+    rows[7000][4] = "2/30/2012"
+    report = run_import(store, write_csv(tmp_path / "one-bad.csv", rows), STUDENTS)
+    assert not report.written and [(p.row, p.column) for p in report.problems] == [(7002, "Birthdate")]
+    with pytest.raises(ImportRefused, match="missing.csv"):
+        run_import(store, tmp_path / "missing.csv", STUDENTS)
+    assert dump(store) == before
+
+
+def test_cancel_while_a_reader_process_reads_leaves_the_database_as_it_was(store, tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    before = dump(store)
+    path = write_csv(tmp_path / "more.csv", synthetic_rows(30000))
+    seen = []
+    with pytest.raises(ImportCancelled):
+        run_import(store, path, STUDENTS, progress=lambda phase, done, total: seen.append(done),
+                   cancelled=lambda: bool(seen))
+    assert seen and seen[0] < 30000
+    assert dump(store) == before
+    assert not multiprocessing.active_children()
