@@ -6,7 +6,8 @@ table has painted once, as the app's event loop paints it (the bench checks that
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_queue.py [requests] [rounds]
 
-The demo district (2,000 students) is seeded into a temporary folder, then `requests` synthetic
+The demo district (2,000 students) is seeded into an encrypted database (as the app's) in a
+temporary folder, then `requests` synthetic
 requests in every status are added in bulk (about a fifth open, the rest decided or closed,
 with appeals and courses), so the queries see a realistic mix.
 """
@@ -159,7 +160,7 @@ def p95(values: list[float]) -> float:
 
 def main(count: int = 5000, rounds: int = 6) -> None:
     folder = DataDir(Path(tempfile.mkdtemp(prefix="mocap-bench-"))).ensure()
-    store = open_store(folder.database())
+    store = open_store(folder.database(), key=bytes(range(32)))  # encrypted, as the app's is
     t = time.perf_counter()
     ensure_demo_data(store, today=TODAY)
     add_requests(store, count)
