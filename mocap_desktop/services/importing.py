@@ -575,14 +575,14 @@ def _read_elsewhere(path: str, kind: ImportKind, mapping: dict[str, str] | None,
     importing process chunk by chunk (each with the problems and warnings found since the last,
     and the skipped rows so far), then "done"; or what it raised."""
     try:
-        table = read_table(Path(path), kind.key)
-        resolved = _resolved(kind, table, mapping)
-        sender.send(("table", _facts(table), resolved))
-        problems: list[Problem] = []
-        warnings: list[Problem] = []
-        skipped: dict[tuple[str, str], int] = {}
-        sent = seen = 0
-        with _collector_paused():
+        with _collector_paused():  # as in the importing process (a set read whole: 1.3 s more with it)
+            table = read_table(Path(path), kind.key)
+            resolved = _resolved(kind, table, mapping)
+            sender.send(("table", _facts(table), resolved))
+            problems: list[Problem] = []
+            warnings: list[Problem] = []
+            skipped: dict[tuple[str, str], int] = {}
+            sent = seen = 0
             for rows_read, records in record_chunks(kind, table, resolved.columns, kind.chunk, problems,
                                                     skipped, warnings, phase=phase):
                 sender.send(("chunk", rows_read, _packed(records), problems[sent:], warnings[seen:], skipped))
