@@ -31,7 +31,8 @@ import synth  # noqa: E402
 
 from mocap_desktop.store import open_store  # noqa: E402
 from mocap_desktop.store.db import encrypt_copy  # noqa: E402
-from mocap_desktop.store.students import StudentRepo, fold  # noqa: E402
+from mocap_desktop.store.search_keys import fold  # noqa: E402
+from mocap_desktop.store.students import StudentRepo  # noqa: E402
 
 
 def roster_db(folder: Path, n: int) -> Path:

@@ -31,7 +31,8 @@ from mocap_desktop.services.roster_fields import (
 )
 from mocap_desktop.store import Store, trail
 from mocap_desktop.store.district import DistrictRepo
-from mocap_desktop.store.students import StudentRepo, fold
+from mocap_desktop.store.search_keys import fold
+from mocap_desktop.store.students import StudentRepo
 
 CHUNK = 5000
 MAX_PARAMETERS = 999  # the oldest SQLite's limit on the values of one statement

@@ -5,7 +5,7 @@ Search works on *tokens*: a student's last, first and preferred names, local num
 ID, folded (lower case, accents removed, "Ł" to "l", "ß" to "ss", apostrophes dropped) and
 split into words; every query word must be a prefix of one of them, in any order.
 
-A student's *search key* (see `search_key`) is their folded words in name order. The matches
+A student's *search key* (`store/search_keys.py`) is their folded words in name order. The matches
 of a word come ordered by (matching token, search key, student id), a page at a time: a further
 page continues from the last row seen (keyset pagination). Three index ranges are read in that
 order and merged:
@@ -34,105 +34,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, partial
+from functools import partial
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mocap_desktop.core.access import STUDENTS_READ, require
 from mocap_desktop.store import trail
 from mocap_desktop.store.db import Store
-
-# Letters NFKD leaves alone: they are letters of their own, not a letter plus an accent.
-_SPECIAL = str.maketrans({
-    "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d",
-    "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th",
-    "ı": "i", "ħ": "h", "Ħ": "h", "ŀ": "l", "Ŀ": "l", "ŧ": "t", "Ŧ": "t", "ĸ": "k",
-    "ʼ": "", "’": "", "‘": "", "'": "", "`": "", "´": "",
-})
-_SPLIT = re.compile(r"[^0-9a-z]+")
-
-
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-@lru_cache(maxsize=131072)
-def fold(text: str) -> str:
-    """`text` in lower case ASCII where it can be: 'Nguyễn' → 'nguyen', 'Łukasz' → 'lukasz'."""
-    if text.isascii():
-        return text.lower().replace("'", "").replace("`", "")
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = _COMBINING.sub("", text)
-    if not text.isascii():
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of `text` (what a query is split into)."""
-    return [w for w in _SPLIT.split(fold(text)) if w]
-
-
-_KEY_WORDS = re.compile("[ \x1f]+")
-
-
-@lru_cache(maxsize=65536)
-def _key_part(name: str) -> tuple[str, str, tuple[str, ...]]:
-    """One name's words for the key, the words run together when there are several, the words."""
-    parts = tuple(words(name))
-    return " ".join(parts), ("".join(parts) if len(parts) > 1 else ""), parts
-
-
-def _number_part(local_number: str) -> tuple[str, str, tuple[str, ...]]:
-    """`_key_part` for a local number: each is different, so not cached."""
-    if local_number.isalnum() and local_number.isascii():
-        word = local_number.lower()
-        return word, "", (word,)
-    return _key_part.__wrapped__(local_number)
-
-
-def _entry(last: str, first: str, preferred: str, local_number: str,
-           mosis_id: str | None) -> tuple[str, tuple[str, ...]]:
-    """A student's search key, and the tokens of their `student_tokens` rows: every word but
-    the last name's first (their '' row serves it) and the MOSIS ID (students' index does).
-    The same row from two sources is read once."""
-    lw, lj, lt = _key_part(last)
-    fw, fj, ft = _key_part(first)
-    pw, pj, pt = _key_part(preferred)
-    nw, nj, nt = _number_part(local_number)
-    tokens = lt[1:] + ft + pt + nt  # a repeat is harmless: rows are inserted OR IGNORE
-    joined = ""
-    if lj or fj or pj or nj:
-        joined = " ".join(j for j in (lj, fj, pj, nj) if j)
-        tokens += tuple(joined.split(" "))
-    return f"\x1f{lw}\x1f{fw}\x1f{pw}\x1f{nw}\x1f{mosis_id or ''}\x1f{joined}", tokens
-
-
-def search_key(last: str, first: str, preferred: str, local_number: str,
-               mosis_id: str | None) -> str:
-    """A student's folded names and numbers: the sort order within a token, and what the further
-    words of a query are checked against.
-
-    "\x1f" + last + "\x1f" + first + "\x1f" + preferred + "\x1f" + local number + "\x1f" + MOSIS ID
-    + "\x1f" + names run together; words inside a field are separated by spaces. Every word
-    starts after a space or a "\x1f", so "is `w` a prefix of one of this student's words" is
-    `instr(key, ' ' || w) OR instr(key, char(31) || w)`.
-    """
-    return _entry(last, first, preferred, local_number, mosis_id)[0]
-
-
-def key_tokens(key: str) -> set[str]:
-    """The tokens a search key stands for: each of its words."""
-    return {w for w in _KEY_WORDS.split(key) if w}
-
-
-def student_tokens(last: str, first: str, preferred: str, local_number: str,
-                   mosis_id: str | None) -> set[str]:
-    """What a search matches: names (last, first, preferred), local number and MOSIS ID."""
-    return key_tokens(search_key(last, first, preferred, local_number, mosis_id))
-
+from mocap_desktop.store.search_keys import first_word, index_entry, key_tokens, search_key, words
 
 def _has_words(key: str, rest: list[str]) -> bool:
     """Does each word of `rest` start one of the words of search key `key`?"""
@@ -430,7 +340,7 @@ class StudentRepo:
                 [word, prefix, _upper_bound(prefix), *params, *after]).fetchall()
         else:
             start = _key_after(after)
-            rows = [(_KEY_WORDS.split(k, 2)[1], k, i) for k, i in self.conn.execute(
+            rows = [(first_word(k), k, i) for k, i in self.conn.execute(
                 "SELECT sort_key, student_id FROM student_tokens WHERE token = ? AND sort_key >= ? "
                 f"AND sort_key < ?{filters} AND (sort_key, student_id) > (?, ?) "
                 f"ORDER BY sort_key, student_id {_limit(want)}",
@@ -509,7 +419,7 @@ class StudentRepo:
             f"AND sort_key >= ? AND sort_key < ?{filters} AND (sort_key, student_id) > (?, ?) "
             f"ORDER BY sort_key, student_id {_limit(want)}",
             [max(prefix, start[0]), _upper_bound(prefix), *params, *start]).fetchall()
-        rows = [(_KEY_WORDS.split(k, 2)[1], k, i) for k, i in rows]
+        rows = [(first_word(k), k, i) for k, i in rows]
         return rows, (rows[-1] if len(rows) == want else None)
 
     def _mosis_rows(self, order: str, rest: list[str], after: tuple, want: int):
@@ -572,7 +482,7 @@ class StudentRepo:
         conn = self.conn
         old: list[tuple] = []
         for sid, *values in conn.execute("SELECT * FROM student_search_stale"):
-            key, tokens = _entry(*values)
+            key, tokens = index_entry(*values)
             old.extend((t, key, sid) for t in ("", *tokens))
         conn.executemany(
             "DELETE FROM student_tokens WHERE token = ? AND sort_key = ? AND student_id = ?", old)
@@ -592,7 +502,7 @@ class StudentRepo:
         index rows yet, and take their ids out of the gaps."""
         ids, names, tokens = [], [], []
         for sid, last, first, preferred, local, mosis in rows:
-            key, own = _entry(last, first, preferred, local, mosis)
+            key, own = index_entry(last, first, preferred, local, mosis)
             ids.append(sid)
             names.append(("", key, sid))
             tokens += [(t, key, sid) for t in own]

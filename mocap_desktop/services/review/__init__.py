@@ -117,7 +117,7 @@ from mocap_desktop.services.review.packet import (
     export_appeal_packet,
     packet_data,
 )
-from mocap_desktop.store.students import fold
+from mocap_desktop.store.search_keys import fold
 
 __all__ = [
     "ALL", "APPEAL_LEVELS", "AWAITING", "CLOSED", "DECIDED", "DECIDER_ROLES", "DUE_KIND_LABELS",

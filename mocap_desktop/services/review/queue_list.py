@@ -26,7 +26,7 @@ from mocap_desktop.services.review.common import (
     ReviewError,
 )
 from mocap_desktop.store import Store, trail
-from mocap_desktop.store.students import fold, words
+from mocap_desktop.store.search_keys import fold, words
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ URGENT_BUSINESS_DAYS = 2
 """Due within this many business days (or today) is shown amber; past due is red."""
 
 
-# --- search: the store's folding (`store.students.fold`), as SQL functions for the queue ---------
+# --- search: the store's folding (`store.search_keys.fold`), as SQL functions for the queue ---------
 
 @lru_cache(maxsize=65536)
 def _tokens(haystack: str) -> tuple[str, ...]:

@@ -7,7 +7,8 @@ import random
 import pytest
 
 from mocap_desktop.store import open_store
-from mocap_desktop.store.students import StudentRepo, fold, student_tokens, words
+from mocap_desktop.store.search_keys import fold, student_tokens, words
+from mocap_desktop.store.students import StudentRepo
 
 # Invented people only.
 PEOPLE = [
