@@ -13,12 +13,17 @@ A system library that a wheel also carries (auditwheel's renamed copy, such as p
 `libssl-6a9b88ec.so.3` beside the system's `libssl.so.3` that Python's `ssl` links) is bundled
 once: the wheel's copy, also under the system's name. The major version (the soname's number) is
 the same, and with it the ABI; the wheel's is usually the newer.
+
+A wheel's copy of a library that is left to the system (Pillow's libxcb, for its screen grab,
+with the libXau only it links) is not bundled: what links it is rewritten to link the system's,
+the one libX11 and so QtGui already load, instead of a second copy beside it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import struct
 import subprocess
 from pathlib import Path
 
@@ -74,3 +79,63 @@ def share_wheel_copies(binaries: list[tuple[str, str, str]], is_system) -> list[
     return [(dest, os.path.relpath(copies[Path(dest).name], os.path.dirname(dest) or "."), "SYMLINK")
             if is_system(src) and Path(dest).name in copies else (dest, src, kind)
             for dest, src, kind in binaries]
+
+
+def relink(binary: Path, renames: dict[str, str], out: Path) -> Path:
+    """A copy of the 64-bit ELF file `binary` at `out` whose NEEDED libraries are renamed
+    (`renames`: old name to new, each new name no longer than the old one, written over it in the
+    string table). Refuses when the copy would differ in anything else objdump shows."""
+    image = bytearray(binary.read_bytes())
+    shoff, = struct.unpack_from("<Q", image, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", image, 0x3A)
+    # (sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link, ...)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", image, shoff + i * shentsize) for i in range(shnum)]
+    dynamic = next(s for s in sections if s[1] == 6)  # SHT_DYNAMIC
+    strings = sections[dynamic[6]][4]
+    for at in range(dynamic[4], dynamic[4] + dynamic[5], 16):
+        tag, value = struct.unpack_from("<qQ", image, at)
+        start = strings + value
+        old = image[start:image.index(0, start)].decode() if tag == 1 else ""  # DT_NEEDED
+        if old in renames:
+            new = renames[old].encode()
+            if len(new) > len(old):
+                raise ValueError(f"{binary.name}: {new.decode()} is longer than {old}")
+            image[start:start + len(old)] = new.ljust(len(old), b"\0")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(image)
+    out.chmod(binary.stat().st_mode)
+    expected = _dump(binary)
+    for old, new in renames.items():
+        expected = expected.replace(old, new)
+    if _dump(out) != expected:
+        raise SystemExit(f"{binary.name}: renaming {', '.join(renames)} would change more than its links")
+    return out
+
+
+def _dump(binary: Path) -> str:
+    """objdump's headers and dynamic symbols of `binary`, without its file name."""
+    dump = subprocess.run(["objdump", "-p", "-T", str(binary)], capture_output=True, text=True, check=True).stdout
+    return dump.replace(str(binary), "")
+
+
+def link_system_twins(binaries: list[tuple[str, str, str]], is_system, out_dir: Path,
+                      links=needed) -> list[tuple[str, str, str]]:
+    """The binaries without the wheels' copies of libraries left to the system, and without the
+    copies only those linked; what linked them is rewritten (into `out_dir`) to link the
+    system's."""
+    twins = {}
+    for dest, src, _ in binaries:
+        copy = WHEEL_COPY.fullmatch(Path(dest).name)
+        if copy and not is_system(src) and LEFT_TO_SYSTEM.fullmatch(f"{copy[1]}.so.{copy[2]}"):
+            twins[Path(dest).name] = f"{copy[1]}.so.{copy[2]}"
+    kept, orphans, wanted = [], set(), set()
+    for dest, src, kind in binaries:
+        linked = links(Path(src))
+        if Path(dest).name in twins:
+            orphans.update(linked)
+            continue
+        wanted.update(linked)
+        renames = {n: twins[n] for n in linked if n in twins}
+        kept.append((dest, str(relink(Path(src), renames, out_dir / dest)) if renames else src, kind))
+    # what only the dropped copies linked (Pillow's libXau) goes with them
+    return [b for b in kept if Path(b[0]).name not in orphans - wanted]

@@ -71,3 +71,53 @@ def test_the_left_to_system_names_are_the_systems_sonames_only():
                                  "libcups.so.2", "libstdc++.so.6", "libglib-2.0.so.0", "libGL.so.1"))
     assert not any(left(n) for n in ("libxcb-9065bb12.so.1.1.0", "libssl.so.3", "libz.so.1", "libzstd.so.1",
                                      "libQt6Gui.so.6", "libpython3.11.so.1.0"))
+
+
+def test_a_wheels_copy_of_a_library_left_to_the_system_gives_way_to_the_systems(tmp_path):
+    links = dict(LINKS)
+    imaging = WHEEL + "PIL/_imaging.so"
+    links[imaging] = ["libxcb-9065bb12.so.1.1.0", "libjpeg-6dc8d115.so.62.4.0"]
+    links[WHEEL + "pillow.libs/libxcb-9065bb12.so.1.1.0"] = ["libXau-154567c4.so.6.0.0"]
+    links[WHEEL + "pillow.libs/libXau-154567c4.so.6.0.0"] = []
+    links[WHEEL + "pillow.libs/libjpeg-6dc8d115.so.62.4.0"] = []
+    relinked = []
+
+    def relink(binary, renames, out):
+        relinked.append((str(binary), renames, out))
+        return out
+
+    original, linux_libs.relink = linux_libs.relink, relink
+    try:
+        kept = linux_libs.link_system_twins([entry(s) for s in links], is_system, tmp_path,
+                                            links=lambda p: links[str(p)])
+    finally:
+        linux_libs.relink = original
+    names = {Path(dest).name: src for dest, src, _ in kept}
+    # Pillow's libxcb and the libXau only it linked are gone; its libjpeg and psycopg's OpenSSL stay.
+    assert "libxcb-9065bb12.so.1.1.0" not in names and "libXau-154567c4.so.6.0.0" not in names
+    assert {"libjpeg-6dc8d115.so.62.4.0", "libssl-6a9b88ec.so.3", "libcrypto-3a0647ea.so.3"} <= set(names)
+    # _imaging is the rewritten copy, linking the system's libxcb; nothing else was rewritten.
+    assert relinked == [(imaging, {"libxcb-9065bb12.so.1.1.0": "libxcb.so.1"}, tmp_path / "PIL/_imaging.so")]
+    assert names["_imaging.so"] == str(tmp_path / "PIL/_imaging.so")
+
+
+def test_relinking_a_real_extension_changes_its_link_and_nothing_else(tmp_path):
+    import subprocess
+    import sys
+
+    import PIL
+
+    imaging = next(Path(PIL.__file__).parent.glob("_imaging.*.so"))
+    twin = next(n for n in linux_libs.needed(imaging) if n.startswith("libxcb-"))
+    out = tmp_path / "PIL" / imaging.name
+    linux_libs.relink(imaging, {twin: "libxcb.so.1"}, out)
+    assert "libxcb.so.1" in linux_libs.needed(out) and twin not in linux_libs.needed(out)
+    assert out.stat().st_size == imaging.stat().st_size
+    # The rewritten extension loads and works, with the system's libxcb.
+    (tmp_path / "PIL" / "__init__.py").write_text("")
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import PIL._imaging as m; "
+             "assert m.__file__.startswith(sys.argv[1]); print(m.new('L', (2, 2)).size)")
+    env = {"LD_LIBRARY_PATH": str(Path(PIL.__file__).parent.parent / "pillow.libs"), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "(2, 2)"
