@@ -230,6 +230,35 @@ def test_filters_search_and_sort_from_the_controls(qtbot, window):
     assert ascending[0] == "Dubois, Olivia" and ascending[-1] == "Okafor, Ava"  # Ł sorts as L
 
 
+def test_the_filters_keep_their_width_as_their_counts_shrink(qtbot):
+    from mocap_desktop.ui.presenters.display import Choice
+    from mocap_desktop.ui.presenters.queue import FilterChoices
+
+    queue = QueueWidget()
+    qtbot.addWidget(queue)
+    queue.resize(1366, 300)
+    queue.show()
+
+    def choices(n: int) -> FilterChoices:
+        def of(*labels):
+            return tuple(Choice(label.split()[0].lower(), f"{label} ({n})") for label in labels)
+        return FilterChoices(status=of("Open", "Every request"), building=of("All buildings", "Maple Valley High"),
+                             pathway=of("Both pathways"), routing=of("Any routing"),
+                             overdue_label=f"Overdue only ({n})")
+
+    queue.show_filters(choices(12345), review.QueueFilter())
+    QApplication.processEvents()
+    wide = {key: combo.width() for key, combo in queue.combos.items()} | {"overdue": queue.overdue.width()}
+    queue.show_filters(choices(7), review.QueueFilter())
+    QApplication.processEvents()
+    # the same place for every control: nothing moves under the pointer as the counts change
+    assert {key: combo.width() for key, combo in queue.combos.items()} | {"overdue": queue.overdue.width()} == wide
+    assert queue.combos["pathway"].itemText(0) == "Both pathways (7)"
+    queue.show_filters(choices(1234567), review.QueueFilter())
+    QApplication.processEvents()
+    assert all(queue.combos[key].width() > wide[key] for key in queue.combos)  # but a longer label fits
+
+
 def test_every_queue_control_is_reachable_by_keyboard_and_named(qtbot, window):
     queue = window.queue
     window.activateWindow()

@@ -300,6 +300,11 @@ class QueueWidget(MessageBoxes, QWidget):
                 combo.blockSignals(False)
             self.overdue.setText("&" + choices.overdue_label)  # Qt ignores the same text
             self.overdue.setChecked(selected.overdue)
+            # The filters grow to fit a longer label but never shrink: as the counts in their
+            # labels change, the bar keeps its layout (nothing jumps under the pointer) and
+            # only the controls whose text changed are repainted, not the whole queue.
+            for widget in (*self.combos.values(), self.overdue):
+                widget.setMinimumWidth(max(widget.minimumWidth(), widget.sizeHint().width()))
         finally:
             self._filling = False
 
