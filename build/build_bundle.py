@@ -53,7 +53,7 @@ def main() -> int:
                    check=True, cwd=ROOT)
     bundle = DIST / "mocap-desktop"
     exe = bundle / ("mocap-desktop.exe" if os.name == "nt" else "mocap-desktop")
-    print(f"bundle: {bundle}  size: {folder_size(bundle) / 1e6:.1f} MB  "
+    print(f"bundle: {bundle}  size: {folder_size(bundle) / 2**20:.1f} MiB  "
           f"built in {time.monotonic() - started:.0f} s")
     if args.check:
         if sys.platform.startswith("linux"):
