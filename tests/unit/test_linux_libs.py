@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 _spec = importlib.util.spec_from_file_location("linux_libs", Path(__file__).resolve().parents[2] / "build" / "linux_libs.py")
 linux_libs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(linux_libs)
@@ -108,7 +110,9 @@ def test_relinking_a_real_extension_changes_its_link_and_nothing_else(tmp_path):
     import PIL
 
     imaging = next(Path(PIL.__file__).parent.glob("_imaging.*.so"))
-    twin = next(n for n in linux_libs.needed(imaging) if n.startswith("libxcb-"))
+    twin = next((n for n in linux_libs.needed(imaging) if n.startswith("libxcb-")), None)
+    if twin is None:
+        pytest.skip("this Pillow carries no libxcb of its own")
     out = tmp_path / "PIL" / imaging.name
     linux_libs.relink(imaging, {twin: "libxcb.so.1"}, out)
     assert "libxcb.so.1" in linux_libs.needed(out) and twin not in linux_libs.needed(out)
