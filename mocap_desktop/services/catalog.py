@@ -300,7 +300,7 @@ class CatalogKind(ImportKind):
                     "List, which names each course's provider. Import that list from DESE.")
         return ""
 
-    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+    def check(self, record: Record, columns: dict[str, str], ctx: ParseContext) -> list[Problem]:
         v = record.values
         base, segment = split_suffix(v["title"])
         if not segment and v["code"].upper().endswith("FY"):

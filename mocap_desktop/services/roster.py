@@ -129,7 +129,7 @@ class EnrollmentsKind(ImportKind):
     fields = ENROLLMENT_FIELDS
     audit_action = "enrollments_imported"
 
-    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+    def check(self, record: Record, columns: dict[str, str], ctx: ParseContext) -> list[Problem]:
         v = record.values
         if v.get("exit") and v["exit"] < v["entry"]:
             return [Problem(record.row, columns["exit"],

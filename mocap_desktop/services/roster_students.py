@@ -15,6 +15,7 @@ from mocap_desktop.services.importing import (
     CancelCheck,
     ImportCancelled,
     ImportKind,
+    ParseContext,
     Plan,
     Planner,
     Problem,
@@ -151,12 +152,12 @@ class StudentsKind(ImportKind):
     fields = STUDENT_FIELDS
     audit_action = "roster_imported"
 
-    def check(self, record: Record, columns: dict[str, str]) -> list[Problem]:
+    def check(self, record: Record, columns: dict[str, str], ctx: ParseContext) -> list[Problem]:
         v = record.values
         born = v.get("birth_date")
         if not born:
             return []
-        reason = age_for_grade(born, v["grade"], date.today())
+        reason = age_for_grade(born, v["grade"], ctx.today)
         return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
 
     chunk = CHUNK
