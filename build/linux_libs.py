@@ -73,12 +73,25 @@ def share_wheel_copies(binaries: list[tuple[str, str, str]], is_system) -> list[
     wheel's copy."""
     copies = {}
     for dest, src, _ in binaries:
-        copy = WHEEL_COPY.fullmatch(Path(dest).name)
-        if copy and not is_system(src):
-            copies.setdefault(f"{copy[1]}.so.{copy[2]}", dest)
+        if (name := _system_name(dest)) and not is_system(src):
+            copies.setdefault(name, dest)
     return [(dest, os.path.relpath(copies[Path(dest).name], os.path.dirname(dest) or "."), "SYMLINK")
             if is_system(src) and Path(dest).name in copies else (dest, src, kind)
             for dest, src, kind in binaries]
+
+
+def elf_sections(image: bytes) -> list[tuple]:
+    """The section headers of a 64-bit little-endian ELF file: (sh_name, sh_type, sh_flags,
+    sh_addr, sh_offset, sh_size, sh_link, sh_info, sh_addralign, sh_entsize) each."""
+    shoff, = struct.unpack_from("<Q", image, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", image, 0x3A)
+    return [struct.unpack_from("<IIQQQQIIQQ", image, shoff + i * shentsize) for i in range(shnum)]
+
+
+def _system_name(dest: str) -> str | None:
+    """The system's name for a wheel's copy (`libxcb-9065bb12.so.1.1.0`: `libxcb.so.1`)."""
+    copy = WHEEL_COPY.fullmatch(Path(dest).name)
+    return f"{copy[1]}.so.{copy[2]}" if copy else None
 
 
 def relink(binary: Path, renames: dict[str, str], out: Path) -> Path:
@@ -86,10 +99,7 @@ def relink(binary: Path, renames: dict[str, str], out: Path) -> Path:
     (`renames`: old name to new, each new name no longer than the old one, written over it in the
     string table). Refuses when the copy would differ in anything else objdump shows."""
     image = bytearray(binary.read_bytes())
-    shoff, = struct.unpack_from("<Q", image, 0x28)
-    shentsize, shnum = struct.unpack_from("<HH", image, 0x3A)
-    # (sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link, ...)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", image, shoff + i * shentsize) for i in range(shnum)]
+    sections = elf_sections(image)
     dynamic = next(s for s in sections if s[1] == 6)  # SHT_DYNAMIC
     strings = sections[dynamic[6]][4]
     for at in range(dynamic[4], dynamic[4] + dynamic[5], 16):
@@ -125,9 +135,8 @@ def link_system_twins(binaries: list[tuple[str, str, str]], is_system, out_dir: 
     system's."""
     twins = {}
     for dest, src, _ in binaries:
-        copy = WHEEL_COPY.fullmatch(Path(dest).name)
-        if copy and not is_system(src) and LEFT_TO_SYSTEM.fullmatch(f"{copy[1]}.so.{copy[2]}"):
-            twins[Path(dest).name] = f"{copy[1]}.so.{copy[2]}"
+        if (name := _system_name(dest)) and not is_system(src) and LEFT_TO_SYSTEM.fullmatch(name):
+            twins[Path(dest).name] = name
     kept, orphans, wanted = [], set(), set()
     for dest, src, kind in binaries:
         linked = links(Path(src))

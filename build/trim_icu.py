@@ -42,6 +42,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from linux_libs import elf_sections  # noqa: E402
+
 DROP_TREES = ("brkitr", "unit", "curr", "lang", "region", "translit", "rbnf")
 DROP_SUFFIXES = (".spp", ".cfu", ".cnv")
 DROP_NAMES = ("unames.icu", "uts46.nrm")
@@ -70,9 +73,7 @@ def dynamic_symbols(image: bytes) -> Iterable[tuple[str, int, int]]:
     """(name, file offset or -1 when undefined, size) of each dynamic symbol of an ELF64 LE file."""
     if image[:4] != b"\x7fELF" or image[4] != 2 or image[5] != 1:
         raise ValueError("not a 64-bit little-endian ELF file")
-    shoff, = struct.unpack_from("<Q", image, 0x28)
-    shentsize, shnum = struct.unpack_from("<HH", image, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", image, shoff + i * shentsize) for i in range(shnum)]
+    sections = elf_sections(image)
     for sh in sections:
         if sh[1] != 11:  # SHT_DYNSYM
             continue
