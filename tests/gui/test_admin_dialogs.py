@@ -78,6 +78,7 @@ def test_audit_model_fetches_older_pages_until_the_end():
     assert model.rowCount() == 13 and not model.canFetchMore()
     model.fetchMore()  # nothing left: nothing asked
     assert model.rowCount() == 13
+    model.fill_all()  # as a view does before it searches the rows (no view paints them here)
     index = model.index(12, 4)
     assert model.data(index) == "10002 · Doe, Jo"
     assert model.data(index, Qt.ItemDataRole.AccessibleTextRole) == "Student: 10002 · Doe, Jo"

@@ -95,6 +95,7 @@ class QueuePresenter:
         self.ids: list[int] = []
         self.counts: review.QueueCounts | None = None
         self.export_folder = export_folder or Path.home()
+        self._lines: dict[int, tuple[QueueRow, QueueLine]] = {}  # request id: (row, its line)
 
     # --- intent from the view ------------------------------------------------------------------
     def start(self) -> None:
@@ -116,7 +117,15 @@ class QueuePresenter:
 
     def lines(self, offset: int, count: int) -> list[QueueLine]:
         """Lines `offset` to `offset + count` of the current result (one SQL query per page)."""
-        return [line_for(r) for r in review.load_rows(self.store, self.ids[offset:offset + count], self.today())]
+        return [self._line(r) for r in review.load_rows(self.store, self.ids[offset:offset + count], self.today())]
+
+    def _line(self, row: QueueRow) -> QueueLine:
+        """The row's line, made again only when the row is new (the service keeps a row until the
+        database changes, so a filter turned on and off shows the lines it made before)."""
+        made = self._lines.get(row.request_id)
+        if made is None or made[0] is not row:
+            made = self._lines[row.request_id] = (row, line_for(row))
+        return made[1]
 
     def rows(self) -> list[QueueRow]:
         """Every row of the current result, in order (for export)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -57,23 +57,23 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class AuditTableModel(CellModel, QAbstractTableModel):
+class AuditTableModel(CellModel):
     """Audit lines from the presenter: the newest page at once, older pages fetched from SQL as
     the table scrolls (`canFetchMore`/`fetchMore`, keyset paging in the service)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(len(COLUMNS), parent)
         self._lines: list[AuditLine] = []
         self._has_more = False
         self._fetch: Fetch = lambda: ([], False)
         self._headers = [label for _, label in COLUMNS]
+        self.set_headers(self._headers)
 
     def set_lines(self, lines: list[AuditLine], has_more: bool = False, fetch: Fetch | None = None) -> None:
-        self.beginResetModel()
         self._lines = list(lines)
         self._has_more = has_more
         self._fetch = fetch or (lambda: ([], False))
-        self.endResetModel()
+        self.reset_rows(len(self._lines))
 
     def line(self, row: int) -> AuditLine:
         return self._lines[row]
@@ -82,12 +82,6 @@ class AuditTableModel(CellModel, QAbstractTableModel):
         return next((n for n, line in enumerate(self._lines) if line.entry_id == entry_id), None)
 
     # --- Qt model --------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._has_more
 
@@ -98,31 +92,14 @@ class AuditTableModel(CellModel, QAbstractTableModel):
         if not more:
             self._has_more = False
             return
-        start = len(self._lines)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
         self._lines.extend(more)
-        self.endInsertRows()
+        self.append_rows(len(more))
 
-    def cell(self, row: int, column: int, role: int):
-        if role not in (_DISPLAY, _TOOLTIP, _ACCESSIBLE, _USER) or row < 0 or row >= len(self._lines):
-            return None
+    def row_cells(self, row: int) -> list[dict[int, object]]:
         line = self._lines[row]
-        if role == _DISPLAY:
-            return line.cells[column]
-        if role == _TOOLTIP:  # the whole text of a cell the column cuts short
-            return line.cells[column] or line.tooltip
-        if role == _ACCESSIBLE:
-            return f"{self._headers[column]}: {line.cells[column] or 'none'}"
-        return line.entry_id
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (_DISPLAY, _ACCESSIBLE):
-                return self._headers[section]
-            return None
-        if orientation == Qt.Orientation.Vertical and role == _DISPLAY and section >= 0:
-            return str(section + 1)
-        return None
+        return [{_DISPLAY: text, _TOOLTIP: text or line.tooltip,  # the whole text of a cell cut short
+                 _ACCESSIBLE: f"{header}: {text or 'none'}", _USER: line.entry_id}
+                for header, text in zip(self._headers, line.cells)]
 
 
 class DisclosureReportDialog(QDialog):

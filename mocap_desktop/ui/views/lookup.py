@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -41,50 +40,29 @@ COLUMNS = ("Name", "Grade", "Building", "Local number · MOSIS ID")
 STUDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class StudentResultsModel(CellModel, QAbstractTableModel):
+class StudentResultsModel(CellModel):
     """One query's results. Rows arrive a page at a time through `fetchMore`."""
 
     def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
+        super().__init__(len(COLUMNS), parent)
         self._pager: ResultPager | None = None
         self._rows: list[ResultLine] = []
+        self.set_headers(COLUMNS)
 
     def set_pager(self, pager: ResultPager | None) -> None:
-        self.beginResetModel()
         self._pager = pager
         self._rows = list(pager.first) if pager is not None else []
-        self.endResetModel()
+        self.reset_rows(len(self._rows))
 
     def line(self, row: int) -> ResultLine | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    # --- QAbstractTableModel ------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def cell(self, row: int, column: int, role: int):
-        if row < 0 or row >= len(self._rows):
-            return None
+    # --- Qt model -----------------------------------------------------------------------
+    def row_cells(self, row: int) -> list[dict[int, object]]:
         line = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (line.name, line.grade, line.building, line.ids)[column]
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return line.accessible
-        if role == STUDENT_ID_ROLE:
-            return line.student_id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
+        return [{Qt.ItemDataRole.DisplayRole: text, Qt.ItemDataRole.ToolTipRole: text,
+                 Qt.ItemDataRole.AccessibleTextRole: line.accessible, STUDENT_ID_ROLE: line.student_id}
+                for text in (line.name, line.grade, line.building, line.ids)]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._pager is not None and self._pager.has_more
@@ -95,10 +73,8 @@ class StudentResultsModel(CellModel, QAbstractTableModel):
         more = self._pager.fetch_more()
         if not more:
             return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
         self._rows.extend(more)
-        self.endInsertRows()
+        self.append_rows(len(more))
 
 
 class _Heading(QLabel):
@@ -329,7 +305,7 @@ class StudentLookupView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("studentResults")
         self.table.setAccessibleName("Matching students")
-        self.table.setModel(self.model)
+        self.model.show_in(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

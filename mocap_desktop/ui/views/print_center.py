@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -32,7 +32,6 @@ from mocap_desktop.ui.presenters.print_center import PRINT_DPI, PRINTED, WAITING
 from mocap_desktop.ui.views.layouts import AdaptiveSplitter, FlowLayout, RadioButton, group
 from mocap_desktop.ui.views.tables import CellModel, StretchColumn
 
-Index = QModelIndex | QPersistentModelIndex
 log = logging.getLogger(__name__)
 SIDES = {QPrinter.DuplexMode.DuplexLongSide: "two-sided-long-edge", QPrinter.DuplexMode.DuplexAuto: "two-sided-long-edge",
          QPrinter.DuplexMode.DuplexShortSide: "two-sided-short-edge"}
@@ -49,46 +48,30 @@ def qimage(page: PageImage) -> QImage:
     return image.copy()  # own the pixels: `page.data` may go away
 
 
-class LettersTableModel(CellModel, QAbstractTableModel):
+class LettersTableModel(CellModel):
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(len(WAITING_COLUMNS), parent)
         self.rows: list[QueueRow] = []
         self.columns = WAITING_COLUMNS
+        self.set_headers([label for _, label in self.columns])
 
     def set_rows(self, rows: list[QueueRow], mode: str) -> None:
-        self.beginResetModel()
         self.rows = list(rows)
-        self.columns = PRINTED_COLUMNS if mode == PRINTED else WAITING_COLUMNS
-        self.endResetModel()
+        columns = PRINTED_COLUMNS if mode == PRINTED else WAITING_COLUMNS
+        self.reset_rows(len(self.rows), len(columns))
+        if columns is not self.columns:
+            self.columns = columns
+            self.set_headers([label for _, label in columns])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.columns)
-
-    def cell(self, row: int, column: int, role: int):
-        if not 0 <= row < len(self.rows):
-            return None
+    def row_cells(self, row: int) -> list[dict[int, object]]:
         line = self.rows[row]
-        key = self.columns[column][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = getattr(line, key)
-            if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
-                return f"{value} ({line.language})" if line.language != "English" else value
-            return str(value)
-        if role == Qt.ItemDataRole.UserRole:
-            return line.letter_id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.columns):
-            return self.columns[section][1]
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
+        cells = []
+        for key, _ in self.columns:
+            text = str(getattr(line, key))
+            shown = f"{text} ({line.language})" if key == "kind" and line.language != "English" else text
+            cells.append({Qt.ItemDataRole.DisplayRole: shown, Qt.ItemDataRole.ToolTipRole: text,
+                          Qt.ItemDataRole.UserRole: line.letter_id})
+        return cells
 
 
 class PrintCenterWidget(QWidget):
@@ -144,7 +127,7 @@ class PrintCenterWidget(QWidget):
         self.table = QTableView()
         self.table.setObjectName("letters")
         self.table.setAccessibleName("Letters")
-        self.table.setModel(self.model)
+        self.model.show_in(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)

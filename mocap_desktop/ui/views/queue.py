@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal,
+    QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -40,10 +40,9 @@ _DISPLAY, _BACKGROUND, _FOREGROUND, _FONT = (Qt.ItemDataRole.DisplayRole, Qt.Ite
                                              Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
 _TOOLTIP, _ACCESSIBLE, _USER = (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
                                 Qt.ItemDataRole.UserRole)
-_ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, _ACCESSIBLE, _USER})
 
 
-class QueueTableModel(CellModel, QAbstractTableModel):
+class QueueTableModel(CellModel):
     """Queue lines from the presenter: the first page at once, the next ones fetched from SQL as
     the table scrolls (`canFetchMore`/`fetchMore`)."""
 
@@ -51,21 +50,21 @@ class QueueTableModel(CellModel, QAbstractTableModel):
     sort_requested = Signal(str, bool)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(len(COLUMNS), parent)
         self._lines: list[QueueLine] = []
         self._total = 0
         self._more = lambda offset, count: []
         self._bold = QFont()
         self._bold.setBold(True)
         self._headers = [label for _, label in COLUMNS]
+        self.set_headers(self._headers, [f"Sort by {label.lower()}" for label in self._headers])
 
     # --- data in ---------------------------------------------------------------------------------
     def set_lines(self, lines: list[QueueLine], total: int | None = None, more=None) -> None:
-        self.beginResetModel()
         self._lines = list(lines)
         self._total = len(lines) if total is None else total
         self._more = more or (lambda offset, count: [])
-        self.endResetModel()
+        self.reset_rows(len(self._lines))
 
     @property
     def total(self) -> int:
@@ -78,12 +77,6 @@ class QueueTableModel(CellModel, QAbstractTableModel):
         return self._lines[row].request_id
 
     # --- Qt model --------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and len(self._lines) < self._total
 
@@ -94,44 +87,24 @@ class QueueTableModel(CellModel, QAbstractTableModel):
         if not more:  # the data changed under us: stop asking
             self._total = len(self._lines)
             return
-        start = len(self._lines)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
         self._lines.extend(more)
-        self.endInsertRows()
+        self.append_rows(len(more))
 
-    def cell(self, row: int, column: int, role: int):
-        # Called for every role of every visible cell on each paint: cheap checks first, nothing built.
-        if role not in _ROLES or row < 0 or row >= len(self._lines):
-            return None
+    def row_cells(self, row: int) -> list[dict[int, object]]:
         line = self._lines[row]
-        if role == _DISPLAY:
-            if column == DAYS_COLUMN and line.urgency:
-                return URGENCY_PREFIX[line.urgency] + line.cells[column]
-            return line.cells[column]
-        if role == _BACKGROUND:
-            return ROW_BRUSH.get(line.urgency)
-        if not line.urgency and role in (_FOREGROUND, _FONT):
-            return None
-        if role == _FOREGROUND:
-            return TEXT_BRUSH[line.urgency] if column in (DUE_COLUMN, DAYS_COLUMN) else None
-        if role == _FONT:
-            return self._bold if column == DAYS_COLUMN else None
-        if role == _TOOLTIP:
-            return line.tooltip
-        if role == _ACCESSIBLE:
-            return f"{self._headers[column]}: {line.cells[column]}"
-        return line.request_id  # UserRole
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return self._headers[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {self._headers[section].lower()}"
-            return None
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and section >= 0:
-            return str(section + 1)
-        return None
+        shared: dict[int, object] = {_TOOLTIP: line.tooltip, _USER: line.request_id}
+        if line.urgency:
+            shared[_BACKGROUND] = ROW_BRUSH[line.urgency]
+        cells = []
+        for column, text in enumerate(line.cells):
+            values = {**shared, _DISPLAY: text, _ACCESSIBLE: f"{self._headers[column]}: {text}"}
+            if line.urgency and column in (DUE_COLUMN, DAYS_COLUMN):
+                values[_FOREGROUND] = TEXT_BRUSH[line.urgency]
+            if line.urgency and column == DAYS_COLUMN:
+                values[_DISPLAY] = URGENCY_PREFIX[line.urgency] + text
+                values[_FONT] = self._bold
+            cells.append(values)
+        return cells
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting runs in SQL: ask the presenter, which sends back new lines."""

@@ -1,18 +1,24 @@
 """The read-only record table every list screen uses: whole rows selected one at a time, no
-editing, Tab leaves the table, fixed row height, columns the user can resize."""
+editing, Tab leaves the table, fixed row height, columns the user can resize; and the model
+behind each (`CellModel`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QModelRoleDataSpan, QObject, Qt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAccessible, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+_TOOLTIP, _ACCESSIBLE = Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole
 
-def record_table(model: QAbstractItemModel, object_name: str, accessible_name: str,
+
+def record_table(model: CellModel, object_name: str, accessible_name: str,
                  widths: tuple[int, ...], row_height: int = 24, alternating: bool = True) -> QTableView:
     table = QTableView()
     table.setObjectName(object_name)
     table.setAccessibleName(accessible_name)
-    table.setModel(model)
+    model.show_in(table)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -30,24 +36,108 @@ def record_table(model: QAbstractItemModel, object_name: str, accessible_name: s
     return table
 
 
-class CellModel:
-    """A table model mix-in: the model answers `cell(row, column, role)` (None for nothing, and
-    for a row out of range), and Qt's calls land here. A view's delegate asks each cell it paints
-    for seven roles at once (`multiData`): answered in one call from Qt into Python instead of
-    seven calls to `data`, which were most of a repaint's time. `flags` is left to Qt's own
-    (enabled, selectable) for the same reason: it is asked for every cell painted."""
+class CellModel(QStandardItemModel):
+    """A read-only table model over rows kept in Python. A subclass gives a row's cells with
+    `row_cells(row)` (for each column, its values by role), and reports its rows through
+    `reset_rows` (a new set) and `append_rows` (more at the end, as a page arrives).
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        return self.cell(index.row(), index.column(), role)
+    Qt holds the cells: a row's values are copied into Qt's items the first time anything may
+    read them, so a repaint reads them without calling into Python (a cell's seven roles answered
+    from Python were most of a repaint's time). A view shown with `show_in` copies the rows it is
+    about to paint; every loaded row is copied before a keyboard search, and at once while
+    assistive technology is active, which can reach any row. Code that reads cells through
+    `data` without a view calls `fill_all` first: a row not copied yet has no values."""
 
-    def multiData(self, index: QModelIndex, span: QModelRoleDataSpan) -> None:  # noqa: N802 - Qt's name
-        row, column, cell = index.row(), index.column(), self.cell
-        for item in span:
-            value = cell(row, column, item.role())
-            if value is None:
-                item.clearData()
+    def __init__(self, columns: int, parent: QObject | None = None):
+        super().__init__(0, columns, parent)
+        item = QStandardItem()
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)  # read-only cells
+        self.setItemPrototype(item)
+        self._filled = bytearray()  # per row: 1 once its cells are in Qt's items
+        self._unfilled = 0
+
+    def row_cells(self, row: int) -> Sequence[dict[int, object]]:
+        raise NotImplementedError
+
+    def show_in(self, view: QAbstractItemView) -> None:
+        view.setModel(self)
+        _Filler(view, self)
+
+    def set_headers(self, labels: Sequence[str], tooltips: Sequence[str] = ()) -> None:
+        self.setHorizontalHeaderLabels(list(labels))
+        for column, label in enumerate(labels):
+            self.setHeaderData(column, Qt.Orientation.Horizontal, label, _ACCESSIBLE)
+        for column, tip in enumerate(tooltips):
+            self.setHeaderData(column, Qt.Orientation.Horizontal, tip, _TOOLTIP)
+
+    def reset_rows(self, count: int, columns: int | None = None) -> None:
+        """The subclass's rows are new: `count` of them (and `columns` columns, if they changed)."""
+        self.beginResetModel()
+        blocked = self.blockSignals(True)  # one reset, not a removal and an insertion
+        self.setRowCount(0)
+        if columns is not None:
+            self.setColumnCount(columns)
+        self.setRowCount(count)
+        self.blockSignals(blocked)
+        self._filled, self._unfilled = bytearray(count), count
+        self.endResetModel()
+        if QAccessible.isActive():
+            self.fill_all()
+
+    def append_rows(self, count: int) -> None:
+        """The subclass added `count` rows at the end."""
+        start = self.rowCount()
+        self._filled.extend(bytes(count))
+        self._unfilled += count
+        self.insertRows(start, count)
+        if QAccessible.isActive():
+            self.fill_all()
+
+    def fill_all(self) -> None:
+        if self._unfilled:
+            self.fill(0, len(self._filled) - 1)
+
+    def fill(self, first: int, last: int) -> None:
+        """Copy rows `first` to `last` into Qt's items, those not copied yet."""
+        filled = self._filled
+        rows = [row for row in range(max(first, 0), min(last, len(filled) - 1) + 1) if not filled[row]]
+        if not rows:
+            return
+        index = self.index
+        blocked = self.blockSignals(True)  # the values are not news: the row was never shown
+        try:
+            for row in rows:
+                filled[row] = 1
+                for column, values in enumerate(self.row_cells(row)):
+                    self.setItemData(index(row, column), values)
+        finally:
+            self.blockSignals(blocked)
+        self._unfilled -= len(rows)
+
+
+class _Filler(QObject):
+    """Fills a CellModel's rows before its view paints them or searches them."""
+
+    def __init__(self, view: QAbstractItemView, model: CellModel):
+        super().__init__(view)
+        self.view, self.model, self.viewport = view, model, view.viewport()
+        self.viewport.installEventFilter(self)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.Paint and watched is self.viewport and self.model._unfilled:
+            if QAccessible.isActive():
+                self.model.fill_all()
             else:
-                item.setData(value)
+                rect = event.rect()
+                first = self.view.rowAt(rect.top())
+                if first >= 0:
+                    last = self.view.rowAt(rect.bottom())
+                    self.model.fill(first, last if last >= 0 else self.model.rowCount() - 1)
+        elif kind == QEvent.Type.KeyPress and watched is self.view and event.text():
+            self.model.fill_all()  # the view may search every row for what was typed
+        return False
 
 
 def text_width(widget: QWidget, sample: str, padding: int = 18) -> int:
