@@ -105,3 +105,12 @@ def test_cells_and_headers_are_read_only_and_named(table):
     assert [model.headerData(c, header) for c in range(2)] == ["Name", "Length"]
     assert model.headerData(0, header, Qt.ItemDataRole.AccessibleTextRole) == "Name"
     assert model.headerData(0, header, TOOLTIP) == "Sort by name"
+
+
+def test_the_view_never_edits_or_reorders_the_cells(table):
+    model = table.model()
+    assert table.editTriggers() == table.EditTrigger.NoEditTriggers
+    before = texts(model, range(5))
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # Qt's own sort would move the items
+    table.viewport().repaint()
+    assert texts(model, range(5)) == before == [f"name {n:03d}" for n in range(5)]

@@ -21,7 +21,6 @@ def record_table(model: CellModel, object_name: str, accessible_name: str,
     model.show_in(table)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
     table.setTabKeyNavigation(False)
     table.setAlternatingRowColors(alternating)
@@ -60,8 +59,14 @@ class CellModel(QStandardItemModel):
         raise NotImplementedError
 
     def show_in(self, view: QAbstractItemView) -> None:
+        """Make this the model of `view`, which shows it read-only and copies rows as it needs them."""
         view.setModel(self)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         _Filler(view, self)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's own sort would reorder the items apart from the rows they copy: a subclass that
+        sorts asks for its rows in the new order instead."""
 
     def set_headers(self, labels: Sequence[str], tooltips: Sequence[str] = ()) -> None:
         self.setHorizontalHeaderLabels(list(labels))
