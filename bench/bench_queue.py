@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -171,6 +172,26 @@ def like(view: QTableView, table: QTableView) -> QTableView:
     return view
 
 
+def repaints(app, model, table: QTableView, changes: list, rounds: int, what: str,
+             view: QTableView | None = None) -> list[float]:
+    """Milliseconds from each change to `view` (a new one unless given, showing `model`, laid out
+    as `table`) having painted it, the changes made `rounds` times over."""
+    view = view or QTableView()
+    view.setModel(model)
+    like(view, table)
+    app.processEvents()
+    painted = Painted(view.viewport())
+    times = []
+    for _ in range(rounds):
+        for change in changes:
+            start = time.perf_counter()
+            change()
+            app.processEvents()
+            painted.check(what)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def held(headers: list[str], rows: list[list[str]]) -> QStandardItemModel:
     model = QStandardItemModel(len(rows), len(headers))
     model.setHorizontalHeaderLabels(headers)
@@ -247,35 +268,14 @@ def main(count: int = 5000, rounds: int = 6) -> None:
     model = widget.table.model()
     headers = [model.headerData(c, Qt.Orientation.Horizontal) or "" for c in range(model.columnCount())]
     bare = BareModel(headers)
-    view = QTableView()
-    view.setModel(bare)
-    like(view, widget.table)
-    bench.app.processEvents()
-    painted = Painted(view.viewport())
-    limit = []
-    for _ in range(rounds):
-        for rows in shown:
-            start = time.perf_counter()
-            bare.set_rows(rows)
-            bench.app.processEvents()
-            painted.check("the bare table")
-            limit.append((time.perf_counter() - start) * 1000)
+    limit = repaints(bench.app, bare, widget.table, [partial(bare.set_rows, rows) for rows in shown],
+                     rounds, "the bare table")
     # Qt's floor: the same texts already in Qt's own model (made before the timing), set on a view
     # and painted, with no Python in the paint at all.
     models = [held(headers, rows) for rows in shown]
     floor_view = QTableView()
-    floor_view.setModel(models[-1])
-    like(floor_view, widget.table)
-    bench.app.processEvents()
-    painted = Painted(floor_view.viewport())
-    floor = []
-    for _ in range(rounds):
-        for ready in models:
-            start = time.perf_counter()
-            floor_view.setModel(ready)
-            bench.app.processEvents()
-            painted.check("the table of Qt's own model")
-            floor.append((time.perf_counter() - start) * 1000)
+    floor = repaints(bench.app, models[-1], widget.table, [partial(floor_view.setModel, m) for m in models],
+                     rounds, "the table of Qt's own model", floor_view)
     every = [v for values in timings.values() for v in values]
     print(f"open the queue ({len(presenter.ids):,} rows shown): median {statistics.median(opens):.1f} ms, "
           f"p95 {p95(opens):.1f} ms, max {max(opens):.1f} ms  (n={len(opens)}; the process's first: "
@@ -286,7 +286,7 @@ def main(count: int = 5000, rounds: int = 6) -> None:
           f"max {max(every):.1f} ms (n={len(every)}, {min(rows_seen):,}-{max(rows_seen):,} rows)")
     print(f"CPU time of this process (immune to other load): open p95 {p95(open_cpu):.1f} ms, "
           f"filter change p95 {p95(cpu):.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"limit, a bare QTableView ({view.width()}×{view.height()}) reset to the same rows and "
+    print(f"limit, a bare QTableView ({widget.table.width()}×{widget.table.height()}) reset to the same rows and "
           f"repainted: median {statistics.median(limit):.1f} ms, p95 {p95(limit):.1f} ms (the queue's "
           f"filter change p95: {p95(every) / p95(limit):.1f}× the limit)")
     print(f"Qt's floor, the same texts already in a QStandardItemModel, set on a QTableView and "
