@@ -35,7 +35,7 @@ URGENT_BUSINESS_DAYS = 2
 """Due within this many business days (or today) is shown amber; past due is red."""
 
 
-# --- search: the store's folding (`store.search_keys.fold`), as SQL functions for the queue ---------
+# --- search and sort: the store's folding (`store.search_keys.fold`) --------------------------------
 
 @lru_cache(maxsize=65536)
 def _tokens(haystack: str) -> tuple[str, ...]:
@@ -50,24 +50,14 @@ def _spaced(haystack: str) -> str:
 
 def _matches(haystack: str | None, query: str) -> int:
     """1 when every word of `query` (already folded, each after a space) starts a word of
-    `haystack` (SQLite function)."""
+    `haystack`."""
     spaced = _spaced(haystack or "")
     return int(all(w in spaced for w in query.split("\x1f")))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _sort_fold(text: str | None) -> str:
     return fold(text or "")
-
-
-def _functions(store: Store) -> None:
-    """Register the queue's SQL functions once per connection."""
-    conn = store.conn
-    if getattr(store, "_review_functions", None) is conn:
-        return
-    conn.create_function("mocap_match", 2, _matches, deterministic=True)
-    conn.create_function("mocap_fold", 1, _sort_fold, deterministic=True)
-    store._review_functions = conn  # type: ignore[attr-defined]
 
 
 # --- the queue --------------------------------------------------------------------------------
@@ -228,20 +218,46 @@ _ROWS_SQL = f"""
 # What the queue's search looks through (`_matches`): names, numbers and the reference.
 _HAYSTACK_SQL = ("q.last_name || ' ' || q.first_name || ' ' || q.preferred_name || ' ' || "
                  "q.middle_name || ' ' || q.local_number || ' ' || COALESCE(q.mosis_id, '') || ' ' || q.reference")
-_COURSES_SQL = ("(SELECT group_concat(code, ', ') FROM (SELECT code FROM request_courses "
-                "WHERE request_id = q.id ORDER BY position))")
-_BUILDING_SQL = "(SELECT name FROM buildings WHERE code = q.building_code)"
-_ORDER = {
-    "student": "mocap_fold(q.last_name || ' ' || q.first_name) {d}",
-    "pathway": "q.pathway {d}",
-    "courses": _COURSES_SQL + " {d}",
-    "building": _BUILDING_SQL + " {d}",
-    "received": "q.received {d}",
-    "due": "q.due IS NULL, q.due {d}, q.received {d}",
-    "days_left": "q.due IS NULL, q.due {d}, q.received {d}",
-    "routing": "q.routing {d}",
-    "status": "q.status {d}",
-}
+# A row of the queue's one read: (id, status, building code, pathway, routing, urgency, haystack,
+# last name, first name, received, due); the sorts below read the last four.
+_ID, _BUILDING, _PATHWAY, _ROUTING, _STATUS, _LAST, _FIRST, _RECEIVED, _DUE = 0, 2, 3, 4, 1, 7, 8, 9, 10
+
+
+def _nulls_first(value):
+    """A sort key that puts None before every value, as SQL does (and after them, reversed)."""
+    return (value is not None, "" if value is None else value)
+
+
+def _sorted(store: Store, rows: list[tuple], sort: str, descending: bool) -> list[tuple]:
+    """The rows in the order of a column, the request id breaking ties, both in the direction
+    asked; a request with no due date last either way. Sorted here from the one read, not in
+    SQL: a first sort by a new column costs a sort of the rows, not the whole query again."""
+    if sort in ("due", "days_left"):
+        ordered = sorted(rows, key=lambda r: (r[_DUE] or "", _nulls_first(r[_RECEIVED]), r[_ID]),
+                         reverse=descending)
+        ordered.sort(key=lambda r: r[_DUE] is None)  # stable: each part keeps its order
+        return ordered
+    if sort == "student":
+        def value(r):
+            return _sort_fold(None if r[_LAST] is None or r[_FIRST] is None else f"{r[_LAST]} {r[_FIRST]}")
+    elif sort == "courses":
+        courses = dict(store.conn.execute(
+            "SELECT request_id, group_concat(code, ', ' ORDER BY position) FROM request_courses "
+            "GROUP BY request_id").fetchall())
+
+        def value(r):
+            return _nulls_first(courses.get(r[_ID]))
+    elif sort == "building":
+        names = dict(store.conn.execute("SELECT code, name FROM buildings").fetchall())
+
+        def value(r):
+            return _nulls_first(names.get(r[_BUILDING]))
+    else:
+        column = {"pathway": _PATHWAY, "received": _RECEIVED, "routing": _ROUTING, "status": _STATUS}[sort]
+
+        def value(r):
+            return _nulls_first(r[column])
+    return sorted(rows, key=lambda r: (value(r), r[_ID]), reverse=descending)
 
 
 def _scope_sql(status: str) -> tuple[str, list[Any]]:
@@ -273,25 +289,24 @@ class QueueIds:
 
 
 def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None = None) -> QueueIds:
-    """What a filter change costs: one query that sorts every request and returns the few
-    columns the filters and the search look at; the filters and their counts then need no
-    second pass. The sorted rows, and what this person sees of them with this search, are kept
-    until the database changes (`Store.unchanged`), so a change of search, status, building,
-    pathway, routing or "overdue", or a sort used a moment ago, reads nothing again."""
+    """What a filter change costs: one query that returns the few columns of every request the
+    filters, the search and the sorts look at, sorted here; the filters and their counts then
+    need no second pass. The rows, each order of them, and what this person sees of them with
+    this search, are kept until the database changes (`Store.unchanged`), so a change of search,
+    status, building, pathway, routing, "overdue" or sort reads nothing again."""
     user = require(store, REQUESTS_READ)
     today = today or date.today()
     if flt.sort not in SORT_KEYS:
         raise ReviewError(f"Cannot sort the queue by '{flt.sort}'.")
-    _functions(store)
     calendar = district_calendar(store)
     search = "\x1f".join(" " + w for w in _tokens(flt.search))
-    direction = "DESC" if flt.descending else "ASC"
-    order = _ORDER[flt.sort].format(d=direction)
     sql = (f"WITH q AS ({_BASE_SQL}) SELECT q.id, q.status, q.building_code, q.pathway, q.routing, "
-           f"CASE WHEN q.due < ? THEN 2 WHEN q.due < ? THEN 1 ELSE 0 END, {_HAYSTACK_SQL} "
-           f"FROM q ORDER BY {order}, q.id {direction}")
+           f"CASE WHEN q.due < ? THEN 2 WHEN q.due < ? THEN 1 ELSE 0 END, {_HAYSTACK_SQL}, "
+           "q.last_name, q.first_name, q.received, q.due FROM q")
     params = (today.isoformat(), soon_limit(calendar, today).isoformat())
-    rows = store.unchanged(("queue rows", sql, params), lambda: store.conn.execute(sql, params).fetchall())
+    read = store.unchanged(("queue rows", sql, params), lambda: store.conn.execute(sql, params).fetchall())
+    order = (flt.sort, flt.descending)
+    rows = store.unchanged(("queue order", sql, params, order), lambda: _sorted(store, read, *order))
     scope = user.buildings
 
     def seen() -> tuple[list[tuple], Counter]:
@@ -304,7 +319,7 @@ def queue_ids(store: Store, flt: QueueFilter = QueueFilter(), today: date | None
             found = [r for r in found if _matches(r[6], search)]
         return found, Counter(r[1:6] for r in found)
 
-    found, groups = store.unchanged(("queue seen", sql, params, scope, search), seen)
+    found, groups = store.unchanged(("queue seen", sql, params, order, scope, search), seen)
     in_scope = {g[0] for g in groups if _in_scope(g[0], flt.status)}
     building, pathway, routing, overdue = flt.building, flt.pathway, flt.routing, flt.overdue
     ids = [r[0] for r in found if r[1] in in_scope and (not building or r[2] == building)

@@ -571,3 +571,40 @@ def test_the_queue_kept_between_filter_changes_follows_writes_here_and_on_other_
     other.close()
     assert review.queue_ids(store, QueueFilter(), TODAY).ids == []
     assert [r.status for r in review.load_rows(store, [first, second], TODAY)] == ["withdrawn", "withdrawn"]
+
+
+# The orders the queue's one query used to sort by in SQL, kept as the reference for its sorts.
+SQL_ORDER = {
+    "student": "sort_fold(q.last_name || ' ' || q.first_name) {d}",
+    "pathway": "q.pathway {d}",
+    "courses": "(SELECT group_concat(code, ', ') FROM (SELECT code FROM request_courses "
+               "WHERE request_id = q.id ORDER BY position)) {d}",
+    "building": "(SELECT name FROM buildings WHERE code = q.building_code) {d}",
+    "received": "q.received {d}",
+    "due": "q.due IS NULL, q.due {d}, q.received {d}",
+    "days_left": "q.due IS NULL, q.due {d}, q.received {d}",
+    "routing": "q.routing {d}",
+    "status": "q.status {d}",
+}
+
+
+def test_every_sort_is_the_order_sql_gives(demo_session):
+    """Each column, each way, in the order SQL's ORDER BY gives (the request id breaking ties,
+    nothing before something going up): on the demo district's requests, with full-time ones
+    (no courses), closed ones (no due date), appeals, and days with several requests."""
+    from mocap_desktop.services.review.queue_list import _BASE_SQL, _sort_fold
+
+    store = demo_session.store
+    store.conn.create_function("sort_fold", 1, _sort_fold, deterministic=True)
+    assert store.query("SELECT count(*) AS n FROM requests r WHERE NOT EXISTS "
+                       "(SELECT 1 FROM request_courses c WHERE c.request_id = r.id)")[0]["n"]
+    assert sorted(review.SORT_KEYS) == sorted(SQL_ORDER)
+    for sort in review.SORT_KEYS:
+        for descending in (False, True):
+            d = "DESC" if descending else "ASC"
+            expected = [r[0] for r in store.conn.execute(
+                f"WITH q AS ({_BASE_SQL}) SELECT q.id FROM q ORDER BY {SQL_ORDER[sort].format(d=d)}, q.id {d}")]
+            got = review.queue_ids(store, QueueFilter(status="all", sort=sort, descending=descending), TODAY).ids
+            assert got == expected, (sort, d)
+    nulls = store.query("SELECT count(*) AS n FROM requests r WHERE r.status IN ('closed', 'withdrawn')")[0]["n"]
+    assert nulls  # some requests have no due date: they come last both ways
