@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -241,9 +243,9 @@ def _sorted(store: Store, rows: list[tuple], sort: str, descending: bool) -> lis
         def value(r):
             return _sort_fold(None if r[_LAST] is None or r[_FIRST] is None else f"{r[_LAST]} {r[_FIRST]}")
     elif sort == "courses":
-        courses = dict(store.conn.execute(
-            "SELECT request_id, group_concat(code, ', ' ORDER BY position) FROM request_courses "
-            "GROUP BY request_id").fetchall())
+        lines = store.conn.execute("SELECT request_id, code FROM request_courses WHERE code IS NOT NULL "
+                                   "ORDER BY request_id, position")
+        courses = {rid: ", ".join(code for _, code in group) for rid, group in groupby(lines, itemgetter(0))}
 
         def value(r):
             return _nulls_first(courses.get(r[_ID]))
