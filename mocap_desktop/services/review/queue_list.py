@@ -221,8 +221,9 @@ _ROWS_SQL = f"""
 _HAYSTACK_SQL = ("q.last_name || ' ' || q.first_name || ' ' || q.preferred_name || ' ' || "
                  "q.middle_name || ' ' || q.local_number || ' ' || COALESCE(q.mosis_id, '') || ' ' || q.reference")
 # A row of the queue's one read: (id, status, building code, pathway, routing, urgency, haystack,
-# last name, first name, received, due); the sorts below read the last four.
-_ID, _BUILDING, _PATHWAY, _ROUTING, _STATUS, _LAST, _FIRST, _RECEIVED, _DUE = 0, 2, 3, 4, 1, 7, 8, 9, 10
+# last name, first name, received, due), the last four for the sorts alone.
+_ID, _STATUS, _BUILDING, _PATHWAY, _ROUTING = range(5)
+_LAST, _FIRST, _RECEIVED, _DUE = range(7, 11)
 
 
 def _nulls_first(value):
