@@ -86,8 +86,7 @@ class CellModel(QStandardItemModel):
         self.blockSignals(blocked)
         self._filled, self._unfilled = bytearray(count), count
         self.endResetModel()
-        if QAccessible.isActive():
-            self.fill_all()
+        self.fill_reachable()
 
     def append_rows(self, count: int) -> None:
         """The subclass added `count` rows at the end."""
@@ -95,6 +94,10 @@ class CellModel(QStandardItemModel):
         self._filled.extend(bytes(count))
         self._unfilled += count
         self.insertRows(start, count)
+        self.fill_reachable()
+
+    def fill_reachable(self) -> None:
+        """Every row, while assistive technology is active: it can read any row, painted or not."""
         if QAccessible.isActive():
             self.fill_all()
 
@@ -132,14 +135,12 @@ class _Filler(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
         if kind == QEvent.Type.Paint and watched is self.viewport and self.model._unfilled:
-            if QAccessible.isActive():
-                self.model.fill_all()
-            else:
-                rect = event.rect()
-                first = self.view.rowAt(rect.top())
-                if first >= 0:
-                    last = self.view.rowAt(rect.bottom())
-                    self.model.fill(first, last if last >= 0 else self.model.rowCount() - 1)
+            self.model.fill_reachable()  # assistive technology may have started since
+            rect = event.rect()
+            first = self.view.rowAt(rect.top())
+            if first >= 0:
+                last = self.view.rowAt(rect.bottom())
+                self.model.fill(first, last if last >= 0 else self.model.rowCount() - 1)
         elif kind == QEvent.Type.KeyPress and watched is self.view and event.text():
             self.model.fill_all()  # the view may search every row for what was typed
         return False
