@@ -186,11 +186,17 @@ def _import_command(args: argparse.Namespace, run) -> int:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from mocap_desktop.services.roster import import_roster_file
+    from contextlib import nullcontext
 
-    return _import_command(args, lambda store, progress: import_roster_file(
-        store, Path(args.file), args.kind, mapping_name=args.mapping, dry_run=args.dry_run,
-        skip_invalid=args.skip_invalid, progress=progress))
+    from mocap_desktop.services.importing import start_reader
+    from mocap_desktop.services.roster import KINDS, import_roster_file
+
+    # A big file starts being read now, while the command signs in and opens the database.
+    reader = start_reader(Path(args.file), KINDS[args.kind]) if args.kind in KINDS else None
+    with reader or nullcontext():
+        return _import_command(args, lambda store, progress: import_roster_file(
+            store, Path(args.file), args.kind, mapping_name=args.mapping, dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid, progress=progress, reader=reader))
 
 
 def cmd_students_search(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import gc
 import pickle
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ __all__ = [
     "sniff_encoding", "text_lines",
     "Problem", "Plan", "Report", "Record", "ImportKind", "Mapping", "resolve_mapping",
     "refuse_missing", "saved_mapping_named", "saved_mapping_for", "check_rows", "record_chunks",
-    "run_import", "Planner",
+    "run_import", "Planner", "Reader", "start_reader",
     "open_thread_store", "Progress", "CancelCheck", "PROGRESS_EVERY", "SAMPLE_ROWS",
     "IMPORT_CACHE_KIB",
 ]
@@ -198,6 +198,13 @@ class ImportKind:
         file's parse context (its day of reading). A problem marked `warning` is reported and
         the row still imported."""
         return []
+
+    def deriver(self, columns: dict[str, str]) -> Callable[[dict], None] | None:
+        """A function that adds to a valid row's values what follows from them alone, without
+        the database (made once per import for its `columns`: field key → header), or None.
+        It runs where the rows are read: for a big file in the reader process, which has time to
+        spare while this one plans and writes."""
+        return None
 
     def plan(self, store: Store, records: list[Record], mapped: set[str],
              columns: dict[str, str]) -> Plan:
@@ -367,8 +374,9 @@ def record_chunks(kind: ImportKind, table: Table, columns: dict[str, str], size:
                   progress: Progress | None = None, cancelled: CancelCheck | None = None,
                   ) -> Iterator[tuple[int, list[Record]]]:
     """Parse the rows and give the valid records `size` at a time (0: all of them at once, even
-    none), each time with the rows read so far. Problems go to `problems`, the kind's warnings
-    to `warnings`, rows a field skips are counted in `skipped`: (group, value) → rows."""
+    none), each time with the rows read so far, their values completed by the kind's `deriver`.
+    Problems go to `problems`, the kind's warnings to `warnings`, rows a field skips are counted
+    in `skipped`: (group, value) → rows."""
     ctx = ParseContext(epoch=table.epoch)
     position = {h: i for i, h in reversed(list(enumerate(table.headers)))}
     parse_row = _row_parser(kind, columns, position)
@@ -377,6 +385,7 @@ def record_chunks(kind: ImportKind, table: Table, columns: dict[str, str], size:
     total = table.total
     check = kind.check
     checks = type(kind).check is not ImportKind.check
+    derive = kind.deriver(columns)
     for number, cells in table.rows():
         if number % PROGRESS_EVERY == 0:
             if cancelled is not None and cancelled():
@@ -402,6 +411,8 @@ def record_chunks(kind: ImportKind, table: Table, columns: dict[str, str], size:
                 if errors:
                     problems.extend(errors)
                     continue
+        if derive is not None:
+            derive(values)
         records.append(record)
         if len(records) == size:
             yield rows_read, records
@@ -434,15 +445,17 @@ def read_records(kind: ImportKind, path: Path) -> tuple[int, list[Record], list[
 def run_import(store: Store, path: Path, kind: ImportKind, *, mapping: dict[str, str] | None = None,
                dry_run: bool = False, skip_invalid: bool = False,
                progress: Progress | None = None, cancelled: CancelCheck | None = None,
-               table: Table | None = None) -> Report:
-    """Import `path` as `kind`. `mapping` (field key → header) corrects the guesses.
+               table: Table | None = None, reader: Reader | None = None) -> Report:
+    """Import `path` as `kind`. `mapping` (field key → header) corrects the guesses. `table`: the
+    file already read (the import dialog's); `reader`: a `start_reader` of `path` for `kind`,
+    already reading it (the caller closes it).
 
     Raises `ImportRefused` (nothing read), `ImportCancelled` (nothing written) or a
     `StoreError` (nothing written); `AccessDenied` without ROSTER_IMPORT."""
     require(store, ROSTER_IMPORT)
     with _collector_paused():
         return _run_import(store, path, kind, mapping, dry_run, skip_invalid, progress, cancelled,
-                           table)
+                           table, reader)
 
 
 @contextmanager
@@ -511,14 +524,101 @@ def _input_bytes(path: Path) -> int:
         return 0
 
 
+class Reader:
+    """A big file read, and its rows checked, in a process of its own (`_read_elsewhere`), whose
+    chunks arrive while the importing process plans and writes the ones before.
+
+    It starts reading as soon as it is made, before it is told the mapping: the CLI makes it
+    (`start_reader`) before signing in and opening the database, which then take no time of
+    the import's. `run_import(reader=…)` gives it the mapping and reads its chunks. Close it
+    (or use it as a context manager): the process is stopped if it still runs."""
+
+    def __init__(self, path: Path, kind: ImportKind):
+        import multiprocessing  # only for big files: the app starts without it
+
+        self.path, self.kind = Path(path), kind
+        context = multiprocessing.get_context("spawn")  # a fresh process, as on Windows and macOS
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_read_elsewhere, args=(str(path), kind, theirs),
+                                        name="mocap-import-reader", daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def begin(self, mapping: dict[str, str] | None) -> tuple[_TableFacts, Mapping]:
+        """The mapping given, then what the table is and its columns (ImportRefused as the
+        reader found it)."""
+        try:
+            self._conn.send(("mapping", mapping))
+        except OSError:
+            pass  # the reader stopped: `_receive` says why
+        _, facts, resolved = self._receive()
+        return facts, resolved
+
+    def chunks(self, total: int, phase: str, problems: list, skipped: dict, warnings: list,
+               progress: Progress | None, cancelled: CancelCheck | None,
+               ) -> Iterator[tuple[int, list[Record]]]:
+        """`record_chunks` of the rows, as the reader sends them."""
+        while (message := self._receive())[0] == "chunk":
+            _, rows_read, packed, new_problems, new_warnings, skipped_now = message
+            problems.extend(new_problems)
+            warnings.extend(new_warnings)
+            skipped.clear()
+            skipped.update(skipped_now)
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(phase, rows_read, total)
+            yield rows_read, _unpacked(packed)
+
+    def _receive(self) -> tuple:
+        try:
+            message = self._conn.recv()
+        except (EOFError, OSError):
+            self._process.join(5)
+            raise ImportRefused(f"{self.path.name} could not be read: the process reading it stopped "
+                                f"(exit code {self._process.exitcode}); nothing was imported.") from None
+        if message[0] == "raised":
+            raise message[1]
+        return message
+
+    def close(self) -> None:
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def start_reader(path: Path, kind: ImportKind) -> Reader | None:
+    """A `Reader` of `path` for `kind` when the file is big enough to be worth one (and the kind
+    can be sent to it); None when the import reads the file in its own process."""
+    if _input_bytes(Path(path)) < READER_PROCESS_BYTES or not _sendable(kind):
+        return None
+    return Reader(Path(path), kind)
+
+
 @contextmanager
 def _checked_rows(path: Path, kind: ImportKind, mapping: dict[str, str] | None, table: Table | None,
-                  phase: str, progress: Progress | None, cancelled: CancelCheck | None,
-                  ) -> Iterator[tuple[_TableFacts, Mapping, RowChunks]]:
+                  reader: Reader | None, phase: str, progress: Progress | None,
+                  cancelled: CancelCheck | None) -> Iterator[tuple[_TableFacts, Mapping, RowChunks]]:
     """(what the table is, its columns, `chunks(problems, skipped, warnings)`: `record_chunks` of
-    its rows), the file read here, or a big one in a reader process (`_read_elsewhere`), whose
-    chunks arrive while this process plans and writes the ones before."""
-    if table is not None or _input_bytes(Path(path)) < READER_PROCESS_BYTES or not _sendable(kind):
+    its rows), the file read here, or a big one by a `Reader` (the one given, else one started
+    here)."""
+    with ExitStack() as owned:
+        if reader is None and table is None and (reader := start_reader(path, kind)) is not None:
+            owned.enter_context(reader)
+        if reader is not None:
+            if (reader.path, reader.kind.key) != (Path(path), kind.key):
+                raise ValueError(f"the reader reads {reader.path} as {reader.kind.key}, not {path} as {kind.key}")
+            facts, resolved = reader.begin(mapping)
+            yield facts, resolved, lambda problems, skipped, warnings: reader.chunks(
+                facts.total, phase, problems, skipped, warnings, progress, cancelled)
+            return
         table = table or read_table(path, kind.key)
         resolved = _resolved(kind, table, mapping)
 
@@ -526,78 +626,48 @@ def _checked_rows(path: Path, kind: ImportKind, mapping: dict[str, str] | None, 
             return record_chunks(kind, table, resolved.columns, kind.chunk, problems, skipped, warnings,
                                  phase=phase, progress=progress, cancelled=cancelled)
         yield _facts(table), resolved, here
-        return
-    import multiprocessing  # only for big files: the app starts without it
-
-    context = multiprocessing.get_context("spawn")  # a fresh process, as on Windows and macOS
-    received, sender = context.Pipe(duplex=False)
-    reader = context.Process(target=_read_elsewhere, args=(str(path), kind, mapping, phase, sender),
-                             name="mocap-import-reader", daemon=True)
-    reader.start()
-    sender.close()
-
-    def receive() -> tuple:
-        try:
-            message = received.recv()
-        except EOFError:
-            reader.join(5)
-            raise ImportRefused(f"{Path(path).name} could not be read: the process reading it stopped "
-                                f"(exit code {reader.exitcode}); nothing was imported.") from None
-        if message[0] == "raised":
-            raise message[1]
-        return message
-
-    try:
-        _, facts, resolved = receive()
-
-        def there(problems: list, skipped: dict, warnings: list):
-            while (message := receive())[0] == "chunk":
-                _, rows_read, packed, new_problems, new_warnings, skipped_now = message
-                problems.extend(new_problems)
-                warnings.extend(new_warnings)
-                skipped.clear()
-                skipped.update(skipped_now)
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(phase, rows_read, facts.total)
-                yield rows_read, _unpacked(packed)
-        yield facts, resolved, there
-    finally:
-        received.close()
-        if reader.is_alive():
-            reader.kill()
-        reader.join()
 
 
-def _read_elsewhere(path: str, kind: ImportKind, mapping: dict[str, str] | None, phase: str,
-                    sender) -> None:
-    """The reader process: the file read, its columns resolved and its rows checked, sent to the
-    importing process chunk by chunk (each with the problems and warnings found since the last,
-    and the skipped rows so far), then "done"; or what it raised."""
+def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
+    """The reader process: the file read; once the importing process gives the mapping, its
+    columns resolved and its rows checked, sent chunk by chunk (each with the problems and
+    warnings found since the last, and the skipped rows so far), then "done"; or what it
+    raised. It stops without a word when the importing process goes away first."""
     try:
         with _collector_paused():  # as in the importing process (a set read whole: 1.3 s more with it)
-            table = read_table(Path(path), kind.key)
+            try:
+                table: Table | BaseException = read_table(Path(path), kind.key)
+            except Exception as err:  # noqa: BLE001 - said once the import begins
+                table = err
+            try:
+                _, mapping = conn.recv()
+            except (EOFError, OSError):
+                return  # the import did not begin (sign-in failed, or it was cancelled)
+            if isinstance(table, BaseException):
+                raise table
             resolved = _resolved(kind, table, mapping)
-            sender.send(("table", _facts(table), resolved))
+            conn.send(("table", _facts(table), resolved))
             problems: list[Problem] = []
             warnings: list[Problem] = []
             skipped: dict[tuple[str, str], int] = {}
             sent = seen = 0
             for rows_read, records in record_chunks(kind, table, resolved.columns, kind.chunk, problems,
-                                                    skipped, warnings, phase=phase):
-                sender.send(("chunk", rows_read, _packed(records), problems[sent:], warnings[seen:], skipped))
+                                                    skipped, warnings):
+                conn.send(("chunk", rows_read, _packed(records), problems[sent:], warnings[seen:], skipped))
                 sent, seen = len(problems), len(warnings)
             # before the collector is back: its first full pass over the set held here would
             # keep the importing process waiting for the end (a quarter of a second at 100,000)
-            sender.send(("done",))
+            conn.send(("done",))
     except BaseException as err:  # noqa: BLE001 - the importing process raises it
         try:
-            sender.send(("raised", err))
+            conn.send(("raised", err))
         except Exception:  # noqa: BLE001 - not picklable: its text
-            sender.send(("raised", RuntimeError(f"{type(err).__name__}: {err}")))
+            try:
+                conn.send(("raised", RuntimeError(f"{type(err).__name__}: {err}")))
+            except OSError:
+                pass  # the importing process went away
     finally:
-        sender.close()
+        conn.close()
 
 
 def _packed(records: list[Record]) -> tuple[list[str] | None, list]:
@@ -617,9 +687,9 @@ def _unpacked(packed: tuple[list[str] | None, list]) -> list[Record]:
 
 def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, str] | None,
                 dry_run: bool, skip_invalid: bool, progress: Progress | None,
-                cancelled: CancelCheck | None, table: Table | None) -> Report:
+                cancelled: CancelCheck | None, table: Table | None, reader: Reader | None) -> Report:
     phase = "Checking rows" if dry_run else "Importing"
-    with _checked_rows(path, kind, mapping, table, phase, progress, cancelled) as (facts, resolved, rows):
+    with _checked_rows(path, kind, mapping, table, reader, phase, progress, cancelled) as (facts, resolved, rows):
         return _import_rows(store, path, kind, resolved, facts, rows, dry_run, skip_invalid, cancelled)
 
 

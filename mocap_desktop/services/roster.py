@@ -244,9 +244,9 @@ KINDS: dict[str, ImportKind] = {k.key: k for k in (StudentsKind(), EnrollmentsKi
 
 def import_roster_file(store: Store, path, kind: str = "students", *, mapping_name: str | None = None,
                        dry_run: bool = False, skip_invalid: bool = False,
-                       progress=None, cancelled=None) -> Report:
+                       progress=None, cancelled=None, reader=None) -> Report:
     """The headless import: a saved mapping by name (or the guesses), then `run_import`
-    (ROSTER_IMPORT)."""
+    (ROSTER_IMPORT); `reader`: a `start_reader` of the file, already reading it."""
     from pathlib import Path
 
     require(store, ROSTER_IMPORT)
@@ -254,4 +254,4 @@ def import_roster_file(store: Store, path, kind: str = "students", *, mapping_na
         raise ImportRefused(f'unknown import kind "{kind}" (use {" or ".join(KINDS)})')
     columns = saved_mapping_named(store, kind, mapping_name) if mapping_name else None
     return run_import(store, Path(path), KINDS[kind], mapping=columns, dry_run=dry_run,
-                      skip_invalid=skip_invalid, progress=progress, cancelled=cancelled)
+                      skip_invalid=skip_invalid, progress=progress, cancelled=cancelled, reader=reader)

@@ -32,7 +32,7 @@ from mocap_desktop.services.roster_fields import (
 )
 from mocap_desktop.store import Store, trail
 from mocap_desktop.store.district import DistrictRepo
-from mocap_desktop.store.search_keys import fold
+from mocap_desktop.store.search_keys import fold, index_entry
 from mocap_desktop.store.students import StudentRepo
 
 CHUNK = 5000
@@ -84,6 +84,7 @@ def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list
 @dataclass
 class _StudentWork:
     inserts: list[tuple] = field(default_factory=list)  # STUDENT_COLUMNS order
+    index: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # each insert's index entry
     updates: list[tuple[int, dict]] = field(default_factory=list)  # (id, changed columns)
     clear_mosis: list[int] = field(default_factory=list)
     buildings: list[tuple[str, str]] = field(default_factory=list)
@@ -95,11 +96,18 @@ class _StudentWork:
     remove: list[int] = field(default_factory=list)  # withdrawn students that leave the roster
 
 
+def _slots(mapped: set[str]) -> tuple[str, ...]:
+    """The guardian slots (GUARDIAN_SLOTS) any mapped field belongs to."""
+    return tuple(g for g in GUARDIAN_SLOTS if any(k.startswith(g + "_") for k in mapped))
+
+
+_GUARDIAN_CELLS = ("name", "first", "last", "relationship", "phone", "email", "language")
+
+
 def _guardians_reader(slots: tuple[str, ...]) -> Callable[[dict], list[tuple[str, tuple]]]:
     """A function giving the guardians one row names, as (folded name, row in GUARDIAN_COLUMNS
     order), the first of them receiving letters. Built once per import for the mapped slots."""
-    layout = [(*(f"{slot}_{part}" for part in ("name", "first", "last", "relationship", "phone",
-                                               "email", "language")),
+    layout = [(*(f"{slot}_{part}" for part in _GUARDIAN_CELLS),
                "Mother" if slot == "mother" else "Father" if slot == "father" else "")
               for slot in slots]
 
@@ -160,6 +168,22 @@ class StudentsKind(ImportKind):
         reason = age_for_grade(born, v["grade"], ctx.today)
         return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
 
+    def deriver(self, columns: dict[str, str]) -> Callable[[dict], None]:
+        """Each row's guardians ("_guardians", in place of their cells) and search index entry
+        ("_index": the key and tokens a new student is indexed by)."""
+        slots = _slots(set(columns))
+        guardians_of = _guardians_reader(slots)
+        cells = [f"{slot}_{part}" for slot in slots for part in _GUARDIAN_CELLS]
+
+        def derive(v: dict) -> None:
+            if slots:
+                v["_guardians"] = tuple(guardians_of(v))
+                for key in cells:
+                    v.pop(key, None)
+            v["_index"] = index_entry(v["last_name"], v["first_name"], v.get("preferred_name") or "",
+                                      v["local_number"], v.get("mosis_id"))
+        return derive
+
     chunk = CHUNK
 
     def planner(self, store: Store, mapped: set[str], columns: dict[str, str]) -> _StudentsPlanner:
@@ -182,8 +206,7 @@ class _StudentsPlanner(Planner):
         # On a roster empty when the import began, no row can meet a student on record (the rows
         # this import writes are told apart by the file-wide keys): nothing to look up.
         self.empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM students)").fetchone()[0] == 1
-        self.slots = tuple(g for g in GUARDIAN_SLOTS if any(k.startswith(g + "_") for k in mapped))
-        self.guardians_of = _guardians_reader(self.slots)
+        self.slots = _slots(mapped)
         self.has_code, self.has_name = "building_code" in mapped, "building_name" in mapped
         self.cols = [c for c in STUDENT_COLUMNS
                      if c in mapped or (c == "building_code" and self.has_name)]
@@ -347,7 +370,7 @@ class _StudentsPlanner(Planner):
             [r.values["local_number"] for r in keep])
         existing = _existing(conn, existing_ids, cols)
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
-        guardians_of, defaults = self.guardians_of, self.defaults
+        defaults = self.defaults
         withdrawn = [rec for rec in keep if rec.values.get("status")]
         if withdrawn:
             keep = [rec for rec in keep if not rec.values.get("status")]
@@ -355,7 +378,7 @@ class _StudentsPlanner(Planner):
         for rec in keep:
             v = rec.values
             local = v["local_number"]
-            guardians = guardians_of(v) if slots else []
+            guardians = v.get("_guardians", ())
             sid = existing_ids.get(local)
             self.no_mosis += not v.get("mosis_id")
             if "birth_date" in v and v["birth_date"] is None:
@@ -367,6 +390,7 @@ class _StudentsPlanner(Planner):
                         full[c] = None
                 self.no_birth += full["birth_date"] is None
                 work.inserts.append(_student_row(full))
+                work.index.append(v["_index"])
                 if guardians:
                     work.guardians[local] = guardians
                 plan.added += 1
@@ -461,7 +485,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
             stop_if_cancelled()
         ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
         StudentRepo(store).index_new_students(
-            [(first_id + j, r[2], r[3], r[5], r[0], r[1]) for j, r in enumerate(work.inserts)])
+            [(first_id + j, key, tokens) for j, (key, tokens) in enumerate(work.index)])
     for i in range(0, len(work.updates), CHUNK):
         chunk = work.updates[i:i + CHUNK]
         by_shape: dict[tuple[str, ...], list[tuple]] = {}

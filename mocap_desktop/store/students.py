@@ -493,16 +493,15 @@ class StudentRepo:
         rows.update((r[0], r) for r in conn.execute(
             f"SELECT {columns} FROM students s WHERE s.id IN "
             "(SELECT student_id FROM student_search_stale)"))
-        self._write(rows.values())
+        self._write((sid, *index_entry(*values)) for sid, *values in rows.values())
         conn.execute("DELETE FROM student_search_stale")
         return len(rows)
 
-    def _write(self, rows: Iterable[tuple]) -> None:
-        """Index students (id, last, first, preferred, local number, MOSIS ID) that have no
-        index rows yet, and take their ids out of the gaps."""
+    def _write(self, entries: Iterable[tuple[int, str, tuple[str, ...]]]) -> None:
+        """Index students that have no index rows yet, from their (id, key, tokens) as
+        `index_entry` gives them, and take their ids out of the gaps."""
         ids, names, tokens = [], [], []
-        for sid, last, first, preferred, local, mosis in rows:
-            key, own = index_entry(last, first, preferred, local, mosis)
+        for sid, key, own in entries:
             ids.append(sid)
             names.append(("", key, sid))
             tokens += [(t, key, sid) for t in own]
@@ -540,10 +539,11 @@ class StudentRepo:
                 self.rebuild_index()
             self._version_checked = True
 
-    def index_new_students(self, rows: list[tuple]) -> None:
-        """Index students just inserted in this transaction, from values the caller holds:
-        (id, last, first, preferred, local number, MOSIS ID). Saves reading them back."""
-        self._write(rows)
+    def index_new_students(self, entries: list[tuple[int, str, tuple[str, ...]]]) -> None:
+        """Index students just inserted in this transaction, from what the caller holds: (id,
+        and the key and tokens of `index_entry` of their last, first and preferred names, local
+        number and MOSIS ID). Saves reading them back."""
+        self._write(entries)
 
     def refresh_needed(self) -> bool:
         return self.conn.execute(

@@ -142,3 +142,24 @@ def test_a_set_that_cannot_be_read_exits_2_naming_the_file(tmp_path):
     (tmp_path / "export.zip").write_bytes(b"not a zip")
     result = cli("import-roster", str(tmp_path / "export.zip"), "--data-dir", str(tmp_path))
     assert result.returncode == 2 and "export.zip cannot be opened as a zip file" in result.stderr
+
+
+def test_a_big_file_read_while_the_command_signs_in(tmp_path, monkeypatch):
+    """A file big enough for a reader process starts being read before the sign-in: a wrong
+    password still ends the command with the sign-in's message alone, and nothing written."""
+    from conftest import OFFICE_ADMIN
+
+    rows = [f"{300000 + i},,Last{i % 97},First{i % 89},{i % 12 + 1}/{i % 28 + 1}/2012,{i % 12 + 1},4000,"
+            + "left in the export " * 6 for i in range(30000)]
+    big = tmp_path / "big.csv"
+    big.write_text("Student Number,State ID,Last Name,First Name,Birthdate,Grade,School Code,Comment\n"
+                   + "\n".join(rows) + "\n", encoding="utf-8")
+    assert big.stat().st_size > 4 * 2**20  # importing.READER_PROCESS_BYTES
+    monkeypatch.setenv("MOCAP_PASSWORD", OFFICE_ADMIN[2] + " but wrong")
+    refused = cli("import-roster", str(big), "--data-dir", str(tmp_path))
+    assert refused.returncode == 4
+    assert len(refused.stderr.splitlines()) == 1 and "MOCAP_PASSWORD" in refused.stderr
+    monkeypatch.setenv("MOCAP_PASSWORD", OFFICE_ADMIN[2])
+    imported = cli("import-roster", str(big), "--data-dir", str(tmp_path))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.splitlines()[-1].startswith("rows read 30,000 · students added 30,000 ")

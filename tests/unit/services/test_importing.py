@@ -438,6 +438,17 @@ def test_after_an_import_the_first_search_has_nothing_left_to_index(store):
     assert repo.refresh_index() == 0
 
 
+@pytest.mark.parametrize("source", ["powerschool-bom.csv", "oneroster-1.2"])
+def test_the_index_an_import_writes_is_the_one_a_rebuild_makes(store, source):
+    """New students are indexed from the entries made where the rows were read; a rebuild
+    indexes them from the database: the same rows."""
+    run_import(store, ROSTER / source, STUDENTS, skip_invalid=True)
+    tokens = "SELECT token, sort_key, student_id FROM student_tokens ORDER BY 1, 2, 3"
+    written = store.conn.execute(tokens).fetchall()
+    assert len(written) > 2 * store.conn.execute("SELECT count(*) FROM students").fetchone()[0]
+    StudentRepo(store).rebuild_index()
+    assert store.conn.execute(tokens).fetchall() == written
+
 # --- a big file read in a second process --------------------------------------------------------
 
 def _rows_but_when(store) -> dict[str, list]:
@@ -524,3 +535,52 @@ def test_cancel_while_a_reader_process_reads_leaves_the_database_as_it_was(store
     assert seen and seen[0] < 30000
     assert dump(store) == before
     assert not multiprocessing.active_children()
+
+
+def test_a_reader_started_before_the_import_is_given_the_mapping_when_it_begins(store, tmp_path, monkeypatch):
+    """The CLI starts the reader before it signs in: the file is read meanwhile, and the mapping
+    (which needs the database) follows. Same report and rows as a file read here."""
+    import multiprocessing
+
+    from mocap_desktop.store import open_store
+
+    rows = synthetic_rows(6000)
+    rows[10][4] = "2/30/2012"
+    path = write_csv(tmp_path / "ahead.csv", rows, header=["Local ID", *HEADER[1:]])
+    mapping = {"local_number": "Local ID", "mosis_id": None}  # "State ID" not in this file
+    here = open_store(tmp_path / "here.sqlite")
+    try:
+        expected = run_import(here, path, STUDENTS, mapping=mapping, skip_invalid=True)
+        expected_rows = _rows_but_when(here)
+    finally:
+        here.close()
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    with importing.start_reader(path, STUDENTS) as reader:
+        report = run_import(store, path, STUDENTS, mapping=mapping, skip_invalid=True, reader=reader)
+    assert _report_facts(report) == _report_facts(expected)
+    assert report.added == 5999 and not store.query("SELECT 1 FROM students WHERE mosis_id IS NOT NULL")
+    assert _rows_but_when(store) == expected_rows
+    assert not multiprocessing.active_children()
+
+
+def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    reader = importing.start_reader(write_csv(tmp_path / "big.csv", synthetic_rows(3000)), STUDENTS)
+    reader._process.join(0.2)
+    reader._conn.close()  # as when the command's sign-in fails and it exits
+    reader._process.join(30)
+    assert reader._process.exitcode == 0
+    reader.close()
+
+
+def test_a_reader_refuses_at_the_import_as_the_import_would(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    missing = tmp_path / "gone.csv"
+    with importing.start_reader(missing, STUDENTS) as reader:
+        with pytest.raises(ImportRefused, match="gone.csv"):
+            run_import(store, missing, STUDENTS, reader=reader)
+    path = write_csv(tmp_path / "one.csv", synthetic_rows(10))
+    with importing.start_reader(path, STUDENTS) as reader, pytest.raises(ValueError, match="other.csv"):
+        run_import(store, tmp_path / "other.csv", STUDENTS, reader=reader)
+    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 10**9)
+    assert importing.start_reader(path, STUDENTS) is None  # small: read by the import itself
