@@ -173,7 +173,7 @@ class StudentsKind(ImportKind):
         ("_index": the key and tokens a new student is indexed by)."""
         slots = _slots(set(columns))
         guardians_of = _guardians_reader(slots)
-        cells = [f"{slot}_{part}" for slot in slots for part in _GUARDIAN_CELLS]
+        cells = [key for slot in slots for part in _GUARDIAN_CELLS if (key := f"{slot}_{part}") in columns]
 
         def derive(v: dict) -> None:
             if slots:
