@@ -5,6 +5,7 @@ audit entry per changed student."""
 from __future__ import annotations
 
 import itertools
+from operator import itemgetter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -49,23 +50,31 @@ class _Keep:
 _KEEP = _Keep()
 
 
-def _rows_of(conn, sql: str, column: str, ids: list[int]):
-    """Rows of `sql` whose `column` is in `ids`: one pass over the table when `ids` is a good
-    part of it, else by index in chunks."""
-    if not ids:
-        return
-    table = sql.rsplit(" FROM ", 1)[1].split()[0]
-    size = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
-    if len(ids) * 8 > size:
-        wanted = set(ids)
-        position = [c.strip() for c in sql.split(" FROM ")[0][len("SELECT "):].split(",")].index(column)
-        for row in conn.execute(sql):
-            if row[position] in wanted:
-                yield row
-        return
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        yield from conn.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+RUN_GAP = 64  # ids at most this far apart are read as one range
+
+
+def _rows_of(conn, sql: str, column: str, ids: list[int]) -> list[tuple]:
+    """Rows of `sql` whose indexed integer `column` is in `ids`, read by ranges of the sorted ids:
+    ids at most RUN_GAP apart make one range (rows of other ids in it are left out), so that the
+    consecutive ids an import wrote cost one range read, not a lookup each."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    keep = set(wanted)
+    position = [c.strip() for c in sql.split(" FROM ")[0][len("SELECT "):].split(",")].index(column)
+    ranged = f"{sql} WHERE {column} BETWEEN ? AND ?"
+    out: list[tuple] = []
+    start = 0
+    for end in range(1, len(wanted) + 1):
+        if end == len(wanted) or wanted[end] - wanted[end - 1] > RUN_GAP:
+            low, high = wanted[start], wanted[end - 1]
+            rows = conn.execute(ranged, (low, high))
+            if high - low + 1 == end - start:  # every id of the range is wanted
+                out.extend(rows)
+            else:
+                out.extend(row for row in rows if row[position] in keep)
+            start = end
+    return out
 
 
 def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list[tuple]) -> None:
@@ -366,6 +375,7 @@ class _StudentsPlanner(Planner):
     def _changes(self, keep: list[Record], plan: Plan, work: _StudentWork) -> None:
         """Added, updated or unchanged; withdrawn ones leave the roster."""
         conn, cols, slots = self.conn, self.cols, self.slots
+        row_of = itemgetter(*cols) if len(cols) > 1 else (lambda v: (v[cols[0]],))
         existing_ids = {} if self.empty else self.repo.ids_by_local_number(
             [r.values["local_number"] for r in keep])
         existing = _existing(conn, existing_ids, cols)
@@ -396,7 +406,7 @@ class _StudentsPlanner(Planner):
                 plan.added += 1
                 continue
             old = existing[sid]
-            new = tuple(v[c] for c in cols)
+            new = row_of(v)
             changed = None
             if new != old:
                 changed = {c: val for c, val, was in zip(cols, new, old)

@@ -584,3 +584,25 @@ def test_a_reader_refuses_at_the_import_as_the_import_would(store, tmp_path, mon
         run_import(store, tmp_path / "other.csv", STUDENTS, reader=reader)
     monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 10**9)
     assert importing.start_reader(path, STUDENTS) is None  # small: read by the import itself
+
+
+def test_rows_by_id_are_read_by_ranges_and_only_the_ids_asked_for(store, tmp_path):
+    """`_rows_of`: consecutive ids in one range read, ids far apart in ranges of their own, and
+    never a row whose id was not asked for."""
+    from mocap_desktop.services import roster_students
+
+    run_import(store, write_csv(tmp_path / "r.csv", synthetic_rows(400)), STUDENTS)
+    conn = store.conn
+    ids = [r[0] for r in conn.execute("SELECT id FROM students ORDER BY id")]
+    reads = []
+    conn.set_trace_callback(lambda sql: reads.append(sql) if "BETWEEN" in sql else None)
+    try:
+        asked = ids[10:100] + ids[390:] + [ids[200], ids[200]] + ids[300:320:3]
+        rows = roster_students._rows_of(conn, "SELECT id, local_number FROM students", "id", asked)
+    finally:
+        conn.set_trace_callback(None)
+    assert sorted(r[0] for r in rows) == sorted(set(asked))
+    expected = dict(conn.execute("SELECT id, local_number FROM students"))
+    assert all(expected[i] == local for i, local in rows)
+    assert len(reads) == 4  # 10-99, 200, 300-318 (every third), 390-399: more than RUN_GAP apart
+    assert roster_students._rows_of(conn, "SELECT id FROM students", "id", []) == []
