@@ -237,8 +237,9 @@ class _StudentsPlanner(Planner):
         plan = Plan()
         plan.work = work = _StudentWork()
         keep = self._one_per_student(records, plan, work)
-        keep = self._mosis_checked(keep, plan, work)
-        self._changes(keep, plan, work)
+        known = self._on_record(keep)
+        keep = self._mosis_checked(keep, plan, work, known)
+        self._changes(keep, plan, work, known)
         return plan
 
     def finish(self) -> Plan:
@@ -257,7 +258,7 @@ class _StudentsPlanner(Planner):
                     f"(local number {owner})"))
         for m, owner, sid in self._owners({r.values["mosis_id"] for r in allowed}):
             work.clear_mosis.append(sid)  # still holds it: the owner's own row was not written
-        self._changes(allowed, plan, work)
+        self._changes(allowed, plan, work, self._on_record(allowed))
         if self.unknown_names:
             unknown = self.unknown_names
             plan.notes.append(
@@ -335,11 +336,22 @@ class _StudentsPlanner(Planner):
                 f"({','.join('?' * len(chunk))})", chunk).fetchall()
         return out
 
-    def _mosis_checked(self, keep: list[Record], plan: Plan, work: _StudentWork) -> list[Record]:
+    def _on_record(self, keep: list[Record]) -> tuple[dict[str, int], dict[int, tuple]]:
+        """The students on record with the local numbers of `keep`: their ids by local number,
+        and their columns (`cols`) by id."""
+        ids = {} if self.empty else self.repo.ids_by_local_number([r.values["local_number"] for r in keep])
+        return ids, _existing(self.conn, ids, self.cols)
+
+    def _mosis_checked(self, keep: list[Record], plan: Plan, work: _StudentWork,
+                       known: tuple[dict[str, int], dict[int, tuple]]) -> list[Record]:
         """MOSIS IDs: one student each, in the file and in the database. A row taking the ID of
-        a student whose own row is not read yet is held until `finish`."""
+        a student whose own row is not read yet is held until `finish`. `known`: `_on_record`
+        of `keep` (an ID the row's own student holds is looked up no further)."""
         if "mosis_id" not in self.mapped:
             return keep
+        ids, rows = known
+        at = self.cols.index("mosis_id")
+        own = {local: rows[sid][at] for local, sid in ids.items()}
         mosis_row, file_mosis, column = self.mosis_row, self.file_mosis, self.columns["mosis_id"]
         kept: list[Record] = []
         for rec in keep:
@@ -355,8 +367,8 @@ class _StudentsPlanner(Planner):
                 mosis_row[m] = (rec.row, v["local_number"])
             file_mosis[v["local_number"]] = m
             kept.append(rec)
-        owners = {m: (owner, sid) for m, owner, sid in self._owners(
-            {r.values.get("mosis_id") for r in kept})}
+        elsewhere = {m for r in kept if (m := r.values.get("mosis_id")) and own.get(r.values["local_number"]) != m}
+        owners = {m: (owner, sid) for m, owner, sid in self._owners(elsewhere)}
         if not owners:
             return kept
         out: list[Record] = []
@@ -372,13 +384,13 @@ class _StudentsPlanner(Planner):
                 self.held.append((rec, owner))
         return out
 
-    def _changes(self, keep: list[Record], plan: Plan, work: _StudentWork) -> None:
-        """Added, updated or unchanged; withdrawn ones leave the roster."""
+    def _changes(self, keep: list[Record], plan: Plan, work: _StudentWork,
+                 known: tuple[dict[str, int], dict[int, tuple]]) -> None:
+        """Added, updated or unchanged; withdrawn ones leave the roster. `known`: `_on_record`
+        of `keep` or more."""
         conn, cols, slots = self.conn, self.cols, self.slots
         row_of = itemgetter(*cols) if len(cols) > 1 else (lambda v: (v[cols[0]],))
-        existing_ids = {} if self.empty else self.repo.ids_by_local_number(
-            [r.values["local_number"] for r in keep])
-        existing = _existing(conn, existing_ids, cols)
+        existing_ids, existing = known
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
         defaults = self.defaults
         withdrawn = [rec for rec in keep if rec.values.get("status")]
