@@ -5,11 +5,11 @@ audit entry per changed student."""
 from __future__ import annotations
 
 import itertools
-from operator import itemgetter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 
 from mocap_desktop.core.messages import count_of
 from mocap_desktop.services.importing import (
