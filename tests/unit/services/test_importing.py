@@ -449,6 +449,7 @@ def test_the_index_an_import_writes_is_the_one_a_rebuild_makes(store, source):
     StudentRepo(store).rebuild_index()
     assert store.conn.execute(tokens).fetchall() == written
 
+
 # --- a big file read in a second process --------------------------------------------------------
 
 def _rows_but_when(store) -> dict[str, list]:
@@ -566,7 +567,6 @@ def test_a_reader_started_before_the_import_is_given_the_mapping_when_it_begins(
 def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):
     monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
     reader = importing.start_reader(write_csv(tmp_path / "big.csv", synthetic_rows(3000)), STUDENTS)
-    reader._process.join(0.2)
     reader._conn.close()  # as when the command's sign-in fails and it exits
     reader._process.join(30)
     assert reader._process.exitcode == 0
