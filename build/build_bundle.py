@@ -72,6 +72,9 @@ def main() -> int:
                 if result.returncode != 0:
                     print(result.stderr, file=sys.stderr)
                     return result.returncode
+                if result.stderr.strip():  # e.g. a helper process the bundle started did not run
+                    print(f"the smoke test passed but wrote to stderr:\n{result.stderr}", file=sys.stderr)
+                    return 1
     return 0
 
 
