@@ -1,7 +1,7 @@
 import sys
 
 if getattr(sys, "frozen", False) and ("--multiprocessing-fork" in sys.argv or "-c" in sys.argv):
-    # The bundle started as a big import's reader process (services/importing.py), or as the
+    # The bundle started as a big import's reader process (services/import_reader.py), or as the
     # resource tracker that multiprocessing starts beside it (`-c "from multiprocessing…"`): run
     # it, then exit.
     import multiprocessing

@@ -188,7 +188,7 @@ def _import_command(args: argparse.Namespace, run) -> int:
 def cmd_import_roster(args: argparse.Namespace) -> int:
     from contextlib import nullcontext
 
-    from mocap_desktop.services.importing import start_reader
+    from mocap_desktop.services.import_reader import start_reader
     from mocap_desktop.services.roster import KINDS, import_roster_file
 
     # A big file starts being read now, while the command signs in and opens the database.

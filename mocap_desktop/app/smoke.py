@@ -84,7 +84,7 @@ def import_elsewhere(store, scratch: Path) -> str:
     process, which a frozen bundle starts by running itself again."""
     import csv
 
-    from mocap_desktop.services import importing
+    from mocap_desktop.services import import_reader, importing
     from mocap_desktop.services.roster import KINDS
 
     path = scratch / "roster.csv"
@@ -93,11 +93,11 @@ def import_elsewhere(store, scratch: Path) -> str:
         out.writerow(["Student Number", "State ID", "Last Name", "First Name", "Birthdate", "Grade"])
         out.writerows([f"{900000 + i}", f"{9000000000 + i}", "Smoke", f"Test{i}", "9/1/2010", "10"]
                       for i in range(200))
-    size, importing.READER_PROCESS_BYTES = importing.READER_PROCESS_BYTES, 0
+    size, import_reader.READER_PROCESS_BYTES = import_reader.READER_PROCESS_BYTES, 0
     try:
         report = importing.run_import(store, path, KINDS["students"], dry_run=True)
     finally:
-        importing.READER_PROCESS_BYTES = size
+        import_reader.READER_PROCESS_BYTES = size
     if report.rows_read != 200 or report.problems or report.written:
         raise RuntimeError(f"a roster read in a reader process came back as {report.summary()}")
     return "a roster read in a reader process"

@@ -25,12 +25,11 @@ before and after).
 from __future__ import annotations
 
 import gc
-import pickle
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mocap_desktop.core.access import ROSTER_IMPORT, require
 from mocap_desktop.services.import_fields import (  # the engine's names, importable from here
@@ -55,6 +54,9 @@ from mocap_desktop.services.import_files import Table, decode_bytes, read_table,
 from mocap_desktop.store import Store, trail
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 
+if TYPE_CHECKING:
+    from mocap_desktop.services.import_reader import Reader
+
 __all__ = [
     "EXCEL_1900", "EXCEL_1904", "Field", "FieldError", "ImportCancelled", "ImportRefused",
     "ParseContext", "SkipRow", "guess_mapping", "normalize_header", "padded_code", "parse_date",
@@ -62,7 +64,7 @@ __all__ = [
     "sniff_encoding", "text_lines",
     "Problem", "Plan", "Report", "Record", "ImportKind", "Mapping", "resolve_mapping",
     "refuse_missing", "saved_mapping_named", "saved_mapping_for", "check_rows", "record_chunks",
-    "run_import", "Planner", "Reader", "start_reader",
+    "run_import", "Planner",
     "open_thread_store", "Progress", "CancelCheck", "PROGRESS_EVERY", "SAMPLE_ROWS",
     "IMPORT_CACHE_KIB",
 ]
@@ -499,107 +501,7 @@ def _facts(table: Table) -> _TableFacts:
     return _TableFacts(table.format, table.total, table.row_file, list(table.notes))
 
 
-# A file at least this big is read and its rows checked in a second process while this one plans
-# and writes them (the two take about as long, and an office PC has two cores or more): 100,000
-# students from a OneRoster zip 8.4 -> 6.5 s. Smaller files are not worth starting a process for.
-READER_PROCESS_BYTES = 4 * 2**20
 RowChunks = Callable[[list, dict, list], Iterator[tuple[int, list[Record]]]]
-
-
-def _sendable(kind: ImportKind) -> bool:
-    """Can the reader process be given `kind` (a kind made inside a function cannot)?"""
-    try:
-        pickle.dumps(kind)
-    except (pickle.PicklingError, AttributeError, TypeError):
-        return False
-    return True
-
-
-def _input_bytes(path: Path) -> int:
-    try:
-        if path.is_dir():
-            return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-class Reader:
-    """A big file read, and its rows checked, in a process of its own (`_read_elsewhere`), whose
-    chunks arrive while the importing process plans and writes the ones before.
-
-    It starts reading as soon as it is made, before it is told the mapping: the CLI makes it
-    (`start_reader`) before signing in and opening the database, which then take no time of
-    the import's. `run_import(reader=…)` gives it the mapping and reads its chunks. Close it
-    (or use it as a context manager): the process is stopped if it still runs."""
-
-    def __init__(self, path: Path, kind: ImportKind):
-        import multiprocessing  # only for big files: the app starts without it
-
-        self.path, self.kind = Path(path), kind
-        context = multiprocessing.get_context("spawn")  # a fresh process, as on Windows and macOS
-        self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_read_elsewhere, args=(str(path), kind, theirs),
-                                        name="mocap-import-reader", daemon=True)
-        self._process.start()
-        theirs.close()
-
-    def begin(self, mapping: dict[str, str] | None) -> tuple[_TableFacts, Mapping]:
-        """The mapping given, then what the table is and its columns (ImportRefused as the
-        reader found it)."""
-        try:
-            self._conn.send(("mapping", mapping))
-        except OSError:
-            pass  # the reader stopped: `_receive` says why
-        _, facts, resolved = self._receive()
-        return facts, resolved
-
-    def chunks(self, total: int, phase: str, problems: list, skipped: dict, warnings: list,
-               progress: Progress | None, cancelled: CancelCheck | None,
-               ) -> Iterator[tuple[int, list[Record]]]:
-        """`record_chunks` of the rows, as the reader sends them."""
-        while (message := self._receive())[0] == "chunk":
-            _, rows_read, packed, new_problems, new_warnings, skipped_now = message
-            problems.extend(new_problems)
-            warnings.extend(new_warnings)
-            skipped.clear()
-            skipped.update(skipped_now)
-            if cancelled is not None and cancelled():
-                raise ImportCancelled()
-            if progress is not None:
-                progress(phase, rows_read, total)
-            yield rows_read, _unpacked(packed)
-
-    def _receive(self) -> tuple:
-        try:
-            message = self._conn.recv()
-        except (EOFError, OSError):
-            self._process.join(5)
-            raise ImportRefused(f"{self.path.name} could not be read: the process reading it stopped "
-                                f"(exit code {self._process.exitcode}); nothing was imported.") from None
-        if message[0] == "raised":
-            raise message[1]
-        return message
-
-    def close(self) -> None:
-        self._conn.close()
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-
-    def __enter__(self) -> Reader:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def start_reader(path: Path, kind: ImportKind) -> Reader | None:
-    """A `Reader` of `path` for `kind` when the file is big enough to be worth one (and the kind
-    can be sent to it); None when the import reads the file in its own process."""
-    if _input_bytes(Path(path)) < READER_PROCESS_BYTES or not _sendable(kind):
-        return None
-    return Reader(Path(path), kind)
 
 
 @contextmanager
@@ -609,6 +511,8 @@ def _checked_rows(path: Path, kind: ImportKind, mapping: dict[str, str] | None, 
     """(what the table is, its columns, `chunks(problems, skipped, warnings)`: `record_chunks` of
     its rows), the file read here, or a big one by a `Reader` (the one given, else one started
     here)."""
+    from mocap_desktop.services.import_reader import start_reader
+
     with ExitStack() as owned:
         if reader is None and table is None and (reader := start_reader(path, kind)) is not None:
             owned.enter_context(reader)
@@ -626,63 +530,6 @@ def _checked_rows(path: Path, kind: ImportKind, mapping: dict[str, str] | None, 
             return record_chunks(kind, table, resolved.columns, kind.chunk, problems, skipped, warnings,
                                  phase=phase, progress=progress, cancelled=cancelled)
         yield _facts(table), resolved, here
-
-
-def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
-    """The reader process: the file read; once the importing process gives the mapping, its
-    columns resolved and its rows checked, sent chunk by chunk (each with the problems and
-    warnings found since the last, and the skipped rows so far), then "done"; or what it
-    raised. It stops without a word when the importing process goes away first."""
-    try:
-        with _collector_paused():  # as in the importing process (a set read whole: 1.3 s more with it)
-            try:
-                table: Table | BaseException = read_table(Path(path), kind.key)
-            except Exception as err:  # noqa: BLE001 - said once the import begins
-                table = err
-            try:
-                _, mapping = conn.recv()
-            except (EOFError, OSError):
-                return  # the import did not begin (sign-in failed, or it was cancelled)
-            if isinstance(table, BaseException):
-                raise table
-            resolved = _resolved(kind, table, mapping)
-            conn.send(("table", _facts(table), resolved))
-            problems: list[Problem] = []
-            warnings: list[Problem] = []
-            skipped: dict[tuple[str, str], int] = {}
-            sent = seen = 0
-            for rows_read, records in record_chunks(kind, table, resolved.columns, kind.chunk, problems,
-                                                    skipped, warnings):
-                conn.send(("chunk", rows_read, _packed(records), problems[sent:], warnings[seen:], skipped))
-                sent, seen = len(problems), len(warnings)
-            # before the collector is back: its first full pass over the set held here would
-            # keep the importing process waiting for the end (a quarter of a second at 100,000)
-            conn.send(("done",))
-    except BaseException as err:  # noqa: BLE001 - the importing process raises it
-        try:
-            conn.send(("raised", err))
-        except Exception:  # noqa: BLE001 - not picklable: its text
-            try:
-                conn.send(("raised", RuntimeError(f"{type(err).__name__}: {err}")))
-            except OSError:
-                pass  # the importing process went away
-    finally:
-        conn.close()
-
-
-def _packed(records: list[Record]) -> tuple[list[str] | None, list]:
-    """Records to send: their field names once and each row's (number, values) when every record
-    has the same fields in the same order (as the row parser makes them), which pickles in half
-    the time of a dict per record; else the records themselves (names None)."""
-    names = list(records[0].values) if records else []
-    if all(list(r.values) == names for r in records):
-        return names, [(r.row, tuple(r.values.values())) for r in records]
-    return None, records
-
-
-def _unpacked(packed: tuple[list[str] | None, list]) -> list[Record]:
-    names, rows = packed
-    return rows if names is None else [Record(row, dict(zip(names, values))) for row, values in rows]
 
 
 def _run_import(store: Store, path: Path, kind: ImportKind, mapping: dict[str, str] | None,

@@ -389,7 +389,7 @@ class _StudentsPlanner(Planner):
         """Added, updated or unchanged; withdrawn ones leave the roster. `known`: `_on_record`
         of `keep` or more."""
         conn, cols, slots = self.conn, self.cols, self.slots
-        row_of = itemgetter(*cols) if len(cols) > 1 else (lambda v: (v[cols[0]],))
+        row_of = itemgetter(*cols)  # a tuple: cols has the four required fields at least
         existing_ids, existing = known
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
         defaults = self.defaults

@@ -154,7 +154,7 @@ def test_a_big_file_read_while_the_command_signs_in(tmp_path, monkeypatch):
     big = tmp_path / "big.csv"
     big.write_text("Student Number,State ID,Last Name,First Name,Birthdate,Grade,School Code,Comment\n"
                    + "\n".join(rows) + "\n", encoding="utf-8")
-    assert big.stat().st_size > 4 * 2**20  # importing.READER_PROCESS_BYTES
+    assert big.stat().st_size > 4 * 2**20  # import_reader.READER_PROCESS_BYTES
     monkeypatch.setenv("MOCAP_PASSWORD", OFFICE_ADMIN[2] + " but wrong")
     refused = cli("import-roster", str(big), "--data-dir", str(tmp_path))
     assert refused.returncode == 4

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mocap_desktop.services import importing
+from mocap_desktop.services import import_reader, importing
 from mocap_desktop.services.importing import (
     Field,
     FieldError,
@@ -488,7 +488,7 @@ def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp
         expected_rows = _rows_but_when(here)
     finally:
         here.close()
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     readers = []
     start = mp_context.SpawnProcess.start
     monkeypatch.setattr(mp_context.SpawnProcess, "start", lambda self: readers.append(self.name) or start(self))
@@ -503,17 +503,17 @@ def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp
 
 
 def test_what_a_reader_process_refuses_or_finds_invalid_is_reported_and_nothing_is_written(store, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     before = dump(store)
     no_grade = write_csv(tmp_path / "no-grade.csv", [r[:5] + r[6:] for r in synthetic_rows(50)],
                          header=HEADER[:5] + HEADER[6:])
     with pytest.raises(ImportRefused) as refused:
         run_import(store, no_grade, STUDENTS)
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 10**12)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 10**12)
     with pytest.raises(ImportRefused) as refused_here:
         run_import(store, no_grade, STUDENTS)
     assert str(refused.value) == str(refused_here.value) and "Grade" in str(refused.value)
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     rows = synthetic_rows(8000)
     rows[7000][4] = "2/30/2012"
     report = run_import(store, write_csv(tmp_path / "one-bad.csv", rows), STUDENTS)
@@ -526,7 +526,7 @@ def test_what_a_reader_process_refuses_or_finds_invalid_is_reported_and_nothing_
 def test_cancel_while_a_reader_process_reads_leaves_the_database_as_it_was(store, tmp_path, monkeypatch):
     import multiprocessing
 
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     before = dump(store)
     path = write_csv(tmp_path / "more.csv", synthetic_rows(30000))
     seen = []
@@ -555,8 +555,8 @@ def test_a_reader_started_before_the_import_is_given_the_mapping_when_it_begins(
         expected_rows = _rows_but_when(here)
     finally:
         here.close()
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
-    with importing.start_reader(path, STUDENTS) as reader:
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
+    with import_reader.start_reader(path, STUDENTS) as reader:
         report = run_import(store, path, STUDENTS, mapping=mapping, skip_invalid=True, reader=reader)
     assert _report_facts(report) == _report_facts(expected)
     assert report.added == 5999 and not store.query("SELECT 1 FROM students WHERE mosis_id IS NOT NULL")
@@ -565,8 +565,8 @@ def test_a_reader_started_before_the_import_is_given_the_mapping_when_it_begins(
 
 
 def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
-    reader = importing.start_reader(write_csv(tmp_path / "big.csv", synthetic_rows(3000)), STUDENTS)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
+    reader = import_reader.start_reader(write_csv(tmp_path / "big.csv", synthetic_rows(3000)), STUDENTS)
     reader._conn.close()  # as when the command's sign-in fails and it exits
     reader._process.join(30)
     assert reader._process.exitcode == 0
@@ -574,16 +574,16 @@ def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch)
 
 
 def test_a_reader_refuses_at_the_import_as_the_import_would(store, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     missing = tmp_path / "gone.csv"
-    with importing.start_reader(missing, STUDENTS) as reader:
+    with import_reader.start_reader(missing, STUDENTS) as reader:
         with pytest.raises(ImportRefused, match="gone.csv"):
             run_import(store, missing, STUDENTS, reader=reader)
     path = write_csv(tmp_path / "one.csv", synthetic_rows(10))
-    with importing.start_reader(path, STUDENTS) as reader, pytest.raises(ValueError, match="other.csv"):
+    with import_reader.start_reader(path, STUDENTS) as reader, pytest.raises(ValueError, match="other.csv"):
         run_import(store, tmp_path / "other.csv", STUDENTS, reader=reader)
-    monkeypatch.setattr(importing, "READER_PROCESS_BYTES", 10**9)
-    assert importing.start_reader(path, STUDENTS) is None  # small: read by the import itself
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 10**9)
+    assert import_reader.start_reader(path, STUDENTS) is None  # small: read by the import itself
 
 
 def test_rows_by_id_are_read_by_ranges_and_only_the_ids_asked_for(store, tmp_path):
