@@ -6,6 +6,7 @@ never opens the database."""
 
 from __future__ import annotations
 
+import marshal
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,16 +172,24 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
         conn.close()
 
 
-def _packed(records: list[Record]) -> tuple[list[str] | None, list]:
-    """Records to send: their field names once and each row's (number, values) when every record
-    has the same fields in the same order (as the row parser makes them), which pickles in half
-    the time of a dict per record; else the records themselves (names None)."""
+def _packed(records: list[Record]) -> bytes:
+    """Records to send, as bytes: their field names once and each row's (number, values) in
+    `marshal`'s format when every record has the same fields in the same order (as the row
+    parser makes them) and its values are plain (text, numbers, tuples), which the reader makes
+    in a third of the time pickle takes (and pickle with a dict per record, twice that); else
+    the records pickled."""
     names = list(records[0].values) if records else []
     if all(list(r.values) == names for r in records):
-        return names, [(r.row, tuple(r.values.values())) for r in records]
-    return None, records
+        try:
+            return b"M" + marshal.dumps((names, [(r.row, tuple(r.values.values())) for r in records]))
+        except ValueError:  # a value marshal does not write (a date, an object): pickled
+            pass
+    return b"P" + pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _unpacked(packed: tuple[list[str] | None, list]) -> list[Record]:
-    names, rows = packed
-    return rows if names is None else [Record(row, dict(zip(names, values))) for row, values in rows]
+def _unpacked(packed: bytes) -> list[Record]:
+    body = memoryview(packed)[1:]
+    if packed[:1] == b"P":
+        return pickle.loads(body)
+    names, rows = marshal.loads(body)
+    return [Record(row, dict(zip(names, values))) for row, values in rows]

@@ -6,6 +6,7 @@ Every person in these files is invented.
 from __future__ import annotations
 
 import csv
+import enum
 import logging
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from mocap_desktop.services.importing import (
     ImportRefused,
     ParseContext,
     Plan,
+    Record,
     guess_mapping,
     parse_date,
     read_table,
@@ -606,3 +608,27 @@ def test_rows_by_id_are_read_by_ranges_and_only_the_ids_asked_for(store, tmp_pat
     assert all(expected[i] == local for i, local in rows)
     assert len(reads) == 4  # 10-99, 200, 300-318 (every third), 390-399: more than RUN_GAP apart
     assert roster_students._rows_of(conn, "SELECT id FROM students", "id", []) == []
+
+
+class Level(enum.StrEnum):  # a text of a subclass, as a field could give
+    HIGH = "high"
+
+
+def test_chunks_from_a_reader_process_arrive_as_they_were_made():
+    """A reader's chunk travels as marshal's bytes when its values are plain, and pickled
+    when they are not (a date, a text of a subclass, records of different fields): either way
+    the importing process gets the same records, each value of the same type."""
+    plain = [Record(2, {"a": "x", "b": 3, "c": ("k", ("t1", "t2")), "d": None, "e": True}),
+             Record(3, {"a": "y", "b": 4, "c": (), "d": "z", "e": False})]
+    others = ([Record(2, {"a": date(2020, 1, 31)})], [Record(2, {"a": Level.HIGH})],
+              [Record(2, {"a": "x"}), Record(3, {"b": "y"})])
+    assert import_reader._packed(plain)[:1] == b"M"
+    assert import_reader._unpacked(import_reader._packed(plain)) == plain
+    assert import_reader._unpacked(import_reader._packed([])) == []
+    for records in others:
+        packed = import_reader._packed(records)
+        assert packed[:1] == b"P"
+        back = import_reader._unpacked(packed)
+        assert back == records
+        assert [type(v) for r in back for v in r.values.values()] == \
+            [type(v) for r in records for v in r.values.values()]
