@@ -367,6 +367,8 @@ class _StudentsPlanner(Planner):
                 mosis_row[m] = (rec.row, v["local_number"])
             file_mosis[v["local_number"]] = m
             kept.append(rec)
+        if self.empty:  # no student on record holds any ID
+            return kept
         elsewhere = {m for r in kept if (m := r.values.get("mosis_id")) and own.get(r.values["local_number"]) != m}
         owners = {m: (owner, sid) for m, owner, sid in self._owners(elsewhere)}
         if not owners:
