@@ -327,7 +327,7 @@ class _StudentsPlanner(Planner):
 
     def _owners(self, ids) -> list[tuple[str, str, int]]:
         """(MOSIS ID, local number, id) of the students in the database holding any of `ids`."""
-        ids = [m for m in ids if m] if not self.empty else []
+        ids = [m for m in ids if m]
         out: list[tuple[str, str, int]] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
@@ -367,7 +367,7 @@ class _StudentsPlanner(Planner):
                 mosis_row[m] = (rec.row, v["local_number"])
             file_mosis[v["local_number"]] = m
             kept.append(rec)
-        if self.empty:  # no student on record holds any ID
+        if self.empty:  # no student on record holds any ID: none to look up
             return kept
         elsewhere = {m for r in kept if (m := r.values.get("mosis_id")) and own.get(r.values["local_number"]) != m}
         owners = {m: (owner, sid) for m, owner, sid in self._owners(elsewhere)}
