@@ -41,14 +41,15 @@ class Table:
         return out
 
 
-def read_table(path: Path, what: str = "students") -> Table:
+def read_table(path: Path, what: str = "students", side: Callable[[], dict | None] | None = None) -> Table:
     """A file, or a set of files (OneRoster, School Data Sync v2: a zip, a folder, or one of
-    its files) as one table of `what` (an import kind's key: students or enrollments)."""
+    its files) as one table of `what` (an import kind's key: students or enrollments).
+    `side`: for a set, what gives its `side_tables` read in another process meanwhile."""
     from mocap_desktop.services import roster_sets
 
     path = Path(path)
     if roster_sets.is_set(path):
-        return roster_sets.read_set(path, what)
+        return roster_sets.read_set(path, what, side)
     if not path.is_file():
         raise ImportRefused(f"{path} does not exist or is not a file.")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -56,6 +57,15 @@ def read_table(path: Path, what: str = "students") -> Table:
     if path.suffix.lower() == ".xls":
         raise ImportRefused(f"{path.name} is an old Excel 97-2003 file: save it as .xlsx or CSV first.")
     return _read_csv(path)
+
+
+def side_tables(path: Path, what: str = "students") -> dict | None:
+    """The part of reading `path` that another process can do while a reader process reads the
+    rest (`read_table(side=…)`): for a set, what its `roles.csv` says (`roster_sets.side_tables`);
+    None for a file read as one."""
+    from mocap_desktop.services import roster_sets
+
+    return roster_sets.side_tables(path, what) if roster_sets.is_set(Path(path)) else None
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16-le", "UTF-16 with BOM"),

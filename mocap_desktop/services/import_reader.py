@@ -28,6 +28,7 @@ from mocap_desktop.services.importing import (
     read_table,
     record_chunks,
 )
+from mocap_desktop.services.import_files import side_tables
 
 # A file at least this big gets a reader (100,000 students from a OneRoster zip: 8.4 -> 6.5 s);
 # smaller files are not worth starting a process for.
@@ -73,9 +74,16 @@ class Reader:
         theirs.close()
 
     def begin(self, mapping: dict[str, str] | None) -> tuple[_TableFacts, Mapping]:
-        """The mapping given, then what the table is and its columns (ImportRefused as the
-        reader found it)."""
+        """The part of the reading this process can do meanwhile done and sent (`side_tables`:
+        a OneRoster set's roles), the mapping given, then what the table is and
+        its columns (ImportRefused as the reader found it)."""
         try:
+            side = side_tables(self.path, self.kind.key)
+        except Exception:  # noqa: BLE001 - the reader reads them itself, and says what is wrong
+            side = None
+        try:
+            if side is not None:
+                self._conn.send(("side", side))
             self._conn.send(("mapping", mapping))
         except OSError:
             pass  # the reader stopped: `_receive` says why
@@ -130,6 +138,10 @@ def start_reader(path: Path, kind: ImportKind) -> Reader | None:
     return Reader(Path(path), kind)
 
 
+class _Gone(Exception):
+    """The importing process went away before the import began."""
+
+
 def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
     """The reader process: the file read; once the importing process gives the mapping, its
     columns resolved and its rows checked, sent chunk by chunk (each with the problems and
@@ -137,13 +149,29 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
     raised. It stops without a word when the importing process goes away first."""
     try:
         with _collector_paused():  # as in the importing process (a set read whole: 1.3 s more with it)
+            told: list[tuple] = []  # what the importing process sent, not yet read
+
+            def told_next() -> tuple:
+                try:
+                    return told.pop() if told else conn.recv()
+                except (EOFError, OSError):
+                    raise _Gone() from None
+
+            def side() -> dict | None:
+                told.append(told_next())
+                return told.pop()[1] if told[-1][0] == "side" else None
+
             try:
-                table: Table | BaseException = read_table(Path(path), kind.key)
-            except Exception as err:  # noqa: BLE001 - said once the import begins
-                table = err
-            try:
-                _, mapping = conn.recv()
-            except (EOFError, OSError):
+                try:
+                    table: Table | BaseException = read_table(Path(path), kind.key, side)
+                except _Gone:
+                    raise
+                except Exception as err:  # noqa: BLE001 - said once the import begins
+                    table = err
+                while (message := told_next())[0] == "side":
+                    pass  # not asked for: the set was refused before its users.csv was read
+                _, mapping = message
+            except _Gone:
                 return  # the import did not begin (sign-in failed, or it was cancelled)
             if isinstance(table, BaseException):
                 raise table

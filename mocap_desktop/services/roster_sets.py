@@ -36,6 +36,7 @@ from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
 _USER_IDS = re.compile(r"\{([^:{}]+):([^{}]*)\}")  # {type:value}, each stripped of spaces
+_ID_TYPES = re.compile(r"\{([^:{}]+):[^{}]*\}")  # the same, the type alone
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
 
@@ -152,81 +153,157 @@ def _not_k12(grades: str) -> bool:
     return False
 
 
+def _ids(user_ids: str) -> dict[str, str]:
+    """A `userIds` cell ("{MOSIS:1234567890},{SIS:100123}") as type → value."""
+    return {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+
+
 def _school_code(identifier: str) -> str:
     digits = identifier.replace("-", "").replace(" ", "")
     return digits[-4:] if len(digits) == 10 and digits.isdigit() else identifier
 
 
-def read_set(path: Path, what: str = "students") -> Table:
-    """The set at `path` as a table of students, or with `what="enrollments"` as the
-    students' school enrollments (one row per student and school)."""
-    name, members = _members(Path(path))
-    if what not in ("students", "enrollments"):
-        raise ImportRefused(f"{name} is a roster set: it holds students and enrollments, not {what}.")
-    manifest: dict[str, str] = {}
-    if "manifest.csv" in members:
-        m = _File("manifest.csv", members["manifest.csv"]())
-        key, value = m.getter("propertyName"), m.getter("value")
-        manifest = {key(r).lower(): value(r) for r in m.rows if key(r)}
+class _Set:
+    """The set's files, as its manifest declares them."""
 
-    def mode(file: str) -> str:
-        return manifest.get(f"file.{file.lower().removesuffix('.csv')}", "").lower()
+    def __init__(self, path: Path):
+        self.name, self.members = _members(path)
+        self.manifest: dict[str, str] = {}
+        if "manifest.csv" in self.members:
+            m = _File("manifest.csv", self.members["manifest.csv"]())
+            key, value = m.getter("propertyName"), m.getter("value")
+            self.manifest = {key(r).lower(): value(r) for r in m.rows if key(r)}
 
-    def read(file: str, needed: bool = False) -> _File | None:
-        declared = mode(file)
+    def mode(self, file: str) -> str:
+        return self.manifest.get(f"file.{file.lower().removesuffix('.csv')}", "").lower()
+
+    def read(self, file: str, needed: bool = False) -> _File | None:
+        declared = self.mode(file)
         if declared == "absent":
             return None
-        if file.lower() not in members:
+        if file.lower() not in self.members:
             if declared in ("bulk", "delta") or needed:
-                raise ImportRefused(f"{name}: {file} is missing"
+                raise ImportRefused(f"{self.name}: {file} is missing"
                                     + (f" (manifest.csv says it is {declared})" if declared else "")
                                     + "; nothing was imported.")
             return None
-        return _File(file, members[file.lower()]())
+        return _File(file, self.members[file.lower()]())
 
-    users = read("users.csv", needed=True)
-    assert users is not None
-    if mode("users.csv") == "absent":
-        raise ImportRefused(f"{name}: manifest.csv says users.csv is absent: the set has no "
-                            "students to import.")
-    version = manifest.get("oneroster.version", "")
-    roles, orgs = read("roles.csv"), read("orgs.csv")
-    demographics, relationships = read("demographics.csv"), read("relationships.csv")
-    sds = not manifest and (users.column("activeDirectoryMatchId") is not None
-                            or (roles is not None and roles.column("isPrimary") is not None))
 
-    u_id = users.need("sourcedId")
-    u_role = users.getter("role")
-    u_given, u_family = users.getter("givenName"), users.getter("familyName")
-    u_email, u_phone, u_sms = users.getter("email"), users.getter("phone"), users.getter("sms")
-    u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
+def side_tables(path: Path, what: str = "students") -> dict:
+    """What the set's `roles.csv` and `demographics.csv` say about its students, for
+    `read_set(side=…)`: read by the importing process while its reader process reads the other
+    files (100,000 students: 0.6 s of the set's 2 s)."""
+    s = _Set(Path(path))
+    return {"roles": _roles(s), "birth": _birth(s) if what == "students" else None}
 
-    # Who is a student, and which org and grade their roles give.
+
+def _roles(s: _Set) -> dict | None:
+    """Who is a student, and which org and grade their roles give (a primary role's first)."""
+    if (roles := s.read("roles.csv")) is None:
+        return None
+    r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
+    r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
+    r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
+    student_ids: set[str] = set()
     role_org: dict[str, str] = {}
     role_grade: dict[str, str] = {}
+    for rows in roles.chunks():
+        of_students = list(compress(rows, map("student".__eq__, map(str.lower, map(r_role, rows)))))
+        student_ids.update(map(r_user, of_students))
+        for user, org, grade, kind, flag in zip(*(map(get, of_students) for get in (
+                r_user, r_org, r_grade, r_type, r_primary))):
+            primary = kind.lower() == "primary" or flag.lower() in ("true", "1", "yes")
+            if org and (primary or user not in role_org):
+                role_org[user] = org
+            if grade and (primary or user not in role_grade):
+                role_grade[user] = grade
+    return {"student_ids": student_ids, "role_org": role_org, "role_grade": role_grade,
+            "sds": roles.column("isPrimary") is not None}
+
+
+def _birth(s: _Set) -> dict[str, tuple[str, str]] | None:
+    """Each person's (birth date, sex) from `demographics.csv`; None when the set has none."""
+    if (demographics := s.read("demographics.csv")) is None:
+        return None
+    d_id = demographics.getter("sourcedId", "userSourcedId")
+    d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
+    birth: dict[str, tuple[str, str]] = {}
+    for rows in demographics.chunks():
+        birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
+    return birth
+
+
+def read_set(path: Path, what: str = "students", side: Callable[[], dict | None] | None = None) -> Table:
+    """The set at `path` as a table of students, or with `what="enrollments"` as the
+    students' school enrollments (one row per student and school). `side`: asked, once the
+    other files are read, for the set's `side_tables` read elsewhere meanwhile (None when they
+    were not: `roles.csv` is read here)."""
+    s = _Set(Path(path))
+    name, read = s.name, s.read
+    if what not in ("students", "enrollments"):
+        raise ImportRefused(f"{name} is a roster set: it holds students and enrollments, not {what}.")
+    users = read("users.csv", needed=True)
+    assert users is not None
+    if s.mode("users.csv") == "absent":
+        raise ImportRefused(f"{name}: manifest.csv says users.csv is absent: the set has no "
+                            "students to import.")
+    version = s.manifest.get("oneroster.version", "")
+    orgs = read("orgs.csv")
+
+    u_id = users.need("sourcedId")
+    # users.csv is read once, a chunk at a time, before anyone is known to be a student: of
+    # every row the cells read again are kept (the id first), students' and other people's.
+    plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
+                         "familyName", "middleName", "preferredGivenName")
+             if users.column(h) is not None]
+    read_again = [users.column(h) for h in ("userIds", "orgSourcedIds", "primaryOrgSourcedId",
+                                            "grades", "agentSourcedIds", "role", "email", "phone",
+                                            "sms", *plain)]
+    kept = list(dict.fromkeys([u_id, *(i for i in read_again if i is not None)]))
+    keep_cells = itemgetter(*kept, u_id)  # the id once more: never a 1-tuple
+    at = {i: k for k, i in enumerate(kept)}
+
+    def kept_cell(name: str) -> Callable[[tuple[str, ...]], str]:
+        i = users.column(name)
+        return _blank if i is None else itemgetter(at[i])
+
+    s_ids, s_orgs, s_primary, s_grades, s_agents, s_role, s_email, s_phone, s_sms = map(kept_cell, (
+        "userIds", "orgSourcedIds", "primaryOrgSourcedId", "grades", "agentSourcedIds", "role",
+        "email", "phone", "sms"))
+    s_given, s_family = kept_cell("givenName"), kept_cell("familyName")
+    s_plain = itemgetter(*(at[users.column(h)] for h in plain), 0)
+    everyone: list[tuple[str, ...]] = []
+    for rows in users.chunks():
+        everyone.extend(map(keep_cells, rows))
+
+    # Guardians: which people each student has, and as what.
+    agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
+    if (relationships := read("relationships.csv")) is not None:
+        l_user = relationships.getter("userSourcedId", "studentSourcedId")
+        l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
+                                       "relatedUserSourcedId")
+        l_role = relationships.getter("relationshipRole", "role", "relationship")
+        for rows in relationships.chunks():
+            for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
+                agents.setdefault(user, []).append((other, role))
+
+    tables = side() if side is not None else None
+    if tables is None:  # not read elsewhere
+        tables = {"roles": _roles(s), "birth": _birth(s) if what == "students" else None}
+    roles, birth = tables["roles"], tables["birth"]
+    dated, birth = birth is not None, birth or {}  # dated: the set has demographics.csv
+    if roles is None:  # no roles.csv (OneRoster 1.1): users.csv's own column says who is a student
+        if users.column("role") is None:
+            raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
+                                "so the students cannot be told from the other people; nothing "
+                                "was imported.")
+        roles = {"student_ids": {cells[0] for cells in everyone if s_role(cells).lower() == "student"},
+                 "role_org": {}, "role_grade": {}, "sds": False}
+    student_ids, role_org, role_grade = roles["student_ids"], roles["role_org"], roles["role_grade"]
+    sds = not s.manifest and (users.column("activeDirectoryMatchId") is not None or roles["sds"])
+
     first_role: dict[str, str] | None = None
-    if roles is not None:
-        r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
-        r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
-        r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
-        student_ids = set()
-        for rows in roles.chunks():
-            of_students = list(compress(rows, map("student".__eq__, map(str.lower, map(r_role, rows)))))
-            student_ids.update(map(r_user, of_students))
-            for user, org, grade, kind, flag in zip(*(map(get, of_students) for get in (
-                    r_user, r_org, r_grade, r_type, r_primary))):
-                primary = kind.lower() == "primary" or flag.lower() in ("true", "1", "yes")
-                if org and (primary or user not in role_org):
-                    role_org[user] = org
-                if grade and (primary or user not in role_grade):
-                    role_grade[user] = grade
-    elif users.column("role") is None:
-        raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
-                            "so the students cannot be told from the other people; nothing "
-                            "was imported.")
-    else:
-        student_ids = {row[u_id] for rows in users.chunks() for row in rows
-                       if u_role(row).lower() == "student"}
 
     def role_of(person: str) -> str:
         """The role of the person's first row in roles.csv (the table is made when first asked)."""
@@ -234,9 +311,11 @@ def read_set(path: Path, what: str = "students") -> Table:
         if first_role is None:
             first_role = {}
             again = read("roles.csv")  # read again: its bytes are not kept meanwhile
-            for rows in again.chunks() if again is not None else ():
-                for user, role in zip(map(r_user, rows), map(r_role, rows)):
-                    first_role.setdefault(user, role)
+            if again is not None:
+                r_user, r_role = again.getter("userSourcedId"), again.getter("role")
+                for rows in again.chunks():
+                    for user, role in zip(map(r_user, rows), map(r_role, rows)):
+                        first_role.setdefault(user, role)
         return first_role.get(person, "")
 
     # Schools.
@@ -254,82 +333,44 @@ def read_set(path: Path, what: str = "students") -> Table:
                 code = codes.get(o_parent(row), "")
                 district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
 
-    # Guardians: users who are not students, and which students they belong to.
-    agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
-    if relationships is not None:
-        l_user = relationships.getter("userSourcedId", "studentSourcedId")
-        l_other = relationships.getter("relationshipUserSourcedId", "agentSourcedId",
-                                       "relatedUserSourcedId")
-        l_role = relationships.getter("relationshipRole", "role", "relationship")
-        for rows in relationships.chunks():
-            for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
-                agents.setdefault(user, []).append((other, role))
-
-    birth: dict[str, tuple[str, str]] = {}
-    if demographics is not None:
-        d_id = demographics.getter("sourcedId", "userSourcedId")
-        d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
-        for rows in demographics.chunks():
-            birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
-
-    # users.csv is read once, a chunk at a time: of the students' rows the cells read again are
-    # kept, of the other people only what a guardian needs (name, phone, e-mail and role).
-    plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
-                         "familyName", "middleName", "preferredGivenName")
-             if users.column(h) is not None]
-    plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
-    # Of a student's row only the cells read again are kept (the id first), in this order:
-    read_again = [users.column(h) for h in ("userIds", "orgSourcedIds", "primaryOrgSourcedId",
-                                            "grades", "agentSourcedIds", *plain)]
-    kept = list(dict.fromkeys([u_id, *(i for i in read_again if i is not None)]))
-    keep_cells = itemgetter(*kept, u_id)  # the id once more: never a 1-tuple
-    at = {i: k for k, i in enumerate(kept)}
-
-    def kept_cell(name: str) -> Callable[[tuple[str, ...]], str]:
-        i = users.column(name)
-        return _blank if i is None else itemgetter(at[i])
-
-    s_ids, s_orgs, s_primary, s_grades, s_agents = map(kept_cell, (
-        "userIds", "orgSourcedIds", "primaryOrgSourcedId", "grades", "agentSourcedIds"))
-    s_plain = itemgetter(*(at[users.column(h)] for h in plain), 0)
-    people: dict[str, tuple[str, str, str, str]] = {}
-    id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
-    identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
-    students: list[tuple[int, tuple[str, ...]]] = []  # (row number, the kept cells)
-    people_count = 0
-    linked = bool(agents)
-    for rows in users.chunks():
-        for row in rows:
-            people_count += 1
-            sid = row[u_id]
-            if sid not in student_ids:
-                people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
-                               u_email(row), u_role(row))
-                continue
-            user_ids = u_ids(row)
-            ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
-            id_types.update(ids)
-            if what == "enrollments":
-                if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
-                    identity[sid] = (list(plain_of(row)[:-1]), ids)
-                continue
-            students.append((people_count + 1, keep_cells(row)))
-            linked = linked or bool(u_agents(row))
-    types = list(id_types)
+    # The students' rows (numbered as users.csv's); the other people's made into guardians
+    # when a student's row names them, as the rows are made.
+    students = list(compress(enumerate(everyone, start=2),
+                             map(student_ids.__contains__, map(itemgetter(0), everyone))))
+    # the types of userIds, in the order first found ("{}" between cells: no match spans two)
+    types = list(dict.fromkeys(map(str.strip, _ID_TYPES.findall("{}".join(
+        map(s_ids, map(itemgetter(1), students)))))))
+    people_count = len(everyone)
     if what == "enrollments":
+        identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
+        for _, cells in students:
+            if not _not_k12(s_grades(cells) or role_grade.get(cells[0], "")):
+                identity[cells[0]] = (list(s_plain(cells)[:-1]), _ids(s_ids(cells)))
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,
                             users.encoding)
+    linked = bool(agents) or any(map(s_agents, map(itemgetter(1), students)))
+    person_cells = dict(zip(map(itemgetter(0), everyone), everyone))
+    del everyone
+    people: dict[str, tuple[str, str, str, str]] = {}  # a guardian's name, phone, e-mail, role
+
+    def person(pid: str) -> tuple[str, str, str, str] | None:
+        """What a guardian needs of a person who is not a student (made when first asked)."""
+        if (p := people.get(pid)) is None and pid not in student_ids and (
+                cells := person_cells.get(pid)) is not None:
+            p = people[pid] = (f"{s_given(cells)} {s_family(cells)}".strip(),
+                               s_phone(cells) or s_sms(cells), s_email(cells), s_role(cells))
+        return p
 
     school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
                                                 bool(schools))) if used]
     school_from = 2 - len(school_parts)  # both parts, the name only, or neither
     headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
-    if demographics is not None:
+    if dated:
         headers += ["birthDate", "sex"]
     headers += [("School code", "School name")[i] for i in school_parts]
     slots = ("Guardian", "Guardian2") if linked else ()
     headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
-    no_birth = ("", "") if demographics is not None else ()
+    no_birth = ("", "") if dated else ()
     no_school, no_agents = ("", ""), []
     no_guardians = [("",) * len(GUARDIAN_PARTS)] * len(slots)
 
@@ -340,12 +381,11 @@ def read_set(path: Path, what: str = "students") -> Table:
         links = agents.get(sid, no_agents)
         if agent_ids := s_agents(cells):
             links = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] + links
-        for person, relation in links:
-            p = people.get(person)
-            if p is None:
+        for pid, relation in links:
+            if (p := person(pid)) is None:
                 continue
             full, phone, email, own_role = p
-            role = (relation or own_role or role_of(person)).lower()
+            role = (relation or own_role or role_of(pid)).lower()
             if role and role not in GUARDIAN_ROLES and relation == "":
                 continue
             if full and full not in names:
@@ -356,8 +396,7 @@ def read_set(path: Path, what: str = "students") -> Table:
     def rows() -> Iterator[tuple[int, list[str]]]:  # made as they are read: never all at once
         for number, cells in students:
             sid = cells[0]
-            user_ids = s_ids(cells)
-            ids = {t.strip(): v.strip() for t, v in _USER_IDS.findall(user_ids)} if user_ids else {}
+            ids = _ids(s_ids(cells))
             school = schools.get(s_primary(cells)) or schools.get(role_org.get(sid, ""))
             if school is None:
                 school = next((schools[o.strip()] for o in s_orgs(cells).split(",")
@@ -373,11 +412,11 @@ def read_set(path: Path, what: str = "students") -> Table:
         what = "School Data Sync (OneRoster-like)"
     else:
         what = f"OneRoster {version}".strip() if version else "OneRoster"
-    delta = mode("users.csv") == "delta"
+    delta = s.mode("users.csv") == "delta"
     fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
     contents = f"{len(students):,} students among {people_count:,} people in users.csv"
     notes = [f"{name}: {contents}."]
-    if demographics is None:
+    if not dated:
         notes.append("The set has no demographics.csv: birth dates stay as they are on record "
                      "(unknown for new students) until a file gives them.")
     table = Table(Path(path), headers, rows, people_count + 1, fmt, row_file="users.csv",

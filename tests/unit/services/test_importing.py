@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import enum
 import logging
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -467,7 +468,7 @@ def _report_facts(report):
             [(p.row, p.column, p.reason) for p in report.warnings], report.skipped, report.notes)
 
 
-@pytest.mark.parametrize("source", ["csv", "oneroster-1.2"])
+@pytest.mark.parametrize("source", ["csv", "oneroster-1.2", "oneroster-1.1-bulk"])
 def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp_path, monkeypatch, source):
     """Past READER_PROCESS_BYTES the file is read and checked by a reader process while this one
     plans and writes: the same report, problems, skipped rows and database."""
@@ -482,8 +483,8 @@ def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp
         rows[9000][5] = "PK"  # skipped, counted
         rows[11000][0] = ""  # a required cell missing
         path = write_csv(tmp_path / "big.csv", rows)
-    else:
-        path = ROSTER / "oneroster-1.2"
+    else:  # a set: its roles and demographics read by this process while the reader reads the rest
+        path = ROSTER / source
     here = open_store(tmp_path / "here.sqlite")
     try:
         expected = run_import(here, path, STUDENTS, skip_invalid=True)
@@ -522,6 +523,12 @@ def test_what_a_reader_process_refuses_or_finds_invalid_is_reported_and_nothing_
     assert not report.written and [(p.row, p.column) for p in report.problems] == [(7002, "Birthdate")]
     with pytest.raises(ImportRefused, match="missing.csv"):
         run_import(store, tmp_path / "missing.csv", STUDENTS)
+    # a set whose roles.csv this process cannot read: the reader reads it, and refuses as here
+    no_roles = tmp_path / "no-roles"
+    shutil.copytree(ROSTER / "oneroster-1.2", no_roles)
+    (no_roles / "roles.csv").unlink()
+    with pytest.raises(ImportRefused, match=r"roles.csv is missing \(manifest.csv says it is bulk\)"):
+        run_import(store, no_roles, STUDENTS)
     assert dump(store) == before
 
 

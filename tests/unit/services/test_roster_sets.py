@@ -230,6 +230,31 @@ def test_sets_that_cannot_be_read_are_refused_naming_the_file(store, tmp_path):
         read_table(empty)
 
 
+@pytest.mark.parametrize("name", ["oneroster-1.1-bulk", "oneroster-1.2", "sds-v2.1"])
+@pytest.mark.parametrize("what", ["students", "enrollments"])
+def test_a_set_read_with_its_side_tables_read_elsewhere_is_the_same_table(name, what):
+    """`read_set(side=…)`: `roles.csv` and `demographics.csv` read by another process (the
+    importing one, while its reader reads the rest) give the same table; and it is their
+    tables that are used."""
+    from mocap_desktop.services import roster_sets
+
+    path = ROSTER / name
+
+    def table(side=None):
+        t = roster_sets.read_set(path, what, side)
+        return t.headers, t.format, t.notes, t.contents, list(t.rows())
+
+    alone = table()
+    asked = []
+    assert table(lambda: asked.append(1) or roster_sets.side_tables(path, what)) == alone
+    assert asked == [1]
+    assert table(lambda: None) == alone  # not read elsewhere after all: read here
+    if name != "oneroster-1.1-bulk":  # 1.1 has no roles.csv: users.csv says who is a student
+        nobody = {"roles": {"student_ids": set(), "role_org": {}, "role_grade": {}, "sds": False},
+                  "birth": None}
+        assert alone[4] and table(lambda: nobody)[4] == []
+
+
 def test_a_failed_set_import_leaves_the_database_as_it_was(store, tmp_path):
     run_import(store, ROSTER / "oneroster-1.1-bulk", STUDENTS)
     before = store.query("SELECT * FROM students ORDER BY id")
