@@ -59,13 +59,13 @@ def read_table(path: Path, what: str = "students", side: Callable[[], dict | Non
     return _read_csv(path)
 
 
-def side_tables(path: Path, what: str = "students") -> dict | None:
-    """The part of reading `path` that another process can do while a reader process reads the
-    rest (`read_table(side=…)`): for a set, what its `roles.csv` says (`roster_sets.side_tables`);
-    None for a file read as one."""
+def side_tables(path: Path) -> dict | None:
+    """The part of reading `path` that the importing process can do while its reader process
+    reads the rest (`read_table(side=…)`): for a set, what its `roles.csv` says
+    (`roster_sets.side_tables`); None for a file read as one."""
     from mocap_desktop.services import roster_sets
 
-    return roster_sets.side_tables(path, what) if roster_sets.is_set(Path(path)) else None
+    return roster_sets.side_tables(path) if roster_sets.is_set(Path(path)) else None
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16-le", "UTF-16 with BOM"),

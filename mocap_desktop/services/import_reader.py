@@ -59,11 +59,15 @@ class Reader:
 
     It starts reading as soon as it is made, before it is told the mapping: the CLI makes it
     (`start_reader`) before signing in and opening the database, which then take no time of
-    the import's. `run_import(reader=…)` gives it the mapping and reads its chunks. Close it
-    (or use it as a context manager): the process is stopped if it still runs."""
+    the import's. Meanwhile a thread of this process reads the part of the file it can
+    (`side_tables`: a OneRoster set's `roles.csv`, 100,000 students: 0.6 s of the set's 2 s),
+    given to the reader when the import begins. `run_import(reader=…)` gives it the mapping and
+    reads its chunks. Close it (or use it as a context manager): the process is stopped if it
+    still runs."""
 
     def __init__(self, path: Path, kind: ImportKind):
         import multiprocessing  # only for big files: the app starts without it
+        import threading
 
         self.path, self.kind = Path(path), kind
         context = multiprocessing.get_context("spawn")  # a fresh process, as on Windows and macOS
@@ -72,17 +76,22 @@ class Reader:
                                         name="mocap-import-reader", daemon=True)
         self._process.start()
         theirs.close()
+        self._side: list[dict | None] = []
+        self._helper = threading.Thread(target=self._read_side, name="mocap-import-side", daemon=True)
+        self._helper.start()
+
+    def _read_side(self) -> None:
+        try:
+            self._side.append(side_tables(self.path))
+        except Exception:  # noqa: BLE001 - the reader reads that part itself, and says what is wrong
+            self._side.append(None)
 
     def begin(self, mapping: dict[str, str] | None) -> tuple[_TableFacts, Mapping]:
-        """The part of the reading this process can do meanwhile done and sent (`side_tables`:
-        a OneRoster set's roles), the mapping given, then what the table is and
-        its columns (ImportRefused as the reader found it)."""
+        """The side tables and the mapping given, then what the table is and its columns
+        (ImportRefused as the reader found it)."""
+        self._helper.join()
         try:
-            side = side_tables(self.path, self.kind.key)
-        except Exception:  # noqa: BLE001 - the reader reads them itself, and says what is wrong
-            side = None
-        try:
-            if side is not None:
+            if (side := self._side[0]) is not None:
                 self._conn.send(("side", side))
             self._conn.send(("mapping", mapping))
         except OSError:

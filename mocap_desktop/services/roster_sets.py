@@ -28,7 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from itertools import chain, compress, islice
-from operator import itemgetter
+from operator import and_, itemgetter, or_
 from pathlib import Path
 
 from mocap_desktop.services.importing import ImportRefused, ParseContext, SkipRow, Table, text_lines
@@ -36,9 +36,9 @@ from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
 _USER_IDS = re.compile(r"\{([^:{}]+):([^{}]*)\}")  # {type:value}, each stripped of spaces
-_ID_TYPES = re.compile(r"\{([^:{}]+):[^{}]*\}")  # the same, the type alone
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
+_PRIMARY, _TRUE = "primary", frozenset(("true", "1", "yes"))  # roles.csv: roleType, isPrimary
 
 
 def _folder_names(folder: Path) -> dict[str, Path]:
@@ -190,54 +190,48 @@ class _Set:
         return _File(file, self.members[file.lower()]())
 
 
-def side_tables(path: Path, what: str = "students") -> dict:
-    """What the set's `roles.csv` and `demographics.csv` say about its students, for
-    `read_set(side=…)`: read by the importing process while its reader process reads the other
-    files (100,000 students: 0.6 s of the set's 2 s)."""
-    s = _Set(Path(path))
-    return {"roles": _roles(s), "birth": _birth(s) if what == "students" else None}
+def side_tables(path: Path) -> dict | None:
+    """What the set's `roles.csv` says about its students, for `read_set(side=…)`: read by the
+    importing process while its reader process reads the other files. None for a set without
+    `roles.csv` (OneRoster 1.1)."""
+    return _roles(_Set(Path(path)))
 
 
 def _roles(s: _Set) -> dict | None:
-    """Who is a student, and which org and grade their roles give (a primary role's first)."""
+    """Who is a student, and which org and grade their roles give: a primary role's (the last
+    one's), else the first role's that gives one."""
     if (roles := s.read("roles.csv")) is None:
         return None
     r_user, r_role = roles.getter("userSourcedId"), roles.getter("role")
     r_org, r_type = roles.getter("orgSourcedId"), roles.getter("roleType")
     r_primary, r_grade = roles.getter("isPrimary"), roles.getter("grade", "grades")
     student_ids: set[str] = set()
-    role_org: dict[str, str] = {}
-    role_grade: dict[str, str] = {}
-    for rows in roles.chunks():
-        of_students = list(compress(rows, map("student".__eq__, map(str.lower, map(r_role, rows)))))
-        student_ids.update(map(r_user, of_students))
-        for user, org, grade, kind, flag in zip(*(map(get, of_students) for get in (
-                r_user, r_org, r_grade, r_type, r_primary))):
-            primary = kind.lower() == "primary" or flag.lower() in ("true", "1", "yes")
-            if org and (primary or user not in role_org):
-                role_org[user] = org
-            if grade and (primary or user not in role_grade):
-                role_grade[user] = grade
+    first: dict[str, tuple[list[str], list[str]]] = {"org": ([], []), "grade": ([], [])}
+    primary: dict[str, dict[str, str]] = {"org": {}, "grade": {}}
+    for rows in roles.chunks():  # a few maps of C over each chunk, no loop over its rows
+        rows = list(compress(rows, map("student".__eq__, map(str.lower, map(r_role, rows)))))
+        users = list(map(r_user, rows))
+        student_ids.update(users)
+        is_primary = list(map(or_, map(_PRIMARY.__eq__, map(str.lower, map(r_type, rows))),
+                              map(_TRUE.__contains__, map(str.lower, map(r_primary, rows)))))
+        for what, get in (("org", r_org), ("grade", r_grade)):
+            values = list(map(get, rows))
+            given = list(map(bool, values))
+            primary[what].update(compress(zip(users, values), map(and_, given, is_primary)))
+            keys, found = first[what]
+            keys += compress(users, given)
+            found += compress(values, given)
+    # the first of each student's roles: a dict of the pairs in reverse keeps the first
+    role_org, role_grade = ({**dict(zip(reversed(first[w][0]), reversed(first[w][1]))), **primary[w]}
+                            for w in ("org", "grade"))
     return {"student_ids": student_ids, "role_org": role_org, "role_grade": role_grade,
             "sds": roles.column("isPrimary") is not None}
 
 
-def _birth(s: _Set) -> dict[str, tuple[str, str]] | None:
-    """Each person's (birth date, sex) from `demographics.csv`; None when the set has none."""
-    if (demographics := s.read("demographics.csv")) is None:
-        return None
-    d_id = demographics.getter("sourcedId", "userSourcedId")
-    d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
-    birth: dict[str, tuple[str, str]] = {}
-    for rows in demographics.chunks():
-        birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
-    return birth
-
-
 def read_set(path: Path, what: str = "students", side: Callable[[], dict | None] | None = None) -> Table:
     """The set at `path` as a table of students, or with `what="enrollments"` as the
-    students' school enrollments (one row per student and school). `side`: asked, once the
-    other files are read, for the set's `side_tables` read elsewhere meanwhile (None when they
+    students' school enrollments (one row per student and school). `side`: asked, before
+    `users.csv` is read, for the set's `side_tables` read elsewhere meanwhile (None when they
     were not: `roles.csv` is read here)."""
     s = _Set(Path(path))
     name, read = s.name, s.read
@@ -251,32 +245,6 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
     version = s.manifest.get("oneroster.version", "")
     orgs = read("orgs.csv")
 
-    u_id = users.need("sourcedId")
-    # users.csv is read once, a chunk at a time, before anyone is known to be a student: of
-    # every row the cells read again are kept (the id first), students' and other people's.
-    plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
-                         "familyName", "middleName", "preferredGivenName")
-             if users.column(h) is not None]
-    read_again = [users.column(h) for h in ("userIds", "orgSourcedIds", "primaryOrgSourcedId",
-                                            "grades", "agentSourcedIds", "role", "email", "phone",
-                                            "sms", *plain)]
-    kept = list(dict.fromkeys([u_id, *(i for i in read_again if i is not None)]))
-    keep_cells = itemgetter(*kept, u_id)  # the id once more: never a 1-tuple
-    at = {i: k for k, i in enumerate(kept)}
-
-    def kept_cell(name: str) -> Callable[[tuple[str, ...]], str]:
-        i = users.column(name)
-        return _blank if i is None else itemgetter(at[i])
-
-    s_ids, s_orgs, s_primary, s_grades, s_agents, s_role, s_email, s_phone, s_sms = map(kept_cell, (
-        "userIds", "orgSourcedIds", "primaryOrgSourcedId", "grades", "agentSourcedIds", "role",
-        "email", "phone", "sms"))
-    s_given, s_family = kept_cell("givenName"), kept_cell("familyName")
-    s_plain = itemgetter(*(at[users.column(h)] for h in plain), 0)
-    everyone: list[tuple[str, ...]] = []
-    for rows in users.chunks():
-        everyone.extend(map(keep_cells, rows))
-
     # Guardians: which people each student has, and as what.
     agents: dict[str, list[tuple[str, str]]] = {}  # student → (person id, relationship role)
     if (relationships := read("relationships.csv")) is not None:
@@ -288,21 +256,33 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
             for user, other, role in zip(map(l_user, rows), map(l_other, rows), map(l_role, rows)):
                 agents.setdefault(user, []).append((other, role))
 
-    tables = side() if side is not None else None
-    if tables is None:  # not read elsewhere
-        tables = {"roles": _roles(s), "birth": _birth(s) if what == "students" else None}
-    roles, birth = tables["roles"], tables["birth"]
-    dated, birth = birth is not None, birth or {}  # dated: the set has demographics.csv
-    if roles is None:  # no roles.csv (OneRoster 1.1): users.csv's own column says who is a student
+    birth: dict[str, tuple[str, str]] = {}
+    if (demographics := read("demographics.csv")) is not None:
+        d_id = demographics.getter("sourcedId", "userSourcedId")
+        d_birth, d_sex = demographics.getter("birthDate"), demographics.getter("sex")
+        for rows in demographics.chunks():
+            birth.update(zip(map(d_id, rows), zip(map(d_birth, rows), map(d_sex, rows))))
+
+    u_id = users.need("sourcedId")
+    u_role = users.getter("role")
+    u_given, u_family = users.getter("givenName"), users.getter("familyName")
+    u_email, u_phone, u_sms = users.getter("email"), users.getter("phone"), users.getter("sms")
+    u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
+
+    # Who is a student, and which org and grade their roles give.
+    roles = side() if side is not None else None
+    if roles is None:  # not read elsewhere, or a set without roles.csv (OneRoster 1.1)
+        roles = _roles(s)
+    if roles is None:
         if users.column("role") is None:
             raise ImportRefused(f"{name}: users.csv has no role column and there is no roles.csv, "
                                 "so the students cannot be told from the other people; nothing "
                                 "was imported.")
-        roles = {"student_ids": {cells[0] for cells in everyone if s_role(cells).lower() == "student"},
+        roles = {"student_ids": {row[u_id] for rows in users.chunks() for row in rows
+                                 if u_role(row).lower() == "student"},
                  "role_org": {}, "role_grade": {}, "sds": False}
     student_ids, role_org, role_grade = roles["student_ids"], roles["role_org"], roles["role_grade"]
     sds = not s.manifest and (users.column("activeDirectoryMatchId") is not None or roles["sds"])
-
     first_role: dict[str, str] | None = None
 
     def role_of(person: str) -> str:
@@ -333,44 +313,63 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
                 code = codes.get(o_parent(row), "")
                 district_of[o_id(row)] = code if len(code) == 6 and code.isdigit() else ""
 
-    # The students' rows (numbered as users.csv's); the other people's made into guardians
-    # when a student's row names them, as the rows are made.
-    students = list(compress(enumerate(everyone, start=2),
-                             map(student_ids.__contains__, map(itemgetter(0), everyone))))
-    # the types of userIds, in the order first found ("{}" between cells: no match spans two)
-    types = list(dict.fromkeys(map(str.strip, _ID_TYPES.findall("{}".join(
-        map(s_ids, map(itemgetter(1), students)))))))
-    people_count = len(everyone)
+    # users.csv is read once, a chunk at a time: of the students' rows the cells read again are
+    # kept, of the other people only what a guardian needs (name, phone, e-mail and role).
+    plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
+                         "familyName", "middleName", "preferredGivenName")
+             if users.column(h) is not None]
+    plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
+    # Of a student's row only the cells read again are kept (the id first), in this order:
+    read_again = [users.column(h) for h in ("userIds", "orgSourcedIds", "primaryOrgSourcedId",
+                                            "grades", "agentSourcedIds", *plain)]
+    kept = list(dict.fromkeys([u_id, *(i for i in read_again if i is not None)]))
+    keep_cells = itemgetter(*kept, u_id)  # the id once more: never a 1-tuple
+    at = {i: k for k, i in enumerate(kept)}
+
+    def kept_cell(name: str) -> Callable[[tuple[str, ...]], str]:
+        i = users.column(name)
+        return _blank if i is None else itemgetter(at[i])
+
+    s_ids, s_orgs, s_primary, s_grades, s_agents = map(kept_cell, (
+        "userIds", "orgSourcedIds", "primaryOrgSourcedId", "grades", "agentSourcedIds"))
+    s_plain = itemgetter(*(at[users.column(h)] for h in plain), 0)
+    people: dict[str, tuple[str, str, str, str]] = {}
+    id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
+    identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
+    students: list[tuple[int, tuple[str, ...]]] = []  # (row number, the kept cells)
+    people_count = 0
+    linked = bool(agents)
+    for rows in users.chunks():
+        for row in rows:
+            people_count += 1
+            sid = row[u_id]
+            if sid not in student_ids:
+                people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
+                               u_email(row), u_role(row))
+                continue
+            ids = _ids(u_ids(row))
+            id_types.update(ids)
+            if what == "enrollments":
+                if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
+                    identity[sid] = (list(plain_of(row)[:-1]), ids)
+                continue
+            students.append((people_count + 1, keep_cells(row)))
+            linked = linked or bool(u_agents(row))
+    types = list(id_types)
     if what == "enrollments":
-        identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
-        for _, cells in students:
-            if not _not_k12(s_grades(cells) or role_grade.get(cells[0], "")):
-                identity[cells[0]] = (list(s_plain(cells)[:-1]), _ids(s_ids(cells)))
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,
                             users.encoding)
-    linked = bool(agents) or any(map(s_agents, map(itemgetter(1), students)))
-    person_cells = dict(zip(map(itemgetter(0), everyone), everyone))
-    del everyone
-    people: dict[str, tuple[str, str, str, str]] = {}  # a guardian's name, phone, e-mail, role
-
-    def person(pid: str) -> tuple[str, str, str, str] | None:
-        """What a guardian needs of a person who is not a student (made when first asked)."""
-        if (p := people.get(pid)) is None and pid not in student_ids and (
-                cells := person_cells.get(pid)) is not None:
-            p = people[pid] = (f"{s_given(cells)} {s_family(cells)}".strip(),
-                               s_phone(cells) or s_sms(cells), s_email(cells), s_role(cells))
-        return p
 
     school_parts = [i for i, used in enumerate((any(c for c, _ in schools.values()),
                                                 bool(schools))) if used]
     school_from = 2 - len(school_parts)  # both parts, the name only, or neither
     headers = [*plain, *(f"userIds: {t}" for t in types), "grades"]
-    if dated:
+    if demographics is not None:
         headers += ["birthDate", "sex"]
     headers += [("School code", "School name")[i] for i in school_parts]
     slots = ("Guardian", "Guardian2") if linked else ()
     headers += [f"{slot} {part}" for slot in slots for part in GUARDIAN_PARTS]
-    no_birth = ("", "") if dated else ()
+    no_birth = ("", "") if demographics is not None else ()
     no_school, no_agents = ("", ""), []
     no_guardians = [("",) * len(GUARDIAN_PARTS)] * len(slots)
 
@@ -381,11 +380,12 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
         links = agents.get(sid, no_agents)
         if agent_ids := s_agents(cells):
             links = [(a.strip(), "") for a in agent_ids.split(",") if a.strip()] + links
-        for pid, relation in links:
-            if (p := person(pid)) is None:
+        for person, relation in links:
+            p = people.get(person)
+            if p is None:
                 continue
             full, phone, email, own_role = p
-            role = (relation or own_role or role_of(pid)).lower()
+            role = (relation or own_role or role_of(person)).lower()
             if role and role not in GUARDIAN_ROLES and relation == "":
                 continue
             if full and full not in names:
@@ -416,7 +416,7 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
     fmt = f"{what}, {'delta' if delta else 'bulk'} ({users.encoding})"
     contents = f"{len(students):,} students among {people_count:,} people in users.csv"
     notes = [f"{name}: {contents}."]
-    if not dated:
+    if demographics is None:
         notes.append("The set has no demographics.csv: birth dates stay as they are on record "
                      "(unknown for new students) until a file gives them.")
     table = Table(Path(path), headers, rows, people_count + 1, fmt, row_file="users.csv",

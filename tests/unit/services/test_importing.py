@@ -483,7 +483,7 @@ def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp
         rows[9000][5] = "PK"  # skipped, counted
         rows[11000][0] = ""  # a required cell missing
         path = write_csv(tmp_path / "big.csv", rows)
-    else:  # a set: its roles and demographics read by this process while the reader reads the rest
+    else:  # a set: its roles.csv read by this process while the reader reads the rest
         path = ROSTER / source
     here = open_store(tmp_path / "here.sqlite")
     try:

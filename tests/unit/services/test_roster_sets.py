@@ -230,12 +230,43 @@ def test_sets_that_cannot_be_read_are_refused_naming_the_file(store, tmp_path):
         read_table(empty)
 
 
+def test_a_students_school_and_grade_come_from_the_primary_role_else_the_first_that_gives_one(tmp_path):
+    """roles.csv: the last primary role's org and grade (roleType "primary" or isPrimary true),
+    else the first role giving one; teachers' and guardians' roles are no students'. The same
+    across the chunks the file is read in (the filler puts the later roles past 5,000 rows)."""
+    from mocap_desktop.services import roster_sets
+
+    first = [("u1", "student", "s-2", "secondary", "", "06"),
+             ("u2", "student", "", "secondary", "", ""),
+             ("u3", "student", "s-1", "primary", "", "07"),
+             ("u4", "student", "s-1", "", "TRUE", "08"),
+             ("t1", "teacher", "s-9", "primary", "", "")]
+    filler = [(f"f{i}", "student", "s-5", "primary", "", "05") for i in range(6000)]
+    later = [("u1", "student", "s-1", "Primary", "", "07"),
+             ("u2", "student", "s-3", "secondary", "", "09"),
+             ("u2", "student", "s-4", "secondary", "", "10"),
+             ("u3", "student", "s-2", "primary", "", ""),
+             ("u4", "student", "s-3", "secondary", "false", "11"),
+             ("g1", "guardian", "s-1", "", "", "")]
+    folder = tmp_path / "set"
+    shutil.copytree(ROSTER / "oneroster-1.2", folder)
+    lines = ["userSourcedId,role,orgSourcedId,roleType,isPrimary,grades",
+             *(",".join(r) for r in first + filler + later)]
+    (folder / "roles.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    roles = roster_sets.side_tables(folder)
+    assert {k: roles["role_org"].get(k) for k in ("u1", "u2", "u3", "u4", "t1", "g1")} == {
+        "u1": "s-1", "u2": "s-3", "u3": "s-2", "u4": "s-1", "t1": None, "g1": None}
+    assert {k: roles["role_grade"].get(k) for k in ("u1", "u2", "u3", "u4")} == {
+        "u1": "07", "u2": "09", "u3": "07", "u4": "08"}
+    assert roles["student_ids"] == {"u1", "u2", "u3", "u4", *(f"f{i}" for i in range(6000))}
+    assert roles["role_org"]["f5999"] == "s-5" and roles["sds"]  # isPrimary: as SDS writes roles
+
+
 @pytest.mark.parametrize("name", ["oneroster-1.1-bulk", "oneroster-1.2", "sds-v2.1"])
 @pytest.mark.parametrize("what", ["students", "enrollments"])
 def test_a_set_read_with_its_side_tables_read_elsewhere_is_the_same_table(name, what):
-    """`read_set(side=…)`: `roles.csv` and `demographics.csv` read by another process (the
-    importing one, while its reader reads the rest) give the same table; and it is their
-    tables that are used."""
+    """`read_set(side=…)`: `roles.csv` read by another process (the importing one, while its
+    reader reads the rest) gives the same table; and it is its tables that are used."""
     from mocap_desktop.services import roster_sets
 
     path = ROSTER / name
@@ -246,12 +277,11 @@ def test_a_set_read_with_its_side_tables_read_elsewhere_is_the_same_table(name, 
 
     alone = table()
     asked = []
-    assert table(lambda: asked.append(1) or roster_sets.side_tables(path, what)) == alone
+    assert table(lambda: asked.append(1) or roster_sets.side_tables(path)) == alone
     assert asked == [1]
     assert table(lambda: None) == alone  # not read elsewhere after all: read here
     if name != "oneroster-1.1-bulk":  # 1.1 has no roles.csv: users.csv says who is a student
-        nobody = {"roles": {"student_ids": set(), "role_org": {}, "role_grade": {}, "sds": False},
-                  "birth": None}
+        nobody = {"student_ids": set(), "role_org": {}, "role_grade": {}, "sds": False}
         assert alone[4] and table(lambda: nobody)[4] == []
 
 
