@@ -152,7 +152,8 @@ class _Gone(Exception):
 
 
 def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
-    """The reader process: the file read; once the importing process gives the mapping, its
+    """The reader process: the file read (with, for a set, what the importing process read of
+    it meanwhile: `side_tables`); once the importing process gives the mapping, its
     columns resolved and its rows checked, sent chunk by chunk (each with the problems and
     warnings found since the last, and the skipped rows so far), then "done"; or what it
     raised. It stops without a word when the importing process goes away first."""
@@ -167,8 +168,12 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
                     raise _Gone() from None
 
             def side() -> dict | None:
-                told.append(told_next())
-                return told.pop()[1] if told[-1][0] == "side" else None
+                """The tables the importing process read meanwhile, if it sends any (first)."""
+                message = told_next()
+                if message[0] == "side":
+                    return message[1]
+                told.append(message)  # the mapping: read below
+                return None
 
             try:
                 try:
