@@ -36,6 +36,7 @@ from mocap_desktop.services.roster import parse_grade
 
 MARKERS = ("manifest.csv", "users.csv")
 _USER_IDS = re.compile(r"\{([^:{}]+):([^{}]*)\}")  # {type:value}, each stripped of spaces
+_ID_TYPES = re.compile(r"\{([^:{}]+):[^{}]*\}")  # the same, the type alone
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 GUARDIAN_PARTS = ("name", "relationship", "phone", "email")
 _PRIMARY, _TRUE = "primary", frozenset(("true", "1", "yes"))  # roles.csv: roleType, isPrimary
@@ -337,7 +338,7 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
     id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
     identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
     students: list[tuple[int, tuple[str, ...]]] = []  # (row number, the kept cells)
-    people_count = 0
+    people_count = seen = 0
     linked = bool(agents)
     for rows in users.chunks():
         for row in rows:
@@ -347,14 +348,19 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
                 people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
                                u_email(row), u_role(row))
                 continue
-            ids = _ids(u_ids(row))
-            id_types.update(ids)
             if what == "enrollments":
+                ids = _ids(u_ids(row))
+                id_types.update(ids)
                 if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
                     identity[sid] = (list(plain_of(row)[:-1]), ids)
                 continue
             students.append((people_count + 1, keep_cells(row)))
             linked = linked or bool(u_agents(row))
+        # the types of the students' userIds so far, by one search of their cells ("{}" between
+        # two cells: no match spans them); each row's values are read as its table row is made
+        id_types.update(dict.fromkeys(map(str.strip, _ID_TYPES.findall("{}".join(
+            map(s_ids, map(itemgetter(1), students[seen:])))))))
+        seen = len(students)
     types = list(id_types)
     if what == "enrollments":
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,

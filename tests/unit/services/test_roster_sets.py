@@ -6,6 +6,7 @@ Every person in these files is invented.
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sys
 import zipfile
@@ -260,6 +261,30 @@ def test_a_students_school_and_grade_come_from_the_primary_role_else_the_first_t
         "u1": "07", "u2": "09", "u3": "07", "u4": "08"}
     assert roles["student_ids"] == {"u1", "u2", "u3", "u4", *(f"f{i}" for i in range(6000))}
     assert roles["role_org"]["f5999"] == "s-5" and roles["sds"]  # isPrimary: as SDS writes roles
+
+
+def test_the_userids_types_of_students_become_columns_in_the_order_first_found(tmp_path):
+    """A column per type of `userIds` a student's row has, in the order the file first gives
+    them (spaces stripped); a guardian's types and a cell's stray braces make none, nor does a
+    type split between two rows' cells."""
+    folder = tmp_path / "set"
+    shutil.copytree(ROSTER / "oneroster-1.2", folder)
+    users = (folder / "users.csv").read_text(encoding="utf-8").splitlines()
+    header = users[0].split(",")
+    at = header.index("userIds")
+    cells = {"u-101": "{ SIS :300101}", "u-102": "{MOSIS:2345678902},{Campus ID: 7}{broken",
+             "u-103": "Badge:9}"}
+    out = [users[0]]
+    for line in users[1:]:
+        row = next(csv.reader([line]))
+        row[at] = cells.get(row[0], "{Guardian Portal:1}" if row[0].startswith("g") else "")
+        out.append(",".join(f'"{c}"' for c in row))
+    (folder / "users.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    table = read_table(folder)
+    assert [h for h in table.headers if h.startswith("userIds: ")] == [
+        "userIds: SIS", "userIds: MOSIS", "userIds: Campus ID"]
+    first = dict(zip(table.headers, next(iter(table.rows()))[1]))
+    assert first["userIds: SIS"] == "300101" and first["userIds: MOSIS"] == ""
 
 
 @pytest.mark.parametrize("name", ["oneroster-1.1-bulk", "oneroster-1.2", "sds-v2.1"])
