@@ -183,7 +183,7 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
                 except Exception as err:  # noqa: BLE001 - said once the import begins
                     table = err
                 while (message := told_next())[0] == "side":
-                    pass  # not asked for: the set was refused before its users.csv was read
+                    pass  # not asked for: the set was refused before read_set asked for it
                 _, mapping = message
             except _Gone:
                 return  # the import did not begin (sign-in failed, or it was cancelled)
