@@ -215,23 +215,18 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
 
 
 def _packed(records: list[Record]) -> bytes:
-    """Records to send, as bytes: their field names once and each row's (number, values) in
-    `marshal`'s format when every record has the same fields in the same order (as the row
-    parser makes them) and its values are plain (text, numbers, tuples): the reader writes that
-    in 40% of the time pickle takes (0.16 s against 0.42 s for 100,000 students). Else the
-    records pickled."""
-    names = list(records[0].values) if records else []
-    if all(list(r.values) == names for r in records):
-        try:
-            return b"M" + marshal.dumps((names, [(r.row, tuple(r.values.values())) for r in records]))
-        except ValueError:  # a value marshal does not write (a date, an object): pickled
-            pass
-    return b"P" + pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    """Records to send, as bytes: each row's (number, values) in `marshal`'s format when its
+    values are plain (text, numbers, tuples): the reader writes that in about half the time
+    pickle takes (0.15 s against 0.26 s for 100,000 students with their guardians), and each
+    field's name only once (then referred to). Else the records pickled."""
+    try:
+        return b"M" + marshal.dumps([(r.row, r.values) for r in records])
+    except ValueError:  # a value marshal does not write (a date, an object): pickled
+        return b"P" + pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _unpacked(packed: bytes) -> list[Record]:
     body = memoryview(packed)[1:]
     if packed[:1] == b"P":
         return pickle.loads(body)
-    names, rows = marshal.loads(body)
-    return [Record(row, dict(zip(names, values))) for row, values in rows]
+    return [Record(row, values) for row, values in marshal.loads(body)]

@@ -5,7 +5,6 @@ OneRoster sets use."""
 
 from __future__ import annotations
 
-import operator
 import re
 from functools import lru_cache
 
@@ -124,11 +123,6 @@ STUDENT_COLUMNS = ("local_number", "mosis_id", "last_name", "first_name", "middl
                    "preferred_name", "birth_date", "grade", "building_code", "resident_district",
                    "address1", "address2", "city", "state", "zip", "gender", "home_language",
                    "iep", "section_504", "mshsaa_activities", "english_learner")
-STUDENT_DEFAULTS = {"mosis_id": None, "birth_date": None, "middle_name": "", "preferred_name": "",
-                    "building_code": None, "address1": "", "address2": "", "city": "",
-                    "state": "MO", "zip": "", "gender": "", "home_language": "", "iep": 0,
-                    "section_504": 0, "mshsaa_activities": 0, "english_learner": 0}
-_student_row = operator.itemgetter(*STUDENT_COLUMNS)
 GUARDIAN_SLOTS = ("guardian", "guardian2", "mother", "father")
 GUARDIAN_COLUMNS = ("name", "relationship", "phone", "email", "preferred_language",
                     "receives_letters")

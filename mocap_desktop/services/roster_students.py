@@ -26,12 +26,10 @@ from mocap_desktop.services.roster_fields import (
     GUARDIAN_COLUMNS,
     GUARDIAN_SLOTS,
     STUDENT_COLUMNS,
-    STUDENT_DEFAULTS,
     STUDENT_FIELDS,
-    _student_row,
     language_code,
 )
-from mocap_desktop.store import Store, trail
+from mocap_desktop.store import Store, StoreError, trail
 from mocap_desktop.store.district import DistrictRepo
 from mocap_desktop.store.search_keys import fold, index_entry
 from mocap_desktop.store.students import StudentRepo
@@ -77,11 +75,13 @@ def _rows_of(conn, sql: str, column: str, ids: list[int]) -> list[tuple]:
     return out
 
 
-def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list[tuple]) -> None:
+def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list[tuple],
+                extra: dict[str, str] | None = None) -> None:
     """INSERT `rows` (values in `names` order) in that order, many rows to a statement: a third
-    cheaper than one statement a row."""
-    one = f"({', '.join('?' * len(names))})"
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    cheaper than one statement a row. `extra`: column → an SQL literal, the same in every row."""
+    extra = extra or {}
+    one = f"({', '.join(['?'] * len(names) + list(extra.values()))})"
+    sql = f"INSERT INTO {table} ({', '.join([*names, *extra])}) VALUES "
     per = max(MAX_PARAMETERS // len(names), 1)
     whole = len(rows) - len(rows) % per
     flat = list(itertools.chain.from_iterable(rows[:whole]))
@@ -92,7 +92,9 @@ def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list
 
 @dataclass
 class _StudentWork:
-    inserts: list[tuple] = field(default_factory=list)  # STUDENT_COLUMNS order
+    inserts: list[tuple] = field(default_factory=list)  # new students, `insert_columns` order
+    insert_columns: tuple[str, ...] = ()  # the others: the table's defaults
+    now: str = ""  # updated_at of the rows written
     index: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # each insert's index entry
     updates: list[tuple[int, dict]] = field(default_factory=list)  # (id, changed columns)
     clear_mosis: list[int] = field(default_factory=list)
@@ -191,6 +193,7 @@ class StudentsKind(ImportKind):
                     v.pop(key, None)
             v["_index"] = index_entry(v["last_name"], v["first_name"], v.get("preferred_name") or "",
                                       v["local_number"], v.get("mosis_id"))
+            v["_digest"] = hash(tuple(v.values()))  # a repeated row is told from a conflicting one
         return derive
 
     chunk = CHUNK
@@ -230,7 +233,10 @@ class _StudentsPlanner(Planner):
         if "resident_district" not in mapped:
             profile = DistrictRepo(store).profile()
             default_district = profile.code if profile else ""
-        self.defaults = {**STUDENT_DEFAULTS, "resident_district": default_district}
+        # A new student's row: the mapped columns, and the profile's district unless the file
+        # gives one; the other columns take the table's defaults (blank, none, not flagged, MO).
+        self.insert_columns = tuple(self.cols) + (() if "resident_district" in mapped else ("resident_district",))
+        self.insert_tail = () if "resident_district" in mapped else (default_district,)
         self.no_mosis = self.no_birth = self.withdrawn_kept = self.withdrawn_unknown = 0
 
     def plan(self, records: list[Record]) -> Plan:
@@ -310,7 +316,7 @@ class _StudentsPlanner(Planner):
                     work.buildings.append((code, known[code]))
             elif has_code:
                 v["building_code"] = None
-            digest = hash(tuple(v.values()))
+            digest = v["_digest"]
             seen = first_row.get(local)
             if seen is not None:
                 if seen[1] == digest:
@@ -394,7 +400,9 @@ class _StudentsPlanner(Planner):
         row_of = itemgetter(*cols)  # a tuple: cols has the four required fields at least
         existing_ids, existing = known
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
-        defaults = self.defaults
+        tail = self.insert_tail
+        work.insert_columns = self.insert_columns
+        work.now = datetime.now().isoformat(timespec="seconds")
         withdrawn = [rec for rec in keep if rec.values.get("status")]
         if withdrawn:
             keep = [rec for rec in keep if not rec.values.get("status")]
@@ -405,20 +413,18 @@ class _StudentsPlanner(Planner):
             guardians = v.get("_guardians", ())
             sid = existing_ids.get(local)
             self.no_mosis += not v.get("mosis_id")
-            if "birth_date" in v and v["birth_date"] is None:
-                v["birth_date"] = _KEEP  # a blank cell leaves the birth date on record
             if sid is None:
-                full = {**defaults, **v}
-                for c in ("building_code", "birth_date"):
-                    if full[c] is _KEEP:
-                        full[c] = None
-                self.no_birth += full["birth_date"] is None
-                work.inserts.append(_student_row(full))
+                if v.get("building_code") is _KEEP:
+                    v["building_code"] = None
+                self.no_birth += v.get("birth_date") is None
+                work.inserts.append(row_of(v) + tail)
                 work.index.append(v["_index"])
                 if guardians:
                     work.guardians[local] = guardians
                 plan.added += 1
                 continue
+            if "birth_date" in v and v["birth_date"] is None:
+                v["birth_date"] = _KEEP  # a blank cell leaves the birth date on record
             old = existing[sid]
             new = row_of(v)
             changed = None
@@ -481,7 +487,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         if cancelled():
             raise ImportCancelled()
 
-    now = datetime.now().isoformat(timespec="seconds")
+    now = work.now
     StudentRepo(store).ensure_index_version()  # so the new rows join a current index
     if work.buildings:
         conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
@@ -500,13 +506,18 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
                          [(i,) for i in work.clear_mosis])
     ids: dict[str, int] = dict(work.local_ids)
     if work.inserts:
-        # New students get the next ids in file order: known here, not read back.
+        # New students get the next ids in file order (SQLite gives a row without one the
+        # largest id so far plus one): known here, not read back.
         first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM students").fetchone()[0]
-        names = ["id", *STUDENT_COLUMNS, "updated_at"]
+        updated = f"'{now}'"  # a timestamp: digits, '-', ':' and 'T'
         for i in range(0, len(work.inserts), CHUNK):
-            chunk = work.inserts[i:i + CHUNK]
-            insert_rows(conn, "students", names, [(first_id + i + j, *r, now) for j, r in enumerate(chunk)])
+            insert_rows(conn, "students", work.insert_columns, work.inserts[i:i + CHUNK],
+                        extra={"updated_at": updated})
             stop_if_cancelled()
+        last = conn.execute("SELECT max(id) FROM students").fetchone()[0]
+        if last != first_id + len(work.inserts) - 1:
+            raise StoreError(f"the new students were given ids {first_id}..{last}, "
+                             f"not the {len(work.inserts):,} expected; nothing was imported")
         ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
         StudentRepo(store).index_new_students(
             [(first_id + j, key, tokens) for j, (key, tokens) in enumerate(work.index)])

@@ -331,6 +331,35 @@ def test_an_excel_workbook_keeps_ids_as_text_and_reads_every_date_kind(store, tm
     assert student(store, "100304")["mosis_id"] is None
 
 
+@pytest.mark.parametrize("reader", [False, True], ids=["here", "reader process"])
+def test_a_new_students_columns_not_in_the_file_are_blank_and_the_district_is_the_profiles(
+        store, tmp_path, monkeypatch, reader):
+    """Only the columns a file has are written for a new student; the rest are the table's
+    defaults (no MOSIS ID or birth date, blank text, not flagged, Missouri), the resident
+    district the profile's, and the new students' ids follow one another in file order."""
+    from mocap_desktop.store.district import DistrictProfile, DistrictRepo
+
+    DistrictRepo(store).save_profile(DistrictProfile(code="048078", name="Maple Valley R-IV"))
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0 if reader else 10**12)
+    path = write_csv(tmp_path / "r.csv", [["300001", "Park", "Jae", "5"], ["300002", "Ortiz", "Ana", "K"]],
+                     header=["Student Number", "Last Name", "First Name", "Grade"])
+    report = run_import(store, path, STUDENTS)
+    assert (report.added, report.problems) == (2, [])
+    rows = store.query("SELECT * FROM students ORDER BY id")
+    assert [r["id"] - rows[0]["id"] for r in rows] == [0, 1]
+    assert [r["local_number"] for r in rows] == ["300001", "300002"]
+    first = rows[0]
+    assert first["updated_at"][:4].isdigit() and "T" in first["updated_at"]
+    assert {k: v for k, v in first.items() if k not in ("id", "updated_at")} == {
+        "local_number": "300001", "mosis_id": None, "last_name": "Park", "first_name": "Jae",
+        "middle_name": "", "preferred_name": "", "birth_date": None, "grade": "5",
+        "building_code": None, "resident_district": "048078", "address1": "", "address2": "",
+        "city": "", "state": "MO", "zip": "", "resides_in_missouri": 1, "gender": "",
+        "home_language": "", "iep": 0, "section_504": 0, "mshsaa_activities": 0,
+        "english_learner": 0, "active_virtual_courses": 0}
+    assert [r.local_number for r in StudentRepo(store).search("ortiz").rows] == ["300002"]
+
+
 def test_a_failure_while_writing_leaves_the_database_as_it_was(store, tmp_path, monkeypatch):
     run_import(store, ROSTER / "powerschool-bom.csv", STUDENTS, skip_invalid=True)
     before = dump(store)
@@ -622,15 +651,16 @@ class Level(enum.StrEnum):  # a text of a subclass, as a field could give
 
 
 def test_chunks_from_a_reader_process_arrive_as_they_were_made():
-    """A reader's chunk travels as marshal's bytes when its values are plain, and pickled
-    when they are not (a date, a text of a subclass, records of different fields): either way
+    """A reader's chunk travels as marshal's bytes when its values are plain (whatever fields
+    each record has), and pickled when they are not (a date, a text of a subclass): either way
     the importing process gets the same records, each value of the same type."""
     plain = [Record(2, {"a": "x", "b": 3, "c": ("k", ("t1", "t2")), "d": None, "e": True}),
-             Record(3, {"a": "y", "b": 4, "c": (), "d": "z", "e": False})]
-    others = ([Record(2, {"a": date(2020, 1, 31)})], [Record(2, {"a": Level.HIGH})],
-              [Record(2, {"a": "x"}), Record(3, {"b": "y"})])
+             Record(3, {"a": "y", "b": 4, "c": (), "d": "z", "e": False}),
+             Record(5, {"b": 5, "a": "w"})]
+    others = ([Record(2, {"a": date(2020, 1, 31)})], [Record(2, {"a": "x"}), Record(3, {"b": Level.HIGH})])
     assert import_reader._packed(plain)[:1] == b"M"
-    assert import_reader._unpacked(import_reader._packed(plain)) == plain
+    back = import_reader._unpacked(import_reader._packed(plain))
+    assert back == plain and [list(r.values) for r in back] == [list(r.values) for r in plain]
     assert import_reader._unpacked(import_reader._packed([])) == []
     for records in others:
         packed = import_reader._packed(records)
