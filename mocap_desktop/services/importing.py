@@ -388,6 +388,8 @@ def record_chunks(kind: ImportKind, table: Table, columns: dict[str, str], size:
     check = kind.check
     checks = type(kind).check is not ImportKind.check
     derive = kind.deriver(columns)
+    # The first chunk a fifth the size: the import it streams to has something to do sooner.
+    limit = max(size // 5, 1) if size else 0
     for number, cells in table.rows():
         if number % PROGRESS_EVERY == 0:
             if cancelled is not None and cancelled():
@@ -416,9 +418,9 @@ def record_chunks(kind: ImportKind, table: Table, columns: dict[str, str], size:
         if derive is not None:
             derive(values)
         records.append(record)
-        if len(records) == size:
+        if len(records) == limit:
             yield rows_read, records
-            records = []
+            records, limit = [], size
     if records or not size:
         yield rows_read, records
 
