@@ -35,6 +35,7 @@ from mocap_desktop.store.search_keys import fold, index_entry
 from mocap_desktop.store.students import StudentRepo
 
 CHUNK = 5000
+_first = itemgetter(0)
 MAX_PARAMETERS = 999  # the oldest SQLite's limit on the values of one statement
 
 
@@ -407,21 +408,22 @@ class _StudentsPlanner(Planner):
         if withdrawn:
             keep = [rec for rec in keep if not rec.values.get("status")]
             self._plan_withdrawals(plan, work, existing_ids, withdrawn)
+        inserts, index, new_guardians = work.inserts, work.index, work.guardians
+        added, no_mosis, no_birth = len(inserts), 0, 0
         for rec in keep:
             v = rec.values
             local = v["local_number"]
             guardians = v.get("_guardians", ())
             sid = existing_ids.get(local)
-            self.no_mosis += not v.get("mosis_id")
+            no_mosis += not v.get("mosis_id")
             if sid is None:
                 if v.get("building_code") is _KEEP:
                     v["building_code"] = None
-                self.no_birth += v.get("birth_date") is None
-                work.inserts.append(row_of(v) + tail)
-                work.index.append(v["_index"])
+                no_birth += v.get("birth_date") is None
+                inserts.append(row_of(v) + tail)
+                index.append(v["_index"])
                 if guardians:
-                    work.guardians[local] = guardians
-                plan.added += 1
+                    new_guardians[local] = guardians
                 continue
             if "birth_date" in v and v["birth_date"] is None:
                 v["birth_date"] = _KEEP  # a blank cell leaves the birth date on record
@@ -446,6 +448,9 @@ class _StudentsPlanner(Planner):
                 plan.updated += 1
             else:
                 plan.unchanged += 1
+        plan.added += len(inserts) - added
+        self.no_mosis += no_mosis
+        self.no_birth += no_birth
         work.local_ids = existing_ids
 
     def _plan_withdrawals(self, plan: Plan, work: _StudentWork, existing_ids: dict[str, int],
@@ -518,7 +523,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         if last != first_id + len(work.inserts) - 1:
             raise StoreError(f"the new students were given ids {first_id}..{last}, "
                              f"not the {len(work.inserts):,} expected; nothing was imported")
-        ids.update((r[0], first_id + j) for j, r in enumerate(work.inserts))
+        ids.update(zip(map(_first, work.inserts), itertools.count(first_id)))  # cols[0]: the local number
         StudentRepo(store).index_new_students(
             [(first_id + j, key, tokens) for j, (key, tokens) in enumerate(work.index)])
     for i in range(0, len(work.updates), CHUNK):
@@ -533,15 +538,16 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         stop_if_cancelled()
     if work.guardians:
         inserts, updates, reset = [], [], []
+        on_record, add = work.guardian_ids, inserts.append
         for local, guardians in work.guardians.items():
             sid = ids[local]
-            current = work.guardian_ids.get(local, {})
+            current = on_record.get(local) if on_record else None
             if current:
                 reset.append((sid,))  # the file says again who receives letters
             for key, values in guardians:
-                gid = current.get(key)
+                gid = current.get(key) if current else None
                 if gid is None:
-                    inserts.append((sid, *values))
+                    add((sid, *values))
                 else:
                     updates.append((*values, gid))
         if reset:
