@@ -181,8 +181,9 @@ class StudentsKind(ImportKind):
         return [Problem(record.row, columns["birth_date"], reason, warning=True)] if reason else []
 
     def deriver(self, columns: dict[str, str]) -> Callable[[dict], None]:
-        """Each row's guardians ("_guardians", in place of their cells) and search index entry
-        ("_index": the key and tokens a new student is indexed by)."""
+        """Each row's guardians ("_guardians", in place of their cells), search index entry
+        ("_index": the key and tokens a new student is indexed by) and a digest of its values
+        ("_digest": a row repeated exactly is skipped, one that differs is rejected)."""
         slots = _slots(set(columns))
         guardians_of = _guardians_reader(slots)
         cells = [key for slot in slots for part in _GUARDIAN_CELLS if (key := f"{slot}_{part}") in columns]
@@ -194,7 +195,7 @@ class StudentsKind(ImportKind):
                     v.pop(key, None)
             v["_index"] = index_entry(v["last_name"], v["first_name"], v.get("preferred_name") or "",
                                       v["local_number"], v.get("mosis_id"))
-            v["_digest"] = hash(tuple(v.values()))  # a repeated row is told from a conflicting one
+            v["_digest"] = hash(tuple(v.values()))
         return derive
 
     chunk = CHUNK
