@@ -49,8 +49,11 @@ python_env() {
 # SQLCipher's wheel carries a static copy of OpenSSL (6 MB); the Linux bundle already has
 # OpenSSL's libcrypto (psycopg's, which Python's ssl also uses), so for the bundle the same
 # SQLCipher release is built from its source distribution (its own amalgamation, linked to the
-# system's libcrypto, which the bundle then takes from psycopg): the same database engine and
-# speed, 6.3 MB smaller. Once: a build that already links libcrypto is kept.
+# system's libcrypto, which the bundle then takes from psycopg): the same database engine,
+# 6.3 MB smaller, and without SQLite's memory statistics (SQLITE_DEFAULT_MEMSTATUS=0, which
+# SQLite recommends: nothing here reads them, and each allocation takes a lock for them; an
+# import's writes 8-10% faster). CFLAGS replaces Python's own flags, so they are given too.
+# Once: a build that already links libcrypto is kept.
 shared_sqlcipher() {
   [ "$(uname -s)" = "Linux" ] || return 0
   local so version
@@ -61,8 +64,10 @@ shared_sqlcipher() {
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "setuptools>=69" wheel
   # Without build isolation, so that its setup uses the system's OpenSSL (with the `conan`
   # package it would fetch and build one of its own).
+  cflags="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("CFLAGS") or "-O2")')"
+  CFLAGS="$cflags -DSQLITE_DEFAULT_MEMSTATUS=0" \
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation \
-    --no-binary sqlcipher3 --no-deps --force-reinstall "sqlcipher3==$version" \
+    --no-binary sqlcipher3 --no-deps --force-reinstall --no-cache-dir "sqlcipher3==$version" \
     || echo "The build failed (a C compiler and OpenSSL's headers are needed): the bundle keeps the" \
             "wheel's SQLCipher with its own OpenSSL, 6 MB larger." >&2
 }
