@@ -381,6 +381,21 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(store, tmp_path, 
     assert dump(store) == before
 
 
+def test_new_students_not_given_the_ids_that_follow_the_largest_are_refused(store, tmp_path):
+    """New students get the ids that follow the largest on record, and their guardians and
+    search-index rows are written with those ids: when SQLite cannot give them (the largest
+    possible id is taken, and it picks others at random), the import says so and writes nothing."""
+    run_import(store, write_csv(tmp_path / "first.csv", [["300001", "", "Park", "Jae", "", "5", ""]]), STUDENTS)
+    with store.transaction() as db:
+        db.execute("UPDATE students SET id = 9223372036854775807 WHERE local_number = '300001'")
+    before = dump(store)
+    from mocap_desktop.store import StoreError
+
+    with pytest.raises(StoreError, match="not the 2 expected; nothing was imported"):
+        run_import(store, write_csv(tmp_path / "more.csv", synthetic_rows(2)), STUDENTS)
+    assert dump(store) == before
+
+
 def test_cancel_while_writing_leaves_the_database_as_it_was(store, tmp_path):
     before = dump(store)
     path = write_csv(tmp_path / "more.csv", synthetic_rows(12000))
