@@ -30,6 +30,7 @@ from mocap_desktop.services.importing import (
     run_import,
 )
 from mocap_desktop.services.roster import KINDS, import_roster_file, parse_grade
+from mocap_desktop.store import StoreError
 from mocap_desktop.store.import_mappings import ImportMappingRepo
 from mocap_desktop.store.students import StudentRepo
 
@@ -389,8 +390,6 @@ def test_new_students_not_given_the_ids_that_follow_the_largest_are_refused(stor
     with store.transaction() as db:
         db.execute("UPDATE students SET id = 9223372036854775807 WHERE local_number = '300001'")
     before = dump(store)
-    from mocap_desktop.store import StoreError
-
     with pytest.raises(StoreError, match="not the 2 expected; nothing was imported"):
         run_import(store, write_csv(tmp_path / "more.csv", synthetic_rows(2)), STUDENTS)
     assert dump(store) == before
