@@ -268,7 +268,7 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
     u_role = users.getter("role")
     u_given, u_family = users.getter("givenName"), users.getter("familyName")
     u_email, u_phone, u_sms = users.getter("email"), users.getter("phone"), users.getter("sms")
-    u_agents, u_ids, u_grades = users.getter("agentSourcedIds"), users.getter("userIds"), users.getter("grades")
+    u_agents = users.getter("agentSourcedIds")
 
     # Who is a student, and which org and grade their roles give.
     roles = side() if side is not None else None
@@ -319,7 +319,6 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
     plain = [h for h in ("sourcedId", "status", "username", "identifier", "givenName",
                          "familyName", "middleName", "preferredGivenName")
              if users.column(h) is not None]
-    plain_of = itemgetter(*(users.column(h) for h in plain), u_id)  # the id last: never 1-tuple
     # Of a student's row only the cells read again are kept (the id first), in this order:
     read_again = [users.column(h) for h in ("userIds", "orgSourcedIds", "primaryOrgSourcedId",
                                             "grades", "agentSourcedIds", *plain)]
@@ -335,8 +334,7 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
         "userIds", "orgSourcedIds", "primaryOrgSourcedId", "grades", "agentSourcedIds"))
     s_plain = itemgetter(*(at[users.column(h)] for h in plain), 0)
     people: dict[str, tuple[str, str, str, str]] = {}
-    id_types: dict[str, str] = {}  # its keys: the types of userIds, in the order first found
-    identity: dict[str, tuple[list[str], dict[str, str]]] = {}  # student → (plain cells, userIds)
+    id_types: dict[str, None] = {}  # its keys: the types of userIds, in the order first found
     students: list[tuple[int, tuple[str, ...]]] = []  # (row number, the kept cells)
     people_count = seen = 0
     linked = bool(agents)
@@ -348,12 +346,6 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
                 people[sid] = (f"{u_given(row)} {u_family(row)}".strip(), u_phone(row) or u_sms(row),
                                u_email(row), u_role(row))
                 continue
-            if what == "enrollments":
-                ids = _ids(u_ids(row))
-                id_types.update(ids)
-                if not _not_k12(u_grades(row) or role_grade.get(sid, "")):
-                    identity[sid] = (list(plain_of(row)[:-1]), ids)
-                continue
             students.append((people_count + 1, keep_cells(row)))
             linked = linked or bool(u_agents(row))
         # the types of the students' userIds so far, by one search of their cells ("{}" between
@@ -363,6 +355,8 @@ def read_set(path: Path, what: str = "students", side: Callable[[], dict | None]
         seen = len(students)
     types = list(id_types)
     if what == "enrollments":
+        identity = {cells[0]: (list(s_plain(cells)[:-1]), _ids(s_ids(cells))) for _, cells in students
+                    if not _not_k12(s_grades(cells) or role_grade.get(cells[0], ""))}
         return _enrollments(path, name, read, plain, types, identity, schools, district_of,
                             users.encoding)
 

@@ -35,7 +35,6 @@ from mocap_desktop.store.search_keys import fold, index_entry
 from mocap_desktop.store.students import StudentRepo
 
 CHUNK = 5000
-_first = itemgetter(0)
 MAX_PARAMETERS = 999  # the oldest SQLite's limit on the values of one statement
 
 
@@ -95,7 +94,6 @@ def insert_rows(conn, table: str, names: tuple[str, ...] | list[str], rows: list
 class _StudentWork:
     inserts: list[tuple] = field(default_factory=list)  # new students, `insert_columns` order
     insert_columns: tuple[str, ...] = ()  # the others: the table's defaults
-    now: str = ""  # updated_at of the rows written
     index: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # each insert's index entry
     updates: list[tuple[int, dict]] = field(default_factory=list)  # (id, changed columns)
     clear_mosis: list[int] = field(default_factory=list)
@@ -404,7 +402,6 @@ class _StudentsPlanner(Planner):
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
         tail = self.insert_tail
         work.insert_columns = self.insert_columns
-        work.now = datetime.now().isoformat(timespec="seconds")
         withdrawn = [rec for rec in keep if rec.values.get("status")]
         if withdrawn:
             keep = [rec for rec in keep if not rec.values.get("status")]
@@ -493,7 +490,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         if cancelled():
             raise ImportCancelled()
 
-    now = work.now
+    now = datetime.now().isoformat(timespec="seconds")
     StudentRepo(store).ensure_index_version()  # so the new rows join a current index
     if work.buildings:
         conn.executemany("INSERT OR IGNORE INTO buildings (code, name) VALUES (?, ?)",
@@ -524,7 +521,7 @@ def _write(store: Store, work: _StudentWork, cancelled: CancelCheck) -> None:
         if last != first_id + len(work.inserts) - 1:
             raise StoreError(f"the new students were given ids {first_id}..{last}, "
                              f"not the {len(work.inserts):,} expected; nothing was imported")
-        ids.update(zip(map(_first, work.inserts), itertools.count(first_id)))  # cols[0]: the local number
+        ids.update(zip(map(itemgetter(0), work.inserts), itertools.count(first_id)))  # cols[0]: the local number
         StudentRepo(store).index_new_students(
             [(first_id + j, key, tokens) for j, (key, tokens) in enumerate(work.index)])
     for i in range(0, len(work.updates), CHUNK):
