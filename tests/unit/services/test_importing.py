@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import io
 import logging
 import shutil
 from datetime import date, datetime
@@ -202,6 +203,22 @@ def test_utf16_is_read_with_or_without_a_byte_order_mark(store, tmp_path, codec,
     report = run_import(store, path, STUDENTS)
     assert report.written and report.added == 3
     assert student(store, "A-1002")["last_name"] == "O’Brien"
+
+
+@pytest.mark.parametrize("codec, mark", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""),
+                                         ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"")])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r", "mixed"])
+@pytest.mark.parametrize("last", ["", "end"])
+def test_a_files_rows_after_its_header_are_counted_as_its_lines_are_split(tmp_path, codec, mark, ending, last):
+    """The progress bar's total: every line after the header (blank ones, and the second line of
+    a quoted cell, included), whatever ends them, whether the last one is ended or not."""
+    lines = ["", "Local ID,Last Name", "A-1,Núñez", "", '"A-2","two\nlines"', "A-3,Zoë", last]
+    ends = ["\r\n", "\n", "\r"] * 3 if ending == "mixed" else [ending] * 9
+    text = "".join(line + end for line, end in zip(lines[:-1], ends)) + lines[-1]
+    path = tmp_path / "roster.csv"
+    path.write_bytes(mark + text.encode(codec))
+    split = io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8", newline="")
+    assert read_table(path).total == len(list(split)) - 2 == (6 if last else 5)
 
 
 @pytest.mark.parametrize("data", [
@@ -614,6 +631,54 @@ def test_a_reader_started_before_the_import_is_given_the_mapping_when_it_begins(
     assert report.added == 5999 and not store.query("SELECT 1 FROM students WHERE mosis_id IS NOT NULL")
     assert _rows_but_when(store) == expected_rows
     assert not multiprocessing.active_children()
+
+
+def test_a_reader_reads_ahead_with_the_headers_columns_until_the_mapping_comes(tmp_path):
+    """Before the mapping comes (the CLI signs in meanwhile), chunks are made with the columns
+    the headers give, and stop as it comes; the rest follows from where they stopped."""
+    rows = synthetic_rows(12000)
+    rows[3][4] = "31/31/2011"  # a problem in the first chunk
+    table = read_table(write_csv(tmp_path / "ahead.csv", rows))
+    told = iter([False, False, True])
+    (guess, rest), ahead = import_reader._read_ahead(STUDENTS, table, lambda: next(told))
+    assert guess == importing._resolved(STUDENTS, table, None)
+    assert [m[1] for m in ahead] == [1001, 6001]  # rows read: the first chunk is a fifth the size
+    def unpacked(messages):  # the bytes may differ (marshal refers to objects seen twice)
+        return [(*m[:2], import_reader._unpacked(m[2]), *m[3:]) for m in messages]
+
+    everything = unpacked(import_reader._chunk_messages(STUDENTS, table, guess))
+    assert unpacked([*ahead, *rest]) == everything
+    assert [p.row for m in everything for p in m[3]] == [5]
+    # headers without a column for a required field: nothing read ahead (the mapping may give one)
+    table = read_table(write_csv(tmp_path / "other.csv", rows, header=[*HEADER[:2], "Column C", *HEADER[3:]]))
+    assert import_reader._read_ahead(STUDENTS, table, lambda: False) == (None, [])
+
+
+@pytest.mark.parametrize("mapping", [None, {"mosis_id": None}], ids=["the headers' columns", "other columns"])
+def test_what_a_reader_read_ahead_is_used_only_for_the_columns_it_was_read_with(
+        store, tmp_path, monkeypatch, mapping):
+    """A reader given time to read ahead before the import begins: the import is the same as
+    one that read the file here, with the mapping the headers give or with another."""
+    import time
+
+    from mocap_desktop.store import open_store
+
+    rows = synthetic_rows(9000)
+    rows[10][4] = "2/30/2012"
+    path = write_csv(tmp_path / "ahead.csv", rows)
+    here = open_store(tmp_path / "here.sqlite")
+    try:
+        expected = run_import(here, path, STUDENTS, mapping=mapping, skip_invalid=True)
+        expected_rows = _rows_but_when(here)
+    finally:
+        here.close()
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
+    with import_reader.start_reader(path, STUDENTS) as reader:
+        time.sleep(3)  # started, read the file and read ahead
+        report = run_import(store, path, STUDENTS, mapping=mapping, skip_invalid=True, reader=reader)
+    assert _report_facts(report) == _report_facts(expected) and report.added == 8999
+    assert _rows_but_when(store) == expected_rows
+    assert (store.conn.execute("SELECT count(*) FROM students WHERE mosis_id IS NOT NULL").fetchone()[0] == 0) == bool(mapping)
 
 
 def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):

@@ -172,3 +172,31 @@ def test_a_store_that_takes_over_a_writable_connection_keeps_the_seam(store, hea
         assert [(c.table, c.key) for c in heard[-1].changes] == [("settings", "after")]
     finally:
         ro.close()
+
+
+def test_no_sqlite_utils_plugin_on_the_pc_runs_on_the_records(tmp_path):
+    """A plugin installed for the sqlite-utils command line could register functions or read
+    the office's connection: the store's sqlite-utils does not run plugins."""
+    import sqlite_utils
+    from sqlite_utils.plugins import pm
+
+    seen = []
+
+    class Plugin:
+        @sqlite_utils.hookimpl
+        def prepare_connection(self, conn):
+            seen.append(conn)
+
+    plugin = Plugin()
+    pm.register(plugin)
+    try:
+        sqlite_utils.Database(memory=True)  # a plain sqlite-utils database runs it
+        assert len(seen) == 1
+        store = open_store(tmp_path / "mocap.sqlite")
+        try:
+            store.db["settings"].count  # noqa: B018 - sqlite-utils made and used
+        finally:
+            store.close()
+        assert len(seen) == 1
+    finally:
+        pm.unregister(plugin)
