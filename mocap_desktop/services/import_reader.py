@@ -192,7 +192,8 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
                 return  # the import did not begin (sign-in failed, or it was cancelled)
             if isinstance(table, BaseException):
                 raise table
-            resolved = _resolved(kind, table, mapping)
+            # the guess is what no mapping gives (resolving it again: 20 ms at 100,000 rows)
+            resolved = guess[0] if guess is not None and mapping is None else _resolved(kind, table, mapping)
             conn.send(("table", _facts(table), resolved))
             if guess is None or guess[0].columns != resolved.columns:
                 ahead = []  # read with other columns: read again

@@ -405,7 +405,7 @@ class _StudentsPlanner(Planner):
         old_guardians = _existing_guardians(conn, existing_ids) if slots else {}
         tail = self.insert_tail
         work.insert_columns = self.insert_columns
-        withdrawn = [rec for rec in keep if rec.values.get("status")]
+        withdrawn = [rec for rec in keep if rec.values.get("status")] if "status" in self.mapped else []
         if withdrawn:
             keep = [rec for rec in keep if not rec.values.get("status")]
             self._plan_withdrawals(plan, work, existing_ids, withdrawn)
