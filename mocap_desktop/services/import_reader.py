@@ -11,6 +11,7 @@ import marshal
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from mocap_desktop.services.importing import (
     CancelCheck,
@@ -58,7 +59,8 @@ class Reader:
     """A big file read, and its rows checked, in a process of its own (`_read_elsewhere`), whose
     chunks arrive while the importing process plans and writes the ones before.
 
-    It starts reading as soon as it is made, before it is told the mapping: the CLI makes it
+    It starts reading as soon as it is made, before it is told the mapping (its first chunks
+    read ahead with the columns the headers give, `_read_ahead`): the CLI makes it
     (`start_reader`) before signing in and opening the database, which then take no time of
     the import's. Meanwhile a thread of this process reads the part of the file it can
     (`side_tables`: a OneRoster set's `roles.csv`, 100,000 students: 0.6 s of the set's 2 s),
@@ -183,8 +185,7 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
                     raise
                 except Exception as err:  # noqa: BLE001 - said once the import begins
                     table = err
-                guess, ahead = (None, []) if told or isinstance(table, BaseException) else \
-                    _read_ahead(kind, table, conn.poll)
+                ahead = None if told or isinstance(table, BaseException) else _read_ahead(kind, table, conn.poll)
                 while (message := told_next())[0] == "side":
                     pass  # not asked for: the set was refused before read_set asked for it
                 _, mapping = message
@@ -192,13 +193,12 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
                 return  # the import did not begin (sign-in failed, or it was cancelled)
             if isinstance(table, BaseException):
                 raise table
-            # the guess is what no mapping gives (resolving it again: 20 ms at 100,000 rows)
-            resolved = guess[0] if guess is not None and mapping is None else _resolved(kind, table, mapping)
+            # what no mapping gives is what was read ahead with (resolving it again: 20 ms)
+            resolved = ahead.resolved if ahead is not None and mapping is None else _resolved(kind, table, mapping)
             conn.send(("table", _facts(table), resolved))
-            if guess is None or guess[0].columns != resolved.columns:
-                ahead = []  # read with other columns: read again
-                guess = resolved, _chunk_messages(kind, table, resolved)
-            for message in itertools.chain(ahead, guess[1]):
+            if ahead is None or ahead.resolved.columns != resolved.columns:  # read with other columns
+                ahead = _Ahead(resolved, [], _chunk_messages(kind, table, resolved))
+            for message in itertools.chain(ahead.made, ahead.rest):
                 conn.send(message)
             # before the collector is back: its first full pass over the set held here would
             # keep the importing process waiting for the end (a quarter of a second at 100,000)
@@ -231,27 +231,35 @@ def _chunk_messages(kind: ImportKind, table: Table, resolved: Mapping) -> Iterat
         sent, seen = len(problems), len(warnings)
 
 
-def _read_ahead(kind: ImportKind, table: Table, told: Callable[[], bool],
-                ) -> tuple[tuple[Mapping, Iterator[tuple]] | None, list[tuple]]:
+class _Ahead(NamedTuple):
+    """Chunks read before the mapping came: the columns they were read with, the messages
+    made, and the rest of them."""
+
+    resolved: Mapping
+    made: list[tuple]
+    rest: Iterator[tuple]
+
+
+def _read_ahead(kind: ImportKind, table: Table, told: Callable[[], bool]) -> _Ahead | None:
     """While the importing process signs in and opens the database (`told()` is false until it
     sends the mapping), the first chunks read with the columns the headers give: the import's
-    own unless a saved mapping says otherwise. ((those columns, the rest of their messages),
-    the messages made), or (None, []) when the headers leave a required field without one."""
+    own unless it is given a saved mapping (`import-roster --mapping`). None when the headers
+    leave a required field without a column (the mapping may give one)."""
     try:
-        guess = _resolved(kind, table, None)
+        resolved = _resolved(kind, table, None)
     except Exception:  # noqa: BLE001 - the import says it with its own mapping
-        return None, []
-    messages = _chunk_messages(kind, table, guess)
-    ahead: list[tuple] = []
+        return None
+    rest = _chunk_messages(kind, table, resolved)
+    made: list[tuple] = []
     try:
-        while len(ahead) < READ_AHEAD and not told():
-            message = next(messages, None)
+        while len(made) < READ_AHEAD and not told():
+            message = next(rest, None)
             if message is None:
                 break
-            ahead.append(message)
+            made.append(message)
     except Exception:  # noqa: BLE001 - read again once the mapping comes, and said then
-        return None, []
-    return (guess, messages), ahead
+        return None
+    return _Ahead(resolved, made, rest)
 
 
 def _packed(records: list[Record]) -> bytes:

@@ -640,7 +640,7 @@ def test_a_reader_reads_ahead_with_the_headers_columns_until_the_mapping_comes(t
     rows[3][4] = "31/31/2011"  # a problem in the first chunk
     table = read_table(write_csv(tmp_path / "ahead.csv", rows))
     told = iter([False, False, True])
-    (guess, rest), ahead = import_reader._read_ahead(STUDENTS, table, lambda: next(told))
+    guess, ahead, rest = import_reader._read_ahead(STUDENTS, table, lambda: next(told))
     assert guess == importing._resolved(STUDENTS, table, None)
     first = STUDENTS.chunk // 5  # the first chunk is a fifth the size; row 5 is read, not kept
     assert [m[1] for m in ahead] == [first + 1, first + STUDENTS.chunk + 1]
@@ -652,7 +652,7 @@ def test_a_reader_reads_ahead_with_the_headers_columns_until_the_mapping_comes(t
     assert [p.row for m in everything for p in m[3]] == [5]
     # headers without a column for a required field: nothing read ahead (the mapping may give one)
     table = read_table(write_csv(tmp_path / "other.csv", rows, header=[*HEADER[:2], "Column C", *HEADER[3:]]))
-    assert import_reader._read_ahead(STUDENTS, table, lambda: False) == (None, [])
+    assert import_reader._read_ahead(STUDENTS, table, lambda: False) is None
 
 
 @pytest.mark.parametrize("mapping", [None, {"mosis_id": None}], ids=["the headers' columns", "other columns"])
