@@ -528,14 +528,23 @@ def _report_facts(report):
             [(p.row, p.column, p.reason) for p in report.warnings], report.skipped, report.notes)
 
 
+def _imported_here(tmp_path, path, **options):
+    """The report and rows of `path` imported in this process, into a database of its own."""
+    from mocap_desktop.store import open_store
+
+    here = open_store(tmp_path / "here.sqlite")
+    try:
+        return run_import(here, path, STUDENTS, **options), _rows_but_when(here)
+    finally:
+        here.close()
+
+
 @pytest.mark.parametrize("source", ["csv", "oneroster-1.2", "oneroster-1.1-bulk"])
 def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp_path, monkeypatch, source):
     """Past READER_PROCESS_BYTES the file is read and checked by a reader process while this one
     plans and writes: the same report, problems, skipped rows and database."""
     import multiprocessing
     from multiprocessing import context as mp_context
-
-    from mocap_desktop.store import open_store
 
     if source == "csv":
         rows = synthetic_rows(12000)
@@ -545,12 +554,7 @@ def test_a_big_file_read_in_a_second_process_imports_as_one_read_here(store, tmp
         path = write_csv(tmp_path / "big.csv", rows)
     else:  # a set: its roles.csv read by this process while the reader reads the rest
         path = ROSTER / source
-    here = open_store(tmp_path / "here.sqlite")
-    try:
-        expected = run_import(here, path, STUDENTS, skip_invalid=True)
-        expected_rows = _rows_but_when(here)
-    finally:
-        here.close()
+    expected, expected_rows = _imported_here(tmp_path, path, skip_invalid=True)
     monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     readers = []
     start = mp_context.SpawnProcess.start
@@ -612,18 +616,11 @@ def test_a_reader_started_before_the_import_is_given_the_mapping_when_it_begins(
     (which needs the database) follows. Same report and rows as a file read here."""
     import multiprocessing
 
-    from mocap_desktop.store import open_store
-
     rows = synthetic_rows(6000)
     rows[10][4] = "2/30/2012"
     path = write_csv(tmp_path / "ahead.csv", rows, header=["Local ID", *HEADER[1:]])
     mapping = {"local_number": "Local ID", "mosis_id": None}  # "State ID" not in this file
-    here = open_store(tmp_path / "here.sqlite")
-    try:
-        expected = run_import(here, path, STUDENTS, mapping=mapping, skip_invalid=True)
-        expected_rows = _rows_but_when(here)
-    finally:
-        here.close()
+    expected, expected_rows = _imported_here(tmp_path, path, mapping=mapping, skip_invalid=True)
     monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     with import_reader.start_reader(path, STUDENTS) as reader:
         report = run_import(store, path, STUDENTS, mapping=mapping, skip_invalid=True, reader=reader)
@@ -644,6 +641,7 @@ def test_a_reader_reads_ahead_with_the_headers_columns_until_the_mapping_comes(t
     assert guess == importing._resolved(STUDENTS, table, None)
     first = STUDENTS.chunk // 5  # the first chunk is a fifth the size; row 5 is read, not kept
     assert [m[1] for m in ahead] == [first + 1, first + STUDENTS.chunk + 1]
+
     def unpacked(messages):  # the bytes may differ (marshal refers to objects seen twice)
         return [(*m[:2], import_reader._unpacked(m[2]), *m[3:]) for m in messages]
 
@@ -662,24 +660,18 @@ def test_what_a_reader_read_ahead_is_used_only_for_the_columns_it_was_read_with(
     one that read the file here, with the mapping the headers give or with another."""
     import time
 
-    from mocap_desktop.store import open_store
-
     rows = synthetic_rows(9000)
     rows[10][4] = "2/30/2012"
     path = write_csv(tmp_path / "ahead.csv", rows)
-    here = open_store(tmp_path / "here.sqlite")
-    try:
-        expected = run_import(here, path, STUDENTS, mapping=mapping, skip_invalid=True)
-        expected_rows = _rows_but_when(here)
-    finally:
-        here.close()
+    expected, expected_rows = _imported_here(tmp_path, path, mapping=mapping, skip_invalid=True)
     monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     with import_reader.start_reader(path, STUDENTS) as reader:
-        time.sleep(3)  # started, read the file and read ahead
+        time.sleep(2)  # started, read the file and read ahead
         report = run_import(store, path, STUDENTS, mapping=mapping, skip_invalid=True, reader=reader)
     assert _report_facts(report) == _report_facts(expected) and report.added == 8999
     assert _rows_but_when(store) == expected_rows
-    assert (store.conn.execute("SELECT count(*) FROM students WHERE mosis_id IS NOT NULL").fetchone()[0] == 0) == bool(mapping)
+    with_mosis = store.conn.execute("SELECT count(*) FROM students WHERE mosis_id IS NOT NULL").fetchone()[0]
+    assert (with_mosis == 0) == bool(mapping)
 
 
 def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):
