@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +66,7 @@ __all__ = [
     "refuse_missing", "saved_mapping_named", "saved_mapping_for", "check_rows", "record_chunks",
     "run_import", "Planner",
     "open_thread_store", "Progress", "CancelCheck", "PROGRESS_EVERY", "SAMPLE_ROWS",
-    "IMPORT_CACHE_KIB",
+    "IMPORT_CACHE_KIB", "BULK_ROWS",
 ]
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -75,6 +75,7 @@ CancelCheck = Callable[[], bool]
 PROGRESS_EVERY = 2000
 SAMPLE_ROWS = 50  # rows whose values check the guesses
 IMPORT_CACHE_KIB = -16384  # a 16 MiB page cache while writing: the import streams, chunk by chunk
+BULK_ROWS = 20_000  # a file this long is written through the rollback journal when it can be (Store.bulk_write)
 
 
 # --- problems and reports ----------------------------------------------------------------------
@@ -584,7 +585,7 @@ def _import_rows(store: Store, path: Path, kind: ImportKind, resolved: Mapping, 
     cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
     try:
-        with store.transaction() as db:
+        with store.bulk_write() if table.total >= BULK_ROWS else nullcontext(), store.transaction() as db:
             each_plan(True)
             if problems and not skip_invalid:
                 raise _Discard()

@@ -294,6 +294,33 @@ class Store:
     def journal_mode(self) -> str:
         return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
 
+    @contextlib.contextmanager
+    def bulk_write(self) -> Iterator[bool]:
+        """Around one big transaction: the rollback journal instead of the write-ahead log when
+        this is the file's only connection, as SQLite advises for big transactions. Each page
+        is then written to the file once, not to the log and again to the file (a first import
+        of 100,000 students: 0.1–0.25 s of 2.2), and synchronously, as that journal needs to
+        survive a power cut. Meanwhile a program opening the file waits for the transaction (up
+        to 5 s, then is told the file is in use). With another connection open (the app's
+        windows, a second copy) nothing changes. Yields whether the journal was switched."""
+        switched = False
+        if self.read_only_reason is None and self.journal_mode == "wal":
+            try:
+                switched = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+            except DB_ERRORS:
+                pass  # another connection has the file open: "database is locked", at once
+        if switched:
+            self.conn.execute("PRAGMA synchronous = FULL")
+        try:
+            yield switched
+        finally:
+            if switched:
+                try:
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                    self.conn.execute("PRAGMA synchronous = NORMAL")
+                except DB_ERRORS as exc:  # a reader came meanwhile: the next open sets WAL again
+                    log.warning("The write-ahead log could not be turned back on: %s", exc)
+
     def guard_writes(self) -> None:
         """Note every row change for the change set, and refuse writes outside `transaction()`
         from now on (after the migrations, which write on their own)."""
@@ -478,8 +505,9 @@ FULL_CHECK_AT_OPEN_BYTES = 8 * 2**20
 
 
 def _check_existing(path: Path, key: bytes | None, read_only: bool = False) -> int:
-    """Refuse, without writing a byte, a file that is read-only (unless opening it read-only),
-    not SQLite, damaged or too new. Every page is checked in a file up to
+    """Refuse, without writing a byte (but for rolling back what a writer stopped in the middle
+    left in a rollback journal, as any open must), a file that is read-only (unless opening it
+    read-only), not SQLite, damaged or too new. Every page is checked in a file up to
     FULL_CHECK_AT_OPEN_BYTES; a larger one is checked for its header, schema and length."""
     no_write_bits = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     if not read_only and (no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)):
@@ -497,7 +525,14 @@ def _check_existing(path: Path, key: bytes | None, read_only: bool = False) -> i
     if key is not None and plain:
         raise corrupt(path, "an unencrypted database where an encrypted one was expected")
     try:
-        probe = _connect(_read_only_uri(path), key, uri=True)
+        # A rollback journal beside the file: a writer is at work in it (a big import, a network
+        # share's file) or stopped in the middle. The probe then takes SQLite's locks, waiting
+        # for the writer, and rolls a journal left behind back; read without them (immutable),
+        # the file would be seen half written.
+        if _rollback_journal(path).exists() and not read_only:
+            probe = _connect(path, key)
+        else:
+            probe = _connect(_read_only_uri(path), key, uri=True)
         try:
             version = probe.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -537,11 +572,16 @@ def _structure(conn, path: Path) -> list[str]:
     return []
 
 
+def _rollback_journal(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
 def _read_only_uri(path: Path) -> str:
-    """A URI that reads without writing a byte: `immutable` (no -shm file to make) when no
-    write-ahead log holds changes, which is how a closed database is left."""
+    """A URI that reads without writing a byte: `immutable` (no -shm file to make) when neither
+    a write-ahead log holds changes nor a rollback journal is beside the file, which is how a
+    closed database is left."""
     wal = path.with_name(path.name + "-wal")
-    quiet = not wal.exists() or wal.stat().st_size == 0
+    quiet = (not wal.exists() or wal.stat().st_size == 0) and not _rollback_journal(path).exists()
     return path.resolve().as_uri() + ("?mode=ro&immutable=1" if quiet else "?mode=ro")
 
 

@@ -163,3 +163,41 @@ def test_a_big_file_read_while_the_command_signs_in(tmp_path, monkeypatch):
     imported = cli("import-roster", str(big), "--data-dir", str(tmp_path))
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.splitlines()[-1].startswith("rows read 30,000 · students added 30,000 ")
+
+
+def test_an_import_killed_while_it_writes_leaves_the_database_as_it_was(tmp_path):
+    """A long file is written through the rollback journal: the command killed in the middle (a
+    closed terminal, a power cut), the next open rolls the journal back. Nothing is imported,
+    the file is whole, and the write-ahead log is on again."""
+    import time
+
+    from conftest import OFFICE_ADMIN
+
+    from mocap_desktop.services.session import open_session
+
+    rows = [f"{300000 + i},,Last{i % 97},First{i % 89},{i % 12 + 1}/{i % 28 + 1}/2012,{i % 12 + 1},4000"
+            for i in range(60000)]
+    big = tmp_path / "long.csv"
+    big.write_text("Student Number,State ID,Last Name,First Name,Birthdate,Grade,School Code\n"
+                   + "\n".join(rows) + "\n", encoding="utf-8")
+    journal = DataDir(tmp_path).database(False).with_name("mocap.sqlite-journal")
+    process = subprocess.Popen([sys.executable, "-m", "mocap_desktop", "import-roster", str(big),
+                                "--data-dir", str(tmp_path)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not journal.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    process.kill()
+    process.wait(30)
+    assert journal.exists(), "the import did not write through the rollback journal"
+    session = open_session(DataDir(tmp_path), False, OFFICE_ADMIN[0], OFFICE_ADMIN[2])
+    try:
+        conn = session.store.conn
+        assert conn.execute("SELECT count(*) FROM students").fetchone()[0] == 0
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert session.store.journal_mode == "wal"
+    finally:
+        session.close()
+    assert not journal.exists()
+    imported = cli("import-roster", str(big), "--data-dir", str(tmp_path))
+    assert imported.stdout.splitlines()[-1].startswith("rows read 60,000 · students added 60,000 ")

@@ -674,6 +674,35 @@ def test_what_a_reader_read_ahead_is_used_only_for_the_columns_it_was_read_with(
     assert (with_mosis == 0) == bool(mapping)
 
 
+@pytest.mark.parametrize("alone", [True, False], ids=["its only connection", "another one open"])
+def test_a_long_file_is_written_through_the_rollback_journal_when_the_import_is_alone(
+        store, tmp_path, monkeypatch, alone):
+    """From BULK_ROWS rows, the import writes through the rollback journal if no other connection
+    has the file open (`Store.bulk_write`), and through the write-ahead log if one has (the
+    app's windows); the same rows either way, and the log back on afterwards."""
+    from mocap_desktop.services import roster_students
+    from mocap_desktop.store import open_store
+
+    path = write_csv(tmp_path / "long.csv", synthetic_rows(300))
+    expected, expected_rows = _imported_here(tmp_path, path)
+    modes = []
+    write = roster_students._write
+    monkeypatch.setattr(roster_students, "_write", lambda s, *a: modes.append(s.journal_mode) or write(s, *a))
+    monkeypatch.setattr(importing, "BULK_ROWS", 300)
+    other = None if alone else open_store(store.path)
+    try:
+        report = run_import(store, path, STUDENTS)
+    finally:
+        if other is not None:
+            other.close()
+    assert set(modes) == {"delete" if alone else "wal"} and store.journal_mode == "wal"
+    assert _report_facts(report) == _report_facts(expected) and _rows_but_when(store) == expected_rows
+    monkeypatch.setattr(importing, "BULK_ROWS", 301)  # a shorter file: the log, as always
+    modes.clear()
+    assert run_import(store, write_csv(tmp_path / "short.csv", synthetic_rows(600)[300:]), STUDENTS).added == 300
+    assert modes and set(modes) == {"wal"}
+
+
 def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):
     monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     reader = import_reader.start_reader(write_csv(tmp_path / "big.csv", synthetic_rows(3000)), STUDENTS)

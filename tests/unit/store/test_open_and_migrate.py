@@ -326,3 +326,47 @@ def test_a_large_file_is_checked_whole_before_a_migration_writes_to_it(tmp_path,
     with pytest.raises(CorruptDatabaseError, match="damaged"):
         open_store(path, backups=tmp_path / "b")
     assert digest(path) == before and not (tmp_path / "b").exists()
+
+
+def test_a_file_opened_while_a_big_write_goes_through_the_rollback_journal_waits_for_it(tmp_path):
+    """While `bulk_write` writes through the rollback journal, with pages already in the file
+    (its cache spilled), another open's first check takes SQLite's locks: it waits for the write
+    and reads the file whole, instead of reading it half written (an import's rows without
+    their index, called damaged)."""
+    import threading
+    import time
+
+    path = tmp_path / "mocap.sqlite"
+    open_store(path).close()
+    written, finished = threading.Event(), threading.Event()
+
+    def write() -> None:
+        writer = open_store(path)
+        try:
+            writer.conn.execute("PRAGMA cache_size = 10")  # pages: the write spills into the file
+            with writer.bulk_write() as switched, writer.transaction() as db:
+                assert switched
+                db["settings"].insert_all({"key": f"k{i}", "value": "v"} for i in range(50))
+                for i in range(20000):  # pushes the settings' rows out to the file, not their index
+                    db.execute("INSERT INTO student_search_stale VALUES (?, ?, '', '', '', NULL)", (i, "x" * 200))
+                    if i % 50 == 0:  # the index read (it holds the keys): kept in the cache
+                        db.execute("SELECT count(*) FROM settings WHERE key >= 'k'").fetchone()
+                written.set()
+                time.sleep(0.5)  # the file half written, the transaction open
+        finally:
+            writer.close()
+            finished.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert written.wait(60)
+    assert path.with_name("mocap.sqlite-journal").exists()
+    db_module._check_existing(path, None)  # what an open checks first: read with SQLite's locks
+    assert finished.is_set(), "the check read the file while it was half written"
+    other = open_store(path)
+    try:
+        assert other.conn.execute("SELECT count(*) FROM settings WHERE key GLOB 'k*'").fetchone()[0] == 50
+        assert other.conn.execute("SELECT count(*) FROM student_search_stale").fetchone()[0] == 20000
+    finally:
+        other.close()
+        thread.join()

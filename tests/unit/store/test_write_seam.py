@@ -200,3 +200,28 @@ def test_no_sqlite_utils_plugin_on_the_pc_runs_on_the_records(tmp_path):
         assert len(seen) == 1
     finally:
         pm.unregister(plugin)
+
+
+def test_a_big_write_uses_the_rollback_journal_only_when_the_file_has_no_other_connection(tmp_path):
+    """`bulk_write`: the file written once (rollback journal, synchronous) when this is its only
+    connection, the write-ahead log again afterwards; with another connection open, unchanged."""
+    store = open_store(tmp_path / "mocap.sqlite")
+    synchronous = lambda: store.conn.execute("PRAGMA synchronous").fetchone()[0]  # noqa: E731
+    try:
+        assert (store.journal_mode, synchronous()) == ("wal", 1)  # NORMAL
+        with store.bulk_write() as switched, store.transaction() as db:
+            assert switched and (store.journal_mode, synchronous()) == ("delete", 2)  # FULL
+            db["settings"].insert({"key": "kept", "value": "1"}, replace=True)
+        assert (store.journal_mode, synchronous()) == ("wal", 1) and store.setting("kept") == "1"
+        with pytest.raises(RuntimeError), store.bulk_write(), store.transaction() as db:
+            db["settings"].insert({"key": "gone", "value": "1"}, replace=True)
+            raise RuntimeError("a failure while writing")
+        assert store.setting("gone") is None and store.journal_mode == "wal"
+        other = open_store(tmp_path / "mocap.sqlite")  # the app's windows, a second copy
+        try:
+            with store.bulk_write() as switched:
+                assert not switched and store.journal_mode == "wal"
+        finally:
+            other.close()
+    finally:
+        store.close()
