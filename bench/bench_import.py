@@ -120,7 +120,8 @@ def main() -> None:
             firsts.append(run(["import-roster", str(path), *data]))
         first, summary, _ = sorted(firsts)[len(firsts) // 2]
         rss = max(r for _, _, r in firsts)
-        spread = f"median of {len(firsts)}: {min(firsts)[0]:.2f}–{max(firsts)[0]:.2f} s" if len(firsts) > 1 else "one run"
+        spread = (f"median of {len(firsts)}: {min(firsts)[0]:.2f}–{max(firsts)[0]:.2f} s"
+                  if len(firsts) > 1 else "one run")
         print(f"{'first import':>16}: {first:6.2f} s  {n / first:9,.0f} rows/s  peak {rss:4.0f} MiB   "
               f"({spread})   {summary}")
         elapsed, summary, rss = run(["import-roster", str(path), *data])

@@ -300,9 +300,10 @@ class Store:
         this is the file's only connection, as SQLite advises for big transactions. Each page
         is then written to the file once, not to the log and again to the file (a first import
         of 100,000 students: 0.17 s of 2.3, the median of six runs taking turns), and
-        synchronously, as that journal needs to survive a power cut. Meanwhile a program opening the file waits for the transaction (up
-        to 5 s, then is told the file is in use). With another connection open (the app's
-        windows, a second copy) nothing changes. Yields whether the journal was switched."""
+        synchronously, as that journal needs to survive a power cut. Meanwhile a program
+        opening the file waits for the transaction (up to 5 s, then is told the file is in use;
+        see `_check_existing`). With another connection open (the app's windows, a second
+        copy) nothing changes. Yields whether the journal was switched."""
         switched = False
         if self.read_only_reason is None and self.journal_mode == "wal":
             try:
