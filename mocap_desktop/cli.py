@@ -189,10 +189,14 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     from contextlib import nullcontext
 
     from mocap_desktop.services.import_reader import start_reader
+
+    # A big file's reader starts now, while the command loads the import (then says what the
+    # file holds), signs in and opens the database.
+    reader = start_reader(Path(args.file))
     from mocap_desktop.services.roster import KINDS, import_roster_file
 
-    # A big file starts being read now, while the command signs in and opens the database.
-    reader = start_reader(Path(args.file), KINDS[args.kind]) if args.kind in KINDS else None
+    if reader is not None:
+        reader.read_as(KINDS[args.kind])
     with reader or nullcontext():
         return _import_command(args, lambda store, progress: import_roster_file(
             store, Path(args.file), args.kind, mapping_name=args.mapping, dry_run=args.dry_run,

@@ -1,6 +1,6 @@
 """A big file read, and its rows checked, in a process of its own while the importing process
 plans and writes (`importing.run_import` starts one, or is given one started earlier: the CLI
-starts it before it signs in). The two take about as long, and an office PC has two cores or
+starts it before it loads the import's modules and signs in). The two take about as long, and an office PC has two cores or
 more. The reader is given nothing but the file (and, once the import begins, the mapping): it
 never opens the database."""
 
@@ -11,26 +11,21 @@ import marshal
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from mocap_desktop.services.importing import (
-    CancelCheck,
-    ImportCancelled,
-    ImportKind,
-    ImportRefused,
-    Mapping,
-    Problem,
-    Progress,
-    Record,
-    Table,
-    _collector_paused,
-    _facts,
-    _resolved,
-    _TableFacts,
-    read_table,
-    record_chunks,
-)
 from mocap_desktop.services.import_files import side_tables
+
+if TYPE_CHECKING:  # the engine is loaded where it runs: the CLI starts a reader before it loads
+    from mocap_desktop.services.importing import (
+        CancelCheck,
+        ImportKind,
+        Mapping,
+        Problem,
+        Progress,
+        Record,
+        Table,
+        _TableFacts,
+    )
 
 # A file at least this big gets a reader (100,000 students from a OneRoster zip: 8.4 -> 6.5 s);
 # smaller files are not worth starting a process for.
@@ -68,20 +63,31 @@ class Reader:
     reads its chunks. Close it (or use it as a context manager): the process is stopped if it
     still runs."""
 
-    def __init__(self, path: Path, kind: ImportKind):
+    def __init__(self, path: Path, kind: ImportKind | None = None):
         import multiprocessing  # only for big files: the app starts without it
         import threading
 
-        self.path, self.kind = Path(path), kind
+        self.path, self.kind = Path(path), None
         context = multiprocessing.get_context("spawn")  # a fresh process, as on Windows and macOS
         self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_read_elsewhere, args=(str(path), kind, theirs),
+        self._process = context.Process(target=_read_elsewhere, args=(str(path), theirs),
                                         name="mocap-import-reader", daemon=True)
         self._process.start()
         theirs.close()
         self._side: list[dict | None] = []
         self._helper = threading.Thread(target=self._read_side, name="mocap-import-side", daemon=True)
         self._helper.start()
+        if kind is not None:
+            self.read_as(kind)
+
+    def read_as(self, kind: ImportKind) -> None:
+        """What the file holds, which the reader waits for before reading it (given at once,
+        or by the CLI once it has loaded the import's modules, 60 ms after starting the reader)."""
+        self.kind = kind
+        try:
+            self._conn.send(("kind", kind))
+        except OSError:
+            pass  # the reader stopped: `_receive` says why
 
     def _read_side(self) -> None:
         try:
@@ -106,6 +112,8 @@ class Reader:
                progress: Progress | None, cancelled: CancelCheck | None,
                ) -> Iterator[tuple[int, list[Record]]]:
         """`record_chunks` of the rows, as the reader sends them."""
+        from mocap_desktop.services.importing import ImportCancelled
+
         while (message := self._receive())[0] == "chunk":
             _, rows_read, packed, new_problems, new_warnings, skipped_now = message
             problems.extend(new_problems)
@@ -119,6 +127,8 @@ class Reader:
             yield rows_read, _unpacked(packed)
 
     def _receive(self) -> tuple:
+        from mocap_desktop.services.importing import ImportRefused
+
         try:
             message = self._conn.recv()
         except (EOFError, OSError):
@@ -142,10 +152,11 @@ class Reader:
         self.close()
 
 
-def start_reader(path: Path, kind: ImportKind) -> Reader | None:
-    """A `Reader` of `path` for `kind` when the file is big enough to be worth one (and the kind
-    can be sent to it); None when the import reads the file in its own process."""
-    if _input_bytes(Path(path)) < READER_PROCESS_BYTES or not _sendable(kind):
+def start_reader(path: Path, kind: ImportKind | None = None) -> Reader | None:
+    """A `Reader` of `path` for `kind` (or for the kind `Reader.read_as` gives next) when the
+    file is big enough to be worth one and the kind can be sent to it; None when the import
+    reads the file in its own process."""
+    if _input_bytes(Path(path)) < READER_PROCESS_BYTES or (kind is not None and not _sendable(kind)):
         return None
     return Reader(Path(path), kind)
 
@@ -154,13 +165,16 @@ class _Gone(Exception):
     """The importing process went away before the import began."""
 
 
-def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
-    """The reader process: the file read (with, for a set, what the importing process read of
-    it meanwhile: `side_tables`); once the importing process gives the mapping, its
+def _read_elsewhere(path: str, conn) -> None:
+    """The reader process: once the importing process says what the file holds, the file read
+    (with, for a set, what the importing process read of it meanwhile: `side_tables`) and its
+    first chunks read ahead (`_read_ahead`); once the importing process gives the mapping, its
     columns resolved and its rows checked, sent chunk by chunk (each with the problems and
     warnings found since the last, and the skipped rows so far), then "done"; or what it
     raised. It stops without a word when the importing process goes away first."""
     try:
+        from mocap_desktop.services.importing import _collector_paused, _facts, _resolved, read_table
+
         with _collector_paused():  # as in the importing process (a set read whole: 1.3 s more with it)
             told: list[tuple] = []  # what the importing process sent, not yet read
 
@@ -179,6 +193,7 @@ def _read_elsewhere(path: str, kind: ImportKind, conn) -> None:
                 return None
 
             try:
+                _, kind = told_next()  # ("kind", the ImportKind), first
                 try:
                     table: Table | BaseException = read_table(Path(path), kind.key, side)
                 except _Gone:
@@ -221,6 +236,8 @@ READ_AHEAD = 4  # chunks read before the mapping comes (8,000 students: about 3 
 def _chunk_messages(kind: ImportKind, table: Table, resolved: Mapping) -> Iterator[tuple]:
     """The "chunk" messages of `table`'s rows: each chunk's records packed, with the problems
     and warnings found since the last one and the rows skipped so far."""
+    from mocap_desktop.services.importing import record_chunks
+
     problems: list[Problem] = []
     warnings: list[Problem] = []
     skipped: dict[tuple[str, str], int] = {}
@@ -245,6 +262,8 @@ def _read_ahead(kind: ImportKind, table: Table, told: Callable[[], bool]) -> _Ah
     sends the mapping), the first chunks read with the columns the headers give: the import's
     own unless it is given a saved mapping (`import-roster --mapping`). None when the headers
     leave a required field without a column (the mapping may give one)."""
+    from mocap_desktop.services.importing import _resolved
+
     try:
         resolved = _resolved(kind, table, None)
     except Exception:  # noqa: BLE001 - the import says it with its own mapping
@@ -274,6 +293,8 @@ def _packed(records: list[Record]) -> bytes:
 
 
 def _unpacked(packed: bytes) -> list[Record]:
+    from mocap_desktop.services.importing import Record
+
     body = memoryview(packed)[1:]
     if packed[:1] == b"P":
         return pickle.loads(body)

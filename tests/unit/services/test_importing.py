@@ -703,6 +703,27 @@ def test_a_long_file_is_written_through_the_rollback_journal_when_the_import_is_
     assert modes and set(modes) == {"wal"}
 
 
+def test_a_reader_starts_before_the_import_engine_loads_and_is_told_the_kind_after(store, tmp_path, monkeypatch):
+    """The CLI starts a big file's reader first: its module loads without the engine or the
+    database (60 ms of modules the reader process loads at the same time), and the kind of
+    file follows. The same import as one whose reader knew the kind from the start."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run([sys.executable, "-c", "import sys, mocap_desktop.services.import_reader; "
+                             "print(' '.join(m for m in sys.modules if m.startswith('mocap_desktop')))"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert "mocap_desktop.services.importing" not in loaded and "mocap_desktop.store" not in loaded
+    path = write_csv(tmp_path / "later.csv", synthetic_rows(4000))
+    expected, expected_rows = _imported_here(tmp_path, path)
+    monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
+    with import_reader.start_reader(path) as reader:
+        reader.read_as(STUDENTS)
+        report = run_import(store, path, STUDENTS, reader=reader)
+    assert _report_facts(report) == _report_facts(expected) and report.added == 4000
+    assert _rows_but_when(store) == expected_rows
+
+
 def test_a_reader_whose_import_never_begins_stops_quietly(tmp_path, monkeypatch):
     monkeypatch.setattr(import_reader, "READER_PROCESS_BYTES", 0)
     reader = import_reader.start_reader(write_csv(tmp_path / "big.csv", synthetic_rows(3000)), STUDENTS)
