@@ -1,6 +1,6 @@
 """Import speed and memory end to end through the CLI: a 100,000-row synthetic SIS export.
 
-    .venv/bin/python bench/bench_import.py [--rows 100000] [--runs 3] [--bundle build/dist/mocap-desktop/mocap-desktop]
+    .venv/bin/python bench/bench_import.py [--rows 100000] [--runs 5] [--bundle build/dist/mocap-desktop/mocap-desktop]
 
 Prints rows per second and the process's peak memory (RSS) for a first import (the median of
 --runs, each into a new database: the machine's minutes differ), a re-import of the same file
@@ -100,7 +100,7 @@ def run(args: list[str], module: bool = True, program: str | None = None) -> tup
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3, help="first imports, each into a new database (the median)")
+    parser.add_argument("--runs", type=int, default=5, help="first imports, each into a new database (the median)")
     parser.add_argument("--bundle", metavar="PROGRAM",
                         help="the frozen program too (build/dist/mocap-desktop/mocap-desktop)")
     args = parser.parse_args()
