@@ -1,8 +1,8 @@
 """A big file read, and its rows checked, in a process of its own while the importing process
 plans and writes (`importing.run_import` starts one, or is given one started earlier: the CLI
-starts it before it loads the import's modules and signs in). The two take about as long, and an office PC has two cores or
-more. The reader is given nothing but the file (and, once the import begins, the mapping): it
-never opens the database."""
+starts it before it loads the import's modules and signs in). The two take about as long, and
+an office PC has two cores or more. The reader is given nothing but the file, its kind (and,
+once the import begins, the mapping): it never opens the database."""
 
 from __future__ import annotations
 
@@ -54,8 +54,9 @@ class Reader:
     """A big file read, and its rows checked, in a process of its own (`_read_elsewhere`), whose
     chunks arrive while the importing process plans and writes the ones before.
 
-    It starts reading as soon as it is made, before it is told the mapping (its first chunks
-    read ahead with the columns the headers give, `_read_ahead`): the CLI makes it
+    It starts reading as soon as it is told the kind of file (`read_as`, or when it is made),
+    before it is told the mapping (its first chunks read ahead with the columns the headers
+    give, `_read_ahead`): the CLI makes it
     (`start_reader`) before signing in and opening the database, which then take no time of
     the import's. Meanwhile a thread of this process reads the part of the file it can
     (`side_tables`: a OneRoster set's `roles.csv`, 100,000 students: 0.6 s of the set's 2 s),
