@@ -56,13 +56,12 @@ class Reader:
 
     It starts reading as soon as it is told the kind of file (`read_as`, or when it is made),
     before it is told the mapping (its first chunks read ahead with the columns the headers
-    give, `_read_ahead`): the CLI makes it
-    (`start_reader`) before signing in and opening the database, which then take no time of
-    the import's. Meanwhile a thread of this process reads the part of the file it can
-    (`side_tables`: a OneRoster set's `roles.csv`, 100,000 students: 0.6 s of the set's 2 s),
-    given to the reader when the import begins. `run_import(reader=…)` gives it the mapping and
-    reads its chunks. Close it (or use it as a context manager): the process is stopped if it
-    still runs."""
+    give, `_read_ahead`): the CLI makes it (`start_reader`) before signing in and opening the
+    database, which then take no time of the import's. Meanwhile a thread of this process
+    reads the part of the file it can (`side_tables`: a OneRoster set's `roles.csv`, 100,000
+    students: 0.6 s of the set's 2 s), given to the reader when the import begins.
+    `run_import(reader=…)` gives it the mapping and reads its chunks. Close it (or use it as a
+    context manager): the process is stopped if it still runs."""
 
     def __init__(self, path: Path, kind: ImportKind | None = None):
         import multiprocessing  # only for big files: the app starts without it
